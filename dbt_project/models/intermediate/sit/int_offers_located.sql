@@ -1,0 +1,39 @@
+-- Territory and geolocation of each offer: commune INSEE code → EPCI SIREN → ot_code via the
+-- reference seeds, and coordinates checked for lon/lat order against the département's box.
+{% set b = var('bbox_82') %}
+with offers as (
+    select * from {{ ref('int_offers_unioned') }}
+),
+
+checked as (
+    select
+        *,
+        case
+            when longitude_raw is null or latitude_raw is null then 'missing'
+            when longitude_raw between {{ b.lon_min }} and {{ b.lon_max }}
+                and latitude_raw between {{ b.lat_min }} and {{ b.lat_max }} then 'ok'
+            when latitude_raw between {{ b.lon_min }} and {{ b.lon_max }}
+                and longitude_raw between {{ b.lat_min }} and {{ b.lat_max }} then 'swapped'
+            -- records of other départements (real samples, neighbours' records)
+            when longitude_raw between -5.5 and 10 and latitude_raw between 41 and 51.5 then 'outside_82'
+            when latitude_raw between -5.5 and 10 and longitude_raw between 41 and 51.5 then 'swapped'
+            else 'invalid'
+        end as coordinates_status
+    from offers
+)
+
+select
+    checked.* exclude (longitude_raw, latitude_raw),
+    case when coordinates_status = 'swapped' then latitude_raw
+         when coordinates_status in ('ok', 'outside_82') then longitude_raw end as longitude,
+    case when coordinates_status = 'swapped' then longitude_raw
+         when coordinates_status in ('ok', 'outside_82') then latitude_raw end as latitude,
+    communes.commune_name,
+    communes.epci_siren,
+    offices.ot_code,
+    communes.insee_code is not null as is_in_territory
+from checked
+left join {{ ref('communes_82') }} as communes
+    on checked.commune_insee_code = communes.insee_code
+left join {{ ref('tourist_offices_82') }} as offices
+    on communes.epci_siren = offices.epci_siren

@@ -1,0 +1,46 @@
+-- Offer quality score (0–100) per record, from seven criteria the agency uses in its
+-- requalification campaigns. Weights sum to 100.
+{% set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" if var('as_of_date') else 'current_date' %}
+with offers as (
+    select * from {{ ref('offers') }}
+),
+
+criteria as (
+    select
+        offer_key,
+        coalesce(length(description), 0) >= 50 as has_description,
+        photo_count > 0 as has_photo,
+        coalesce(phone, email, website) is not null as has_contact,
+        opening_period_count > 0 or opening_text is not null as has_opening_periods,
+        coalesce(is_free, false) or price_text is not null or price_min_eur is not null as has_prices,
+        coordinates_status = 'ok' as has_valid_geolocation,
+        last_modified_at >= {{ as_of }} - interval 365 days as is_fresh
+    from offers
+)
+
+select
+    offers.offer_key,
+    offers.source,
+    offers.source_id,
+    offers.ot_code,
+    offers.insee_code,
+    offers.offer_type,
+    offers.name,
+    offers.owner_name,
+    offers.last_modified_at,
+    offers.coordinates_status,
+    criteria.* exclude (offer_key),
+    (20 * has_description::int + 20 * has_photo::int + 15 * has_contact::int
+        + 15 * has_opening_periods::int + 10 * has_prices::int
+        + 10 * has_valid_geolocation::int + 10 * is_fresh::int) as quality_score,
+    array_to_string(list_filter([
+        case when not has_description then 'descriptif' end,
+        case when not has_photo then 'photo' end,
+        case when not has_contact then 'contact (téléphone, e-mail ou site web)' end,
+        case when not has_opening_periods then 'périodes d''ouverture' end,
+        case when not has_prices then 'tarifs' end,
+        case when not has_valid_geolocation then 'géolocalisation' end,
+        case when not is_fresh then 'mise à jour de plus d''un an' end
+    ], x -> x is not null), ', ') as missing_items
+from offers
+inner join criteria using (offer_key)

@@ -1,0 +1,65 @@
+"""``t82 demo``: the nightly job end to end on the embedded default, then where outputs are."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from t82_pipeline.lib.settings import REPO_ROOT, get_settings
+
+
+def run_nightly(as_of_date: str | None = None) -> bool:
+    import dagster as dg
+
+    from t82_pipeline.definitions import defs
+
+    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "data" / "dagster_home"))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    run_config = {"ops": {"t82_dbt_models": {"config": {"as_of_date": as_of_date}}}} if as_of_date else None
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("nightly").execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False
+        )
+    return result.success
+
+
+def print_outputs() -> None:
+    import duckdb
+
+    s = get_settings()
+    with duckdb.connect(str(s.warehouse_path), read_only=True) as con:
+        rows = con.sql(
+            "select ot_code, offer_count, avg_quality_score, offers_to_requalify "
+            "from marts.ot_offer_quality order by ot_code"
+        ).fetchall()
+    print(f"\nWarehouse (DuckDB): {s.warehouse_path}")
+    print("  marts: offers, offer_quality_scores, offers_to_requalify, ot_offer_quality, ot_offers_by_type_and_commune")
+    print(f"Landing zone:       {s.landing_dir}")
+    print(f"Dagster storage:    {os.environ['DAGSTER_HOME']}  (UI: make ui)\n")
+    print(f"{'OT':40} {'fiches':>7} {'score':>6} {'à requalifier':>14}")
+    for ot, count, score, requalify in rows:
+        print(f"{ot:40} {count:7d} {score:6.1f} {requalify:14d}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="t82", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="generate sample data if needed, run the nightly job, show outputs")
+    demo.add_argument("--as-of-date", help="reference date for freshness (default: today)")
+    args = parser.parse_args()
+
+    if args.command == "demo":
+        from t82_pipeline.demo.generate import ensure_samples
+
+        stats = ensure_samples()
+        print(f"Sample data: {'generated ' + str(stats) if stats else 'already generated'} in {get_settings().samples_dir}")
+        if not run_nightly(args.as_of_date):
+            print("The nightly run failed: open the Dagster UI (make ui) to see which step and why.", file=sys.stderr)
+            sys.exit(1)
+        print_outputs()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""The nightly job: every source pulled, then dbt builds staging → marts."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+nightly_job = dg.define_asset_job(
+    "nightly",
+    selection=dg.AssetSelection.all(),
+    description="Pulls every source into landing, then builds and tests the warehouse with dbt.",
+)
+
+nightly_schedule = dg.ScheduleDefinition(
+    job=nightly_job,
+    cron_schedule="30 2 * * *",
+    execution_timezone="Europe/Paris",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+defs = dg.Definitions(jobs=[nightly_job], schedules=[nightly_schedule])

@@ -1,0 +1,97 @@
+"""Client of the Apidae API v002 search endpoint (``recherche/list-objets-touristiques``).
+
+Real behaviour it handles (../shared/research/apidae.md): credentials travel inside the
+``query`` JSON; pages of at most 200 by ``first``/``count`` with a stable ``order``; the
+``objetsTouristiques`` key is absent when ``numFound`` is 0; errors are plain-text bodies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import requests
+
+from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+
+SEARCH_PATH = "/api/v002/recherche/list-objets-touristiques"
+SOURCE = "apidae"
+
+
+@dataclass
+class ApidaePage:
+    first: int
+    num_found: int
+    objects: list[dict]
+    query_echo: dict
+
+
+@dataclass
+class ApidaeClient:
+    base_url: str
+    api_key: str
+    project_id: str
+    session: requests.Session
+    selection_ids: tuple[int, ...] = ()
+    page_size: int = 200
+    timeout_s: float = 30.0
+    response_fields: tuple[str, ...] = ("@all",)
+    locales: tuple[str, ...] = ("fr", "en")
+
+    def query(self, first: int) -> dict:
+        q = {
+            "apiKey": self.api_key,
+            "projetId": self.project_id,
+            "first": first,
+            "count": self.page_size,
+            # IDENTIFIANT keeps pages disjoint while we walk them.
+            "order": "IDENTIFIANT",
+            "asc": True,
+            "responseFields": list(self.response_fields),
+            "locales": list(self.locales),
+        }
+        if self.selection_ids:
+            q["selectionIds"] = list(self.selection_ids)
+        return q
+
+    def fetch_page(self, first: int) -> ApidaePage:
+        where = f"{SEARCH_PATH} first={first} count={self.page_size}"
+        try:
+            response = self.session.post(
+                self.base_url + SEARCH_PATH,
+                data={"query": json.dumps(self.query(first))},
+                timeout=self.timeout_s,
+            )
+        except requests.RequestException as exc:
+            raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.api_key)) from None
+        if response.status_code != 200:
+            raise SourceError(
+                SOURCE, where,
+                redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.api_key),
+            )
+        try:
+            payload = response.json()
+        except ValueError:
+            raise SourceError(
+                SOURCE, where,
+                f"response is not valid JSON (truncated body?), {len(response.content)} bytes received",
+            ) from None
+        if not isinstance(payload, dict) or "numFound" not in payload:
+            raise SourceError(SOURCE, where, "unexpected envelope: no numFound (schema changed?)")
+        echo = {k: v for k, v in payload.get("query", {}).items() if k != "apiKey"}
+        return ApidaePage(
+            first=first,
+            num_found=int(payload["numFound"]),
+            objects=payload.get("objetsTouristiques", []),
+            query_echo=echo,
+        )
+
+    def iter_pages(self) -> Iterator[ApidaePage]:
+        first = 0
+        while True:
+            page = self.fetch_page(first)
+            yield page
+            first += self.page_size
+            if first >= page.num_found or not page.objects:
+                return

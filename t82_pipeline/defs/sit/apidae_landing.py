@@ -1,0 +1,125 @@
+"""Apidae → landing: API snapshots and export ZIPs, both as NDJSON of unchanged objects."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from t82_pipeline.defs.sit.apidae_client import ApidaeClient
+from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
+
+SOURCE = "apidae"
+# Reference files the staging needs to resolve communes and labels of an export.
+REQUIRED_EXPORT_FILES = ("communes.json", "elements_reference.json")
+
+
+def _dump(obj: object) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> Iterator[bytes]:
+    """One line per object; objects without a usable id are quarantined."""
+    seen: set[int] = set()
+    for where, obj in objects:
+        object_id = obj.get("id") if isinstance(obj, dict) else None
+        if not isinstance(object_id, int):
+            batch.quarantine(where, "object has no integer 'id'", json.dumps(obj, ensure_ascii=False)[:2000])
+            continue
+        if object_id in seen:
+            batch.quarantine(f"{where} id={object_id}", "duplicate id in the same batch")
+            continue
+        seen.add(object_id)
+        yield _dump(obj)
+
+
+def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
+    """Walks every page of the project's search and lands it as one full-snapshot batch."""
+    pages_meta: list[dict] = []
+
+    def objects() -> Iterator[tuple[str, dict]]:
+        for page in client.iter_pages():
+            pages_meta.append({"first": page.first, "objects": len(page.objects)})
+            num_found[0], echo[0] = page.num_found, page.query_echo
+            for i, obj in enumerate(page.objects):
+                yield f"page first={page.first} item {i}", obj
+
+    num_found, echo = [0], [{}]
+    with zone.open_batch(SOURCE) as batch:
+        entry = batch.add_lines("objects.ndjson", _object_lines(batch, objects()))
+        received = sum(p["objects"] for p in pages_meta)
+        if received != num_found[0]:
+            # Objects changed while paging, or the server capped results: keep, but say so.
+            batch.quarantine("envelope", f"numFound={num_found[0]} but {received} objects received")
+        return zone.commit(
+            batch,
+            payload_files=["objects.ndjson"],
+            metadata={
+                "kind": "api",
+                "mode": "full",
+                "request": {"url": client.base_url, "query": echo[0], "pages": len(pages_meta)},
+                "num_found": num_found[0],
+                "record_count": entry["rows"],
+            },
+        )
+
+
+def read_notification(zip_path: Path) -> dict:
+    """Export notification fields saved next to the ZIP (``<name>.zip.json``), if any.
+
+    Apidae POSTs projetId, statut, ponctuel, reinitialisation, urlRecuperation and
+    urlConfirmation when an export is ready; whoever receives it drops them here.
+    """
+    sidecar = zip_path.with_name(zip_path.name + ".json")
+    return json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+
+
+def land_export_zip(zone: LandingZone, zip_path: Path) -> LandedBatch:
+    notification = read_notification(zip_path)
+    full = str(notification.get("reinitialisation", "false")).lower() == "true"
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(SOURCE, zip_path.name, f"not a readable ZIP: {exc}") from None
+    with archive:
+        names = [n for n in archive.namelist() if not n.startswith("__MACOSX/") and not n.endswith("/")]
+        missing = [f for f in REQUIRED_EXPORT_FILES if f not in names]
+        if missing:
+            raise SourceError(SOURCE, zip_path.name, f"export is missing reference file(s): {', '.join(missing)}")
+
+        def load(name: str) -> object:
+            try:
+                return json.loads(archive.read(name))
+            except ValueError as exc:
+                raise SourceError(SOURCE, f"{zip_path.name}:{name}", f"invalid JSON: {exc}") from None
+
+        def objects() -> Iterator[tuple[str, dict]]:
+            for name in sorted(n for n in names if n.startswith("objets_modifies/")):
+                content = load(name)
+                for i, obj in enumerate(content if isinstance(content, list) else [content]):
+                    yield f"{zip_path.name}:{name} item {i}", obj
+
+        with zone.open_batch(SOURCE) as batch:
+            batch.copy_file("export.zip", zip_path)
+            entry = batch.add_lines("objects.ndjson", _object_lines(batch, objects()))
+            batch.add_lines("communes.ndjson", (_dump(c) for c in load("communes.json")))
+            batch.add_lines("elements_reference.ndjson", (_dump(e) for e in load("elements_reference.json")))
+            deleted = load("objets_supprimes.json") if "objets_supprimes.json" in names else []
+            batch.add_lines("deletions.ndjson", (_dump({"id": i}) for i in deleted))
+            return zone.commit(
+                batch,
+                payload_files=["export.zip"],
+                metadata={
+                    "kind": "export",
+                    "mode": "full" if full else "differential",
+                    "request": {
+                        "file": zip_path.name,
+                        "projetId": notification.get("projetId"),
+                        "ponctuel": notification.get("ponctuel"),
+                    },
+                    "record_count": entry["rows"],
+                    "deleted_count": len(deleted),
+                },
+            )

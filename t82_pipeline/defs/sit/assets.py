@@ -1,0 +1,139 @@
+"""SIT records (Apidae API + export ZIPs, Constellation XML) → immutable landing."""
+
+
+from pathlib import Path
+
+import dagster as dg
+
+from t82_pipeline.defs.sit.apidae_landing import land_api_snapshot, land_export_zip, read_notification
+from t82_pipeline.defs.sit.resources import ApidaeResource
+from t82_pipeline.defs.sit.tif import land_xml_file
+from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.landing import LandedBatch
+from t82_pipeline.lib.resources import DropFolderResource, LandingResource
+
+GROUP = "sit"
+OWNERS = ["team:data"]
+ALL_FILES_LOADED = "all_drop_files_loaded"
+
+
+def _batch_metadata(batch: LandedBatch) -> dict:
+    return {
+        "batch_id": batch.batch_id,
+        "new_batch": batch.is_new,
+        "rows": batch.manifest.get("record_count", 0),
+        "quarantined": batch.manifest.get("quarantined", 0),
+        "path": dg.MetadataValue.path(str(batch.path)),
+    }
+
+
+@dg.asset(
+    key=["landing", "apidae_api_objects"],
+    group_name=GROUP,
+    owners=OWNERS,
+    kinds={"python", "json"},
+    description=(
+        "Full snapshot of the Apidae project's objects, paged from recherche/list-objets-touristiques "
+        "and landed unchanged as NDJSON (one object per line) with a manifest. Same payload → no new batch."
+    ),
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL),
+)
+def apidae_api_objects(
+    context: dg.AssetExecutionContext, apidae: ApidaeResource, landing: LandingResource
+) -> dg.MaterializeResult:
+    with apidae.client() as client:
+        batch = land_api_snapshot(client, landing.zone())
+    for q in batch.quarantined:
+        context.log.warning(f"[apidae] quarantined {q['record']}: {q['reason']}")
+    return dg.MaterializeResult(
+        metadata={**_batch_metadata(batch), "num_found": batch.manifest.get("num_found"),
+                  "source_url": apidae.base_url}
+    )
+
+
+def _land_drop_folder(
+    context: dg.AssetExecutionContext, folder: DropFolderResource, pattern: str, land
+) -> dg.MaterializeResult:
+    """Lands every file of a drop folder; a bad file is reported and skipped, never fatal."""
+    landed, rejected = [], []
+    for path in folder.files(pattern):
+        try:
+            batch = land(path)
+        except SourceError as exc:
+            context.log.error(str(exc))
+            rejected.append(f"{path.name}: {exc.problem}")
+            continue
+        for q in batch.quarantined if batch.is_new else []:
+            context.log.warning(f"[{batch.source}] quarantined {q['record']}: {q['reason']}")
+        landed.append(batch)
+    new = [b for b in landed if b.is_new]
+    return dg.MaterializeResult(
+        metadata={
+            "folder": dg.MetadataValue.path(folder.path),
+            "files_seen": len(landed) + len(rejected),
+            "new_batches": len(new),
+            "rows": sum(b.manifest.get("record_count", 0) for b in new),
+            "quarantined_records": sum(b.manifest.get("quarantined", 0) for b in new),
+            "rejected_files": "\n".join(rejected) or "none",
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=ALL_FILES_LOADED,
+                passed=not rejected,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description="Every file of the drop folder landed" if not rejected else "Rejected:\n" + "\n".join(rejected),
+                metadata={"rejected": len(rejected)},
+            )
+        ],
+    )
+
+
+@dg.asset(
+    key=["landing", "apidae_export_objects"],
+    group_name=GROUP,
+    owners=OWNERS,
+    kinds={"python", "json"},
+    # Exports are applied on top of the API snapshot taken in the same run.
+    deps=[apidae_api_objects],
+    check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "apidae_export_objects"])],
+    description=(
+        "Apidae export ZIPs found in the export drop folder (T82_APIDAE_EXPORT_DROP_DIR): the ZIP is kept "
+        "as received, its objects, communes, references and deletions as NDJSON. Full (reinitialisation) "
+        "or differential per the notification sidecar `<zip>.json`; consumption confirmed when it gives "
+        "urlConfirmation."
+    ),
+)
+def apidae_export_objects(
+    context: dg.AssetExecutionContext,
+    apidae: ApidaeResource,
+    landing: LandingResource,
+    apidae_export_drop: DropFolderResource,
+) -> dg.MaterializeResult:
+    zone = landing.zone()
+
+    def land(path: Path) -> LandedBatch:
+        batch = land_export_zip(zone, path)
+        confirmation = read_notification(path).get("urlConfirmation")
+        if batch.is_new and confirmation:
+            apidae.confirm_export(confirmation)
+        return batch
+
+    return _land_drop_folder(context, apidae_export_drop, "*.zip", land)
+
+
+@dg.asset(
+    key=["landing", "tif_xml_objects"],
+    group_name=GROUP,
+    owners=OWNERS,
+    kinds={"python", "xml"},
+    check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "tif_xml_objects"])],
+    description=(
+        "Constellation XML exports (TourInFrance v3) found in T82_TIF_DROP_DIR, landed unchanged and "
+        "mapped to NDJSON by the declarative mapping mappings/tif_v3.yaml. Records without id are quarantined."
+    ),
+)
+def tif_xml_objects(
+    context: dg.AssetExecutionContext, landing: LandingResource, tif_drop: DropFolderResource
+) -> dg.MaterializeResult:
+    zone = landing.zone()
+    return _land_drop_folder(context, tif_drop, "*.xml", lambda p: land_xml_file(zone, p))

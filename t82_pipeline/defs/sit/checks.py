@@ -1,0 +1,66 @@
+"""Great Expectations checks on landed Apidae batches (blocking: bad batches stop the build)."""
+
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from t82_pipeline.defs.sit.assets import apidae_api_objects
+from t82_pipeline.lib.quality import validate_frame
+from t82_pipeline.lib.resources import LandingResource
+
+KNOWN_TYPES = [
+    "ACTIVITE", "COMMERCE_ET_SERVICE", "DEGUSTATION", "DOMAINE_SKIABLE", "EQUIPEMENT",
+    "FETE_ET_MANIFESTATION", "HEBERGEMENT_COLLECTIF", "HEBERGEMENT_LOCATIF", "HOTELLERIE",
+    "HOTELLERIE_PLEIN_AIR", "PATRIMOINE_CULTUREL", "PATRIMOINE_NATUREL", "RESTAURATION",
+    "SEJOUR_PACKAGE", "STRUCTURE", "TERRITOIRE",
+]
+# Tarn-et-Garonne, lon/lat with a small margin; records of 82 must fall inside.
+BBOX_82 = {"lon_min": 0.70, "lon_max": 2.05, "lat_min": 43.74, "lat_max": 44.43}
+# A few swapped or stray points are expected (they are requalified); more means a broken feed.
+MIN_SHARE_INSIDE = 0.95
+
+
+def latest_batch_frame(landing: LandingResource, kind: str) -> tuple[str, pd.DataFrame]:
+    manifests = [m for m in landing.zone().manifests("apidae") if m.get("kind") == kind]
+    if not manifests:
+        return "", pd.DataFrame(columns=["id", "type", "insee_code", "lon", "lat"])
+    manifest = manifests[-1]
+    path = next(landing.zone().root.glob(f"apidae/*/{manifest['batch_id']}/objects.ndjson"))
+    frame = duckdb.sql(
+        f"""
+        select id, type,
+               localisation.adresse.commune.code as insee_code,
+               localisation.geolocalisation.geoJson.coordinates[1] as lon,
+               localisation.geolocalisation.geoJson.coordinates[2] as lat
+        from read_json('{path}', format='newline_delimited', columns={{
+            id: 'BIGINT', type: 'VARCHAR',
+            localisation: 'STRUCT(adresse STRUCT(commune STRUCT(code VARCHAR)),
+                                  geolocalisation STRUCT(geoJson STRUCT(coordinates DOUBLE[])))'}})
+        """
+    ).df()
+    return manifest["batch_id"], frame
+
+
+@dg.asset_check(asset=apidae_api_objects, blocking=True, description=(
+    "Great Expectations on the latest landed Apidae API batch: ids present and unique, types in the "
+    "known list, coordinates of 82 records inside the département's bounding box."))
+def apidae_api_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
+    import great_expectations.expectations as gxe
+
+    batch_id, df = latest_batch_frame(landing, "api")
+    in_82 = df[df["insee_code"].fillna("").str.startswith("82") & df["lon"].notna()]
+    summary = validate_frame(df, "apidae_api_batch", [
+        gxe.ExpectColumnValuesToNotBeNull(column="id"),
+        gxe.ExpectColumnValuesToBeUnique(column="id"),
+        gxe.ExpectColumnValuesToBeInSet(column="type", value_set=KNOWN_TYPES),
+    ])
+    geo = validate_frame(in_82, "apidae_api_batch_geo", [
+        gxe.ExpectColumnValuesToBeBetween(column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE),
+        gxe.ExpectColumnValuesToBeBetween(column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE),
+    ])
+    return dg.AssetCheckResult(
+        passed=summary.success and geo.success,
+        metadata={"batch_id": batch_id, "rows": len(df), "rows_in_82": len(in_82),
+                  **summary.as_metadata(), "geo_failures": "\n".join(geo.failures) or "none"},
+    )

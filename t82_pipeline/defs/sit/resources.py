@@ -1,0 +1,57 @@
+"""The one resource in front of Apidae: its base URL, key and project come from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+
+from t82_pipeline.defs.sit.apidae_client import ApidaeClient
+from t82_pipeline.lib.http import build_session
+from t82_pipeline.lib.settings import EMBEDDED
+
+
+class ApidaeResource(dg.ConfigurableResource):
+    """Apidae API v002. ``base_url="embedded"`` serves the generated sample objects from a
+    local HTTP server for the duration of a run, so the demo runs the real client code."""
+
+    base_url: str
+    api_key: str
+    project_id: str
+    selection_ids: list[int] = []
+    page_size: int = 200
+    timeout_s: float = 30.0
+    retries: int = 4
+    backoff_factor: float = 1.0
+    samples_file: str = ""
+
+    @contextmanager
+    def client(self) -> Iterator[ApidaeClient]:
+        session = build_session(self.retries, self.backoff_factor)
+        with session, self._served_url() as url:
+            yield ApidaeClient(
+                base_url=url,
+                api_key=self.api_key,
+                project_id=self.project_id,
+                session=session,
+                selection_ids=tuple(self.selection_ids),
+                page_size=self.page_size,
+                timeout_s=self.timeout_s,
+            )
+
+    def confirm_export(self, url: str) -> None:
+        """Tells Apidae an export was consumed (GET, as the official PHP client does)."""
+        with build_session(self.retries, self.backoff_factor) as session:
+            session.get(url, timeout=self.timeout_s).raise_for_status()
+
+    @contextmanager
+    def _served_url(self) -> Iterator[str]:
+        if self.base_url != EMBEDDED:
+            yield self.base_url.rstrip("/")
+            return
+        from t82_pipeline.demo.apidae_server import serve_objects
+
+        with serve_objects(Path(self.samples_file), self.api_key) as url:
+            yield url

@@ -1,0 +1,1 @@
+"""Source-agnostic building blocks shared by every domain under ``defs/``."""

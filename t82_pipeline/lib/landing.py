@@ -1,0 +1,155 @@
+"""Immutable landing zone: payloads exactly as received, plus one manifest per batch.
+
+Layout: ``<landing>/<source>/<load_date>/<batch_id>/{<files>, manifest.json}``.
+A batch is assembled in a hidden temporary folder and renamed into place in one step, so a
+reader never sees half a batch and a crash leaves nothing behind. The batch id is derived
+from the payload's sha256: landing the same payload twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+QUARANTINE = "quarantine.ndjson"
+
+
+@dataclass
+class LandedBatch:
+    source: str
+    batch_id: str
+    path: Path
+    manifest: dict
+    is_new: bool
+
+    @property
+    def quarantined(self) -> list[dict]:
+        q = self.path / QUARANTINE
+        if not q.exists():
+            return []
+        return [json.loads(line) for line in q.read_text(encoding="utf-8").splitlines()]
+
+
+@dataclass
+class BatchWriter:
+    """Collects the files of one batch in a temporary folder until it is committed."""
+
+    source: str
+    tmp_dir: Path
+    files: dict[str, dict] = field(default_factory=dict)
+    quarantine_count: int = 0
+
+    def add_bytes(self, name: str, data: bytes, rows: int | None = None) -> dict:
+        target = self.tmp_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return self._register(name, hashlib.sha256(data).hexdigest(), len(data), rows)
+
+    def add_lines(self, name: str, lines: Iterable[bytes]) -> dict:
+        """Writes NDJSON (one ``bytes`` line each, without newline) while hashing it."""
+        digest, size, rows = hashlib.sha256(), 0, 0
+        with open(self.tmp_dir / name, "wb") as out:
+            for line in lines:
+                chunk = line + b"\n"
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                rows += 1
+        return self._register(name, digest.hexdigest(), size, rows)
+
+    def copy_file(self, name: str, src: Path) -> dict:
+        digest = hashlib.sha256()
+        with open(src, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        shutil.copyfile(src, self.tmp_dir / name)
+        return self._register(name, digest.hexdigest(), src.stat().st_size, None)
+
+    def quarantine(self, record_ref: str, reason: str, raw: str | None = None) -> None:
+        """Keeps a bad record aside with the reason; the rest of the batch still lands."""
+        entry = {"source": self.source, "record": record_ref, "reason": reason}
+        if raw is not None:
+            entry["raw"] = raw[:2000]
+        with open(self.tmp_dir / QUARANTINE, "a", encoding="utf-8") as out:
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.quarantine_count += 1
+
+    def _register(self, name: str, sha256: str, size: int, rows: int | None) -> dict:
+        entry = {"sha256": sha256, "bytes": size, "rows": rows}
+        self.files[name] = entry
+        return entry
+
+
+class LandingZone:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def manifests(self, source: str) -> list[dict]:
+        """All committed manifests of a source, oldest first."""
+        found = [
+            json.loads(p.read_text(encoding="utf-8"))
+            for p in (self.root / source).glob(f"*/*/{MANIFEST}")
+        ]
+        return sorted(found, key=lambda m: (m["received_at"], m["batch_id"]))
+
+    def find_by_payload(self, source: str, payload_sha256: str) -> Path | None:
+        for manifest_path in (self.root / source).glob(f"*/*/{MANIFEST}"):
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if manifest.get("payload_sha256") == payload_sha256:
+                return manifest_path.parent
+        return None
+
+    @contextmanager
+    def open_batch(self, source: str) -> Iterator[BatchWriter]:
+        tmp = self.root / source / f".tmp-{uuid.uuid4().hex}"
+        tmp.mkdir(parents=True)
+        try:
+            yield BatchWriter(source=source, tmp_dir=tmp)
+        finally:
+            # Committed batches were renamed away; anything left here is an aborted batch.
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def commit(
+        self,
+        writer: BatchWriter,
+        payload_files: Iterable[str],
+        metadata: dict,
+        received_at: datetime | None = None,
+    ) -> LandedBatch:
+        """Moves the batch into place, unless the same payload already landed."""
+        digest = hashlib.sha256()
+        for name in sorted(payload_files):
+            digest.update(writer.files[name]["sha256"].encode())
+        payload_sha256 = digest.hexdigest()
+
+        existing = self.find_by_payload(writer.source, payload_sha256)
+        if existing is not None:
+            manifest = json.loads((existing / MANIFEST).read_text(encoding="utf-8"))
+            return LandedBatch(writer.source, manifest["batch_id"], existing, manifest, False)
+
+        received_at = received_at or datetime.now(timezone.utc)
+        batch_id = f"{received_at:%Y%m%dT%H%M%S}-{payload_sha256[:12]}"
+        manifest = {
+            "source": writer.source,
+            "batch_id": batch_id,
+            "received_at": received_at.isoformat(),
+            "payload_sha256": payload_sha256,
+            "files": writer.files,
+            "quarantined": writer.quarantine_count,
+            **metadata,
+        }
+        (writer.tmp_dir / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        final = self.root / writer.source / f"{received_at:%Y-%m-%d}" / batch_id
+        final.parent.mkdir(parents=True, exist_ok=True)
+        writer.tmp_dir.rename(final)
+        return LandedBatch(writer.source, batch_id, final, manifest, True)

@@ -1,0 +1,76 @@
+"""All environment logic of t82 in one place.
+
+Every setting is a ``T82_*`` environment variable (documented in ``.env.example``). With none
+set, t82 runs on the *embedded default*: generated sample data, one DuckDB file under
+``data/``, Dagster's local storage, e-mails to an outbox folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EMBEDDED = "embedded"
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    warehouse_path: Path
+    landing_dir: Path
+    samples_dir: Path
+    apidae_base_url: str
+    apidae_api_key: str = field(repr=False)
+    apidae_project_id: str
+    apidae_selection_ids: tuple[int, ...]
+    apidae_page_size: int
+    apidae_export_drop_dir: Path
+    tif_drop_dir: Path
+    http_timeout_s: float
+    http_retries: int
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.apidae_base_url == EMBEDDED
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        data_dir = _path("T82_DATA_DIR", REPO_ROOT / "data")
+        samples_dir = _path("T82_SAMPLES_DIR", data_dir / "generated")
+        selection = os.environ.get("T82_APIDAE_SELECTION_IDS", "")
+        return cls(
+            data_dir=data_dir,
+            warehouse_path=_path("T82_WAREHOUSE_PATH", data_dir / "warehouse" / "t82.duckdb"),
+            landing_dir=_path("T82_LANDING_DIR", data_dir / "landing"),
+            samples_dir=samples_dir,
+            apidae_base_url=os.environ.get("T82_APIDAE_BASE_URL", EMBEDDED).rstrip("/"),
+            apidae_api_key=os.environ.get("T82_APIDAE_API_KEY", "demo-key"),
+            apidae_project_id=os.environ.get("T82_APIDAE_PROJECT_ID", "0"),
+            apidae_selection_ids=tuple(int(s) for s in selection.split(",") if s.strip()),
+            apidae_page_size=min(int(os.environ.get("T82_APIDAE_PAGE_SIZE", "200")), 200),
+            apidae_export_drop_dir=_path("T82_APIDAE_EXPORT_DROP_DIR", data_dir / "drop" / "apidae"),
+            tif_drop_dir=_path("T82_TIF_DROP_DIR", data_dir / "drop" / "tif"),
+            http_timeout_s=float(os.environ.get("T82_HTTP_TIMEOUT_S", "30")),
+            http_retries=int(os.environ.get("T82_HTTP_RETRIES", "4")),
+        )
+
+    def export_for_dbt(self) -> None:
+        """dbt runs as a subprocess and reads these from its environment (profiles.yml)."""
+        self.warehouse_path.parent.mkdir(parents=True, exist_ok=True)  # DuckDB creates files, not folders
+        os.environ["T82_WAREHOUSE_PATH"] = str(self.warehouse_path)
+        os.environ["T82_LANDING_DIR"] = str(self.landing_dir)
+
+
+@cache
+def get_settings() -> Settings:
+    settings = Settings.from_env()
+    settings.export_for_dbt()
+    return settings

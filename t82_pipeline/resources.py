@@ -1,0 +1,37 @@
+"""Resources of every domain, built from settings (the one place environment is read)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from t82_pipeline.defs.dbt.project import dbt_project
+from t82_pipeline.defs.sit.resources import ApidaeResource
+from t82_pipeline.lib.resources import DropFolderResource, LandingResource
+from t82_pipeline.lib.settings import Settings, get_settings
+
+
+def build_resources(settings: Settings | None = None) -> dict:
+    s = settings or get_settings()
+    return {
+        "landing": LandingResource(root=str(s.landing_dir)),
+        "apidae": ApidaeResource(
+            base_url=s.apidae_base_url,
+            api_key=s.apidae_api_key,
+            project_id=s.apidae_project_id,
+            selection_ids=list(s.apidae_selection_ids),
+            page_size=s.apidae_page_size,
+            timeout_s=s.http_timeout_s,
+            retries=s.http_retries,
+            samples_file=str(s.samples_dir / "apidae" / "objects.ndjson"),
+        ),
+        "apidae_export_drop": DropFolderResource(path=str(s.apidae_export_drop_dir)),
+        "tif_drop": DropFolderResource(path=str(s.tif_drop_dir)),
+        # The dbt next to this interpreter: works without an activated venv.
+        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        # Read-only access for publish assets; only dbt writes the warehouse.
+        "warehouse": DuckDBResource(database=str(s.warehouse_path), connection_config={"access_mode": "READ_ONLY"}),
+    }

@@ -1,0 +1,45 @@
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+AS_OF_DATE = "2026-11-01"  # generated data is anchored on this date
+
+# Before anything imports t82: never touch the developer's data/ folder.
+os.environ["T82_DATA_DIR"] = tempfile.mkdtemp(prefix="t82-tests-")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The dbt assets read the manifest at import: parse the current models once, first."""
+    from t82_pipeline.lib.settings import get_settings
+
+    get_settings()
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run(
+        [str(dbt), "parse", "--quiet", "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project")],
+        check=True,
+    )
+
+
+@pytest.fixture
+def t82_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Settings of an isolated embedded default under tmp_path (env vars as in production)."""
+    from t82_pipeline.lib.settings import Settings
+
+    for name in [n for n in os.environ if n.startswith("T82_")]:
+        monkeypatch.delenv(name)
+    data = tmp_path / "data"
+    monkeypatch.setenv("T82_DATA_DIR", str(data))
+    monkeypatch.setenv("T82_WAREHOUSE_PATH", str(data / "warehouse" / "t82.duckdb"))
+    monkeypatch.setenv("T82_LANDING_DIR", str(data / "landing"))
+    monkeypatch.setenv("T82_HTTP_RETRIES", "2")
+    settings = Settings.from_env()
+    settings.export_for_dbt()
+    return settings

@@ -1,0 +1,57 @@
+"""The code location loads, and its asset graph does not change by accident."""
+
+import dagster as dg
+
+from t82_pipeline.definitions import defs
+from t82_pipeline.defs.sit.sensors import sit_drop_folder_sensor
+from t82_pipeline.lib.resources import DropFolderResource
+
+
+def test_asset_graph_snapshot(snapshot):
+    repo = defs.get_repository_def()
+    graph = repo.asset_graph
+    assert {
+        "assets": sorted(k.to_user_string() for k in graph.get_all_asset_keys()),
+        "checks": sorted(f"{k.asset_key.to_user_string()}:{k.name}" for k in graph.asset_check_keys),
+        "jobs": sorted(j.name for j in repo.get_all_jobs() if not j.name.startswith("__")),
+        "schedules": sorted((s.name, s.cron_schedule) for s in repo.schedule_defs),
+        "sensors": sorted(s.name for s in repo.sensor_defs),
+    } == snapshot
+
+
+def test_lineage_runs_from_landing_to_marts():
+    graph = defs.get_repository_def().asset_graph
+    upstream = graph.get(dg.AssetKey(["marts", "ot_offer_quality"])).parent_keys
+    assert dg.AssetKey(["marts", "offer_quality_scores"]) in upstream
+    ancestors = dg.AssetSelection.assets(["marts", "offers"]).upstream().resolve(graph)
+    assert {dg.AssetKey(["landing", "apidae_api_objects"]), dg.AssetKey(["landing", "apidae_export_objects"]),
+            dg.AssetKey(["landing", "tif_xml_objects"]), dg.AssetKey(["reference", "communes_82"])} <= ancestors
+
+
+def test_every_asset_is_described_grouped_and_owned():
+    graph = defs.get_repository_def().asset_graph
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.description and node.group_name and node.owners, key.to_user_string()
+
+
+def test_dbt_is_the_only_warehouse_writer_and_uses_the_pool():
+    graph = defs.get_repository_def().asset_graph
+    assert graph.get(dg.AssetKey(["marts", "offers"])).pools == {"duckdb_warehouse"}
+
+
+def test_sensor_requests_one_run_per_new_file_set(tmp_path):
+    drop_zip, drop_xml = tmp_path / "zip", tmp_path / "xml"
+    drop_zip.mkdir()
+    drop_xml.mkdir()
+    resources = {"apidae_export_drop": DropFolderResource(path=str(drop_zip)),
+                 "tif_drop": DropFolderResource(path=str(drop_xml))}
+    with dg.build_sensor_context(resources=resources) as context:
+        assert sit_drop_folder_sensor(context).run_requests == []
+    (drop_zip / "export-1.zip").write_bytes(b"zip")
+    with dg.build_sensor_context(resources=resources) as context:
+        result = sit_drop_folder_sensor(context)
+        assert len(result.run_requests) == 1
+        cursor = result.cursor
+    with dg.build_sensor_context(resources=resources, cursor=cursor) as context:
+        assert sit_drop_folder_sensor(context).run_requests == []  # already seen

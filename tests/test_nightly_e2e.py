@@ -1,0 +1,116 @@
+"""The nightly graph on generated département data (embedded default), checked on the marts."""
+
+import json
+
+import pytest
+
+from t82_pipeline.demo.generate import generate_sit
+from t82_pipeline.lib.landing import LandingZone
+from tests.helpers import check_results, query, run_graph
+
+SCALE = 0.1  # ~740 Apidae objects: every OT and type present, fast enough for CI
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory):
+    """Two nightly runs on the same input; yields settings and generated truth."""
+    from t82_pipeline.lib.settings import Settings
+
+    root = tmp_path_factory.mktemp("nightly") / "data"
+    env = {"T82_DATA_DIR": str(root), "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"),
+           "T82_LANDING_DIR": str(root / "landing")}
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        mp.delenv("T82_APIDAE_BASE_URL", raising=False)
+        settings = Settings.from_env()
+        settings.export_for_dbt()
+        stats = generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=SCALE)
+        first = run_graph(settings)
+        offers_after_first = query(settings, "select * from marts.offers order by offer_key")
+        batches_after_first = len(LandingZone(settings.landing_dir).manifests("apidae"))
+        second = run_graph(settings)
+        yield {"settings": settings, "stats": stats, "first": first, "second": second,
+               "offers_after_first": offers_after_first, "batches_after_first": batches_after_first}
+
+
+def generated(settings) -> list[dict]:
+    path = settings.samples_dir / "apidae" / "objects.ndjson"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def export_content(settings) -> tuple[list[dict], list[int]]:
+    import zipfile
+
+    with zipfile.ZipFile(settings.apidae_export_drop_dir / "export-0001.zip") as z:
+        changed = [o for n in z.namelist() if n.startswith("objets_modifies/") for o in json.loads(z.read(n))]
+        return changed, json.loads(z.read("objets_supprimes.json"))
+
+
+def test_run_succeeds_with_every_check_passing(nightly):
+    assert nightly["first"].success
+    failed = {k: v for k, v in check_results(nightly["first"]).items() if not v}
+    assert failed == {}
+
+
+def test_all_ten_ots_have_offers_and_totals_reconcile(nightly):
+    s = nightly["settings"]
+    per_ot = query(s, "select ot_code, offer_count from marts.ot_offer_quality")
+    assert len(per_ot) == 10 and all(count > 0 for _, count in per_ot)
+    in_territory = query(s, "select count(*) from marts.offers where ot_code is not null")[0][0]
+    assert sum(count for _, count in per_ot) == in_territory
+    by_type_commune = query(s, "select sum(offer_count) from marts.ot_offers_by_type_and_commune")[0][0]
+    assert by_type_commune == in_territory
+
+
+def test_apidae_state_is_snapshot_plus_export(nightly):
+    s = nightly["settings"]
+    objects = generated(s)
+    changed, deleted = export_content(s)
+    ids = {row[0] for row in query(s, "select source_id from marts.offers where source = 'apidae'")}
+    assert ids == {str(o["id"]) for o in objects} - {str(i) for i in deleted}
+    updated = query(s, f"select count(*) from marts.offers where source = 'apidae' and description like '%(mis à jour)' "
+                       f"and source_id in ({','.join(repr(str(o['id'])) for o in changed)})")[0][0]
+    assert updated == len({o["id"] for o in changed} - set(deleted))
+
+
+def test_swapped_coordinates_are_fixed_and_flagged(nightly):
+    s = nightly["settings"]
+    swapped = [o for o in generated(s) if (c := o["localisation"].get("geolocalisation", {}).get("geoJson", {}).get("coordinates"))
+               and c[0] > 40]
+    assert swapped, "the generator plants swapped coordinates"
+    rows = dict(((r[0], (r[1], r[2], r[3])) for r in query(
+        s, "select source_id, longitude, latitude, coordinates_status from marts.offers where source = 'apidae'")))
+    for obj in swapped:
+        if str(obj["id"]) in rows:
+            lat, lon = obj["localisation"]["geolocalisation"]["geoJson"]["coordinates"]
+            assert rows[str(obj["id"])] == (lon, lat, "swapped")
+
+
+def test_xml_records_duplicating_apidae_are_flagged(nightly):
+    s = nightly["settings"]
+    tif_count, duplicates = query(s, "select count(*), count(duplicate_of_offer_key) from marts.offers where source = 'tif'")[0]
+    assert tif_count == 39  # 40 generated, one without id is quarantined
+    assert duplicates == 10  # one in four is keyed in both tools
+    quarantined = query(s, "select sum(quarantined_count) from staging.stg_apidae__batches")[0][0]
+    assert quarantined == 0
+
+
+def test_quality_score_and_requalification_list(nightly):
+    s = nightly["settings"]
+    bad = query(s, """select count(*) from marts.offer_quality_scores
+                      where quality_score != 20*has_description::int + 20*has_photo::int + 15*has_contact::int
+                          + 15*has_opening_periods::int + 10*has_prices::int + 10*has_valid_geolocation::int + 10*is_fresh::int""")
+    assert bad == [(0,)]
+    requalify = query(s, "select count(*), count(*) filter (where missing_items = '') from marts.offers_to_requalify")[0]
+    assert requalify[0] > 0 and requalify[1] == 0
+    no_photo = query(s, """select count(*) from marts.offers_to_requalify r join marts.offers o using (offer_key)
+                          where o.photo_count = 0 and r.missing_items not like '%photo%'""")
+    assert no_photo == [(0,)]
+
+
+def test_rerun_on_same_input_changes_nothing(nightly):
+    s = nightly["settings"]
+    assert nightly["second"].success
+    assert len(LandingZone(s.landing_dir).manifests("apidae")) == nightly["batches_after_first"]
+    assert query(s, "select * from marts.offers order by offer_key") == nightly["offers_after_first"]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dagster as dg
 
-from t82_pipeline.defs.dbt.definitions import defs as dbt_defs
-from t82_pipeline.defs.nightly import defs as nightly_defs
-from t82_pipeline.defs.sit.definitions import defs as sit_defs
+# Modules, not their `defs`: Dagster's loader allows one Definitions object at module scope.
+from t82_pipeline.defs import nightly
+from t82_pipeline.defs.dbt import definitions as dbt
+from t82_pipeline.defs.sit import definitions as sit
 from t82_pipeline.resources import build_resources
 
 defs = dg.Definitions.merge(
-    sit_defs,
-    dbt_defs,
-    nightly_defs,
+    sit.defs,
+    dbt.defs,
+    nightly.defs,
     dg.Definitions(resources=build_resources()),
 )

@@ -55,3 +55,17 @@ def test_sensor_requests_one_run_per_new_file_set(tmp_path):
         cursor = result.cursor
     with dg.build_sensor_context(resources=resources, cursor=cursor) as context:
         assert sit_drop_folder_sensor(context).run_requests == []  # already seen
+
+
+def test_code_location_loads_as_the_ui_loads_it():
+    """`dagster dev` / the webserver load the workspace through Dagster's own loader."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from t82_pipeline.lib.settings import REPO_ROOT
+
+    dagster = Path(sys.executable).parent / "dagster"
+    done = subprocess.run([str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -81,3 +81,17 @@ def test_a_broken_drop_file_is_reported_and_the_others_load(samples_env):
     assert checks["landing/apidae_export_objects:all_drop_files_loaded"] is True
     tif = query(settings, "select count(*) from marts.offers where source = 'tif'")
     assert tif == [(5,)]
+
+
+def test_source_down_keeps_the_last_good_warehouse(samples_env, httpserver):
+    settings, _ = samples_env
+    assert run_graph(settings).success
+    before = query(settings, "select * from marts.offers order by offer_key")
+
+    httpserver.clear()
+    httpserver.expect_request(SEARCH_PATH).respond_with_data("Service indisponible", status=503)
+    failed = run_graph(settings)
+    assert not failed.success
+    [failure] = [e for e in failed.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "[apidae]" in str(failure.event_specific_data.error) and "503" in str(failure.event_specific_data.error)
+    assert query(settings, "select * from marts.offers order by offer_key") == before

@@ -7,8 +7,8 @@ import random
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from t82_pipeline.demo.sit_generator import DESCRIPTIONS, EPCI_CENTRES, SEED
-from t82_pipeline.demo.territory import communes
+from t82_pipeline.demo.sit_generator import DESCRIPTIONS, SEED
+from t82_pipeline.demo.territory import EPCI_CENTRES, communes
 
 # Classification codes used here must exist in seeds/offer_type_mapping.csv.
 TIF_CLASSES = [

@@ -91,7 +91,8 @@ class ApidaeClient:
         first = 0
         while True:
             page = self.fetch_page(first)
+            received = len(page.objects)  # the consumer may drop objects once written
             yield page
             first += self.page_size
-            if first >= page.num_found or not page.objects:
+            if first >= page.num_found or received == 0:
                 return

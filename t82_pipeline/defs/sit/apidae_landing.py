@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from t82_pipeline.defs.sit.apidae_client import ApidaeClient
+from t82_pipeline.defs.sit.apidae_client import ApidaePage, ApidaeClient
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
 
@@ -37,30 +37,30 @@ def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> It
 
 def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
     """Walks every page of the project's search and lands it as one full-snapshot batch."""
-    pages_meta: list[dict] = []
+    pages: list[ApidaePage] = []
 
     def objects() -> Iterator[tuple[str, dict]]:
         for page in client.iter_pages():
-            pages_meta.append({"first": page.first, "objects": len(page.objects)})
-            num_found[0], echo[0] = page.num_found, page.query_echo
+            pages.append(page)
             for i, obj in enumerate(page.objects):
                 yield f"page first={page.first} item {i}", obj
+            page.objects = []  # stream: keep the envelope, drop the objects once written
 
-    num_found, echo = [0], [{}]
     with zone.open_batch(SOURCE) as batch:
         entry = batch.add_lines("objects.ndjson", _object_lines(batch, objects()))
-        received = sum(p["objects"] for p in pages_meta)
-        if received != num_found[0]:
+        last = pages[-1]
+        received = entry["rows"] + batch.quarantine_count
+        if received != last.num_found:
             # Objects changed while paging, or the server capped results: keep, but say so.
-            batch.quarantine("envelope", f"numFound={num_found[0]} but {received} objects received")
+            batch.quarantine("envelope", f"numFound={last.num_found} but {received} objects received")
         return zone.commit(
             batch,
             payload_files=["objects.ndjson"],
             metadata={
                 "kind": "api",
                 "mode": "full",
-                "request": {"url": client.base_url, "query": echo[0], "pages": len(pages_meta)},
-                "num_found": num_found[0],
+                "request": {"url": client.base_url, "query": last.query_echo, "pages": len(pages)},
+                "num_found": last.num_found,
                 "record_count": entry["rows"],
             },
         )

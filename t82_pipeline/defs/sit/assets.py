@@ -36,7 +36,6 @@ def _batch_metadata(batch: LandedBatch) -> dict:
         "Full snapshot of the Apidae project's objects, paged from recherche/list-objets-touristiques "
         "and landed unchanged as NDJSON (one object per line) with a manifest. Same payload → no new batch."
     ),
-    retry_policy=dg.RetryPolicy(max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL),
 )
 def apidae_api_objects(
     context: dg.AssetExecutionContext, apidae: ApidaeResource, landing: LandingResource

@@ -7,12 +7,14 @@ import dagster as dg
 # Modules, not their `defs`: Dagster's loader allows one Definitions object at module scope.
 from t82_pipeline.defs import nightly
 from t82_pipeline.defs.dbt import definitions as dbt
+from t82_pipeline.defs.opendata import definitions as opendata
 from t82_pipeline.defs.sit import definitions as sit
 from t82_pipeline.resources import build_resources
 
 defs = dg.Definitions.merge(
     sit.defs,
     dbt.defs,
+    opendata.defs,
     nightly.defs,
     dg.Definitions(resources=build_resources()),
 )

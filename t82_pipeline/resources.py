@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.dbt.project import dbt_project
+from t82_pipeline.defs.opendata.assets import OpenDataTarget
 from t82_pipeline.defs.sit.resources import ApidaeResource
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 from t82_pipeline.lib.settings import Settings, get_settings
@@ -32,6 +33,7 @@ def build_resources(settings: Settings | None = None) -> dict:
         "tif_drop": DropFolderResource(path=str(s.tif_drop_dir)),
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        "opendata": OpenDataTarget(folder=str(s.opendata_dir), base_uri=s.opendata_base_uri),
         # Read-only access for publish assets; only dbt writes the warehouse.
         "warehouse": DuckDBResource(database=str(s.warehouse_path), connection_config={"access_mode": "READ_ONLY"}),
     }

@@ -36,6 +36,8 @@ class Settings:
     tif_drop_dir: Path
     http_timeout_s: float
     http_retries: int
+    opendata_dir: Path
+    opendata_base_uri: str
 
     @property
     def is_embedded(self) -> bool:
@@ -60,6 +62,8 @@ class Settings:
             tif_drop_dir=_path("T82_TIF_DROP_DIR", data_dir / "drop" / "tif"),
             http_timeout_s=float(os.environ.get("T82_HTTP_TIMEOUT_S", "30")),
             http_retries=int(os.environ.get("T82_HTTP_RETRIES", "4")),
+            opendata_dir=_path("T82_OPENDATA_DIR", data_dir / "publish" / "datatourisme"),
+            opendata_base_uri=os.environ.get("T82_OPENDATA_BASE_URI", "https://data.tarnetgaronne-tourisme.fr/datatourisme"),
         )
 
     def export_for_dbt(self) -> None:

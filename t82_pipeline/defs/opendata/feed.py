@@ -1,0 +1,120 @@
+"""Open-data records → a DATAtourisme-shaped flux: ``index.json`` + one JSON-LD file per record
++ ``context.jsonld``, published atomically (readers follow the ``current`` link)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from t82_pipeline.defs.opendata.ontology import REFERENCE, Ontology, to_graph
+
+AGENCY = "Tarn-et-Garonne Tourisme"
+# Minimum fields observed in 100 % of real published objects (research note §1.4).
+REQUIRED = ("@id", "dc:identifier", "@type", "rdfs:label", "hasBeenCreatedBy", "isLocatedAt", "lastUpdate")
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def build_record(row: dict, ontology: Ontology, base_uri: str) -> dict:
+    """One open-data row (marts.opendata_offers) → one flux object, fields as the policy left them."""
+    place: dict = {
+        "@type": ["Place"],
+        "schema:address": [{
+            "@type": ["schema:PostalAddress"],
+            "schema:postalCode": row["postal_code"],
+            "schema:addressLocality": row["commune_name"],
+            "hasAddressCity": {"@id": f"kb:{row['insee_code']}", "@type": ["City"], "insee": row["insee_code"]},
+            **({"schema:streetAddress": [row["address_line1"]]} if row.get("address_line1") else {}),
+        }],
+        "schema:geo": {"@type": ["schema:GeoCoordinates"],
+                       "schema:latitude": f"{row['latitude']:.6f}", "schema:longitude": f"{row['longitude']:.6f}"},
+    }
+    record: dict = {
+        "@id": f"{base_uri.rstrip('/')}/{row['record_uuid']}",
+        "dc:identifier": f"{row['source']}:{row['source_id']}",
+        "@type": ontology.ancestors(row["datatourisme_class"]),
+        "rdfs:label": {"fr": [row["name"]]},
+        "isLocatedAt": [place],
+        "hasBeenCreatedBy": {"@type": ["foaf:Agent"], "schema:legalName": row["created_by"] or AGENCY},
+        "hasBeenPublishedBy": [{"@type": ["foaf:Agent"], "schema:legalName": AGENCY}],
+        "lastUpdate": _iso(row["last_update"]),
+    }
+    if row.get("description"):
+        record["rdfs:comment"] = {"fr": [row["description"][:300]]}
+        record["hasDescription"] = [{"@type": ["Description"], "shortDescription": {"fr": [row["description"]]}}]
+    contact = {k: [v] for k, v in (("schema:telephone", row.get("phone")), ("schema:email", row.get("email")),
+                                   ("foaf:homepage", row.get("website"))) if v}
+    if contact:
+        record["hasContact"] = [{"@type": ["foaf:Agent"], **contact}]
+    if row.get("price_min_eur") is not None:
+        record["offers"] = [{"@type": ["Offer"], "schema:priceSpecification": [{
+            "@type": ["schema:PriceSpecification"], "schema:minPrice": [f"{row['price_min_eur']:.2f}"],
+            "schema:priceCurrency": "EUR"}]}]
+    if row.get("start_date") and row.get("end_date") and "EntertainmentAndEvent" in record["@type"]:
+        record["takesPlaceAt"] = [{"@type": ["Period"], "startDate": _iso(row["start_date"]), "endDate": _iso(row["end_date"])}]
+    if row.get("photo_url"):
+        record["hasMainRepresentation"] = [{
+            "@type": ["ebucore:EditorialObject"],
+            "ebucore:hasRelatedResource": [{"@type": ["ebucore:Resource"], "ebucore:locator": [row["photo_url"]]}],
+            **({"ebucore:hasAnnotation": [{"@type": ["ebucore:Annotation"], "credits": [row["photo_credit"]]}]}
+               if row.get("photo_credit") else {}),
+        }]
+    return record
+
+
+def record_problems(record: dict, ontology: Ontology) -> list[str]:
+    """Why a record may not be published: unparseable, unknown terms, or minimum fields missing."""
+    missing = [f"missing {name}" for name in REQUIRED if not record.get(name)]
+    if "fr" not in record.get("rdfs:label", {}):
+        missing.append("missing French label")
+    try:
+        graph = to_graph(record)
+    except Exception as exc:  # rdflib raises many kinds; any of them means "not valid RDF"
+        return [*missing, f"does not parse as JSON-LD: {exc}"]
+    if len(graph) == 0:
+        missing.append("parses to no triple")
+    return missing + ontology.problems(graph)
+
+
+@dataclass
+class Feed:
+    records: list[dict] = field(default_factory=list)
+    held_back: list[dict] = field(default_factory=list)
+
+
+def publish(feed: Feed, root: Path, policy_version: str) -> Path:
+    """Writes the whole feed in a new folder, then swaps the ``current`` link in one step.
+    The previous feed stays complete and readable until the swap."""
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc)
+    target = root / f"feed-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    tmp = root / f".tmp-{target.name}"
+    (tmp / "objects").mkdir(parents=True)
+    index = []
+    for record in feed.records:
+        uid = record["@id"].rsplit("/", 1)[-1]
+        rel = f"objects/{uid[0]}/{uid[:2]}/{uid}.json"
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / rel).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        index.append({"label": record["rdfs:label"]["fr"][0], "lastUpdate": record["lastUpdate"], "file": rel})
+    (tmp / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
+    shutil.copy(REFERENCE / "context.jsonld", tmp / "context.jsonld")
+    (tmp / "publication.json").write_text(json.dumps({
+        "published_at": stamp.isoformat(), "policy_version": policy_version, "records": len(feed.records),
+        "held_back": feed.held_back}, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.rename(target)
+
+    link_tmp = root / f".current-{uuid.uuid4().hex}"
+    link_tmp.symlink_to(target.name)
+    previous = (root / "current").resolve() if (root / "current").is_symlink() else None
+    os.replace(link_tmp, root / "current")  # atomic on POSIX
+    if previous and previous != target and previous.exists():
+        shutil.rmtree(previous)
+    return target

@@ -1,0 +1,140 @@
+"""The DATAtourisme feed: built from generated SIT data, checked with rdflib and the ontology,
+free of withheld fields and planted private contacts, served on 127.0.0.1 and read back."""
+
+import json
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from t82_pipeline.defs.opendata.feed import record_problems
+from t82_pipeline.defs.opendata.ontology import load_ontology, to_graph
+from t82_pipeline.demo.generate import generate_sit
+from tests.conftest import FIXTURES
+from tests.helpers import query, run_graph
+
+CANARY_EMAIL = "canary.prive.t82@gmail.com"
+CANARY_PHONE = "06 99 88 77 66"
+CONTROL = "Visite\x07 guidée <b>du</b> moulin"
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory):
+    from t82_pipeline.lib.settings import Settings
+
+    root = tmp_path_factory.mktemp("opendata") / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {"T82_DATA_DIR": str(root), "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"),
+                            "T82_LANDING_DIR": str(root / "landing")}.items():
+            mp.setenv(name, value)
+        mp.delenv("T82_APIDAE_BASE_URL", raising=False)
+        settings = Settings.from_env()
+        settings.export_for_dbt()
+        generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=0.05)
+        # Plant a private individual's contacts on a gîte, and control characters/HTML on a site.
+        path = settings.samples_dir / "apidae" / "objects.ndjson"
+        objects = [json.loads(line) for line in path.read_text().splitlines()]
+        gite = next(o for o in objects if o["type"] == "HEBERGEMENT_LOCATIF" and o["state"] == "PUBLISHED")
+        gite["informations"]["moyensCommunication"] = [
+            {"type": {"id": 204}, "coordonnees": {"fr": CANARY_EMAIL}}, {"type": {"id": 201}, "coordonnees": {"fr": CANARY_PHONE}}]
+        site = next(o for o in objects if o["type"] == "PATRIMOINE_CULTUREL" and o["state"] == "PUBLISHED"
+                    and "geolocalisation" in o["localisation"])
+        site["presentation"] = {"descriptifCourt": {"libelleFr": CONTROL}}
+        path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects))
+        result = run_graph(settings)
+        assert result.success
+        current = settings.opendata_dir / "current"
+        yield {"settings": settings, "dir": current, "gite": gite, "site": site,
+               "records": [json.loads(p.read_text()) for p in sorted((current / "objects").rglob("*.json"))]}
+
+
+def test_feed_has_index_context_and_one_file_per_record(feed):
+    index = json.loads((feed["dir"] / "index.json").read_text())
+    assert len(index) == len(feed["records"]) > 0
+    assert all((feed["dir"] / entry["file"]).exists() for entry in index)
+    assert json.loads((feed["dir"] / "context.jsonld").read_text())["@vocab"].endswith("/ontology/core#")
+    publication = json.loads((feed["dir"] / "publication.json").read_text())
+    assert publication["policy_version"] == "2026-11-v1"
+    # Every record of the open-data mart is either published or held back with its reason.
+    held = dict(query(feed["settings"], "select offer_key, held_back_reason from marts.opendata_offers where held_back_reason is not null"))
+    assert {h["record"]: h["reason"] for h in publication["held_back"]} == held
+    assert set(held.values()) == {"coordonnées manquantes ou invalides"}  # the generator's records without geolocation
+    total = query(feed["settings"], "select count(*) from marts.opendata_offers")[0][0]
+    assert publication["records"] + len(held) == total
+
+
+def test_every_record_parses_and_uses_only_ontology_terms(feed):
+    ontology = load_ontology()
+    for record in feed["records"]:
+        assert len(to_graph(record)) > 10
+        assert record_problems(record, ontology) == [], record["dc:identifier"]
+        assert record["@type"][-1] == "PointOfInterest"  # most specific class first, ancestors after
+
+
+def test_events_carry_their_period_and_records_their_creator(feed):
+    events = [r for r in feed["records"] if "EntertainmentAndEvent" in r["@type"]]
+    assert events and all(r["takesPlaceAt"][0]["startDate"] <= r["takesPlaceAt"][0]["endDate"] for r in events)
+    assert {r["hasBeenCreatedBy"]["schema:legalName"] for r in feed["records"]} <= {
+        row[0] for row in query(feed["settings"], "select ot_name from reference.tourist_offices_82")}
+
+
+def test_policy_withholds_fields_and_no_private_contact_leaks(feed):
+    text = "\n".join(p.read_text() for p in feed["dir"].rglob("*.json"))
+    assert CANARY_EMAIL not in text and CANARY_PHONE not in text
+    accommodation = [r for r in feed["records"] if "Accommodation" in r["@type"]]
+    assert accommodation and all("offers" not in r for r in accommodation)  # prices: none for lodging
+    assert all("schema:telephone" not in c for r in accommodation for c in r.get("hasContact", []))
+
+
+def test_control_characters_and_html_are_cleaned(feed):
+    site_id = f"apidae:{feed['site']['id']}"
+    [record] = [r for r in feed["records"] if r["dc:identifier"] == site_id]
+    assert record["rdfs:comment"]["fr"] == ["Visite guidée  du  moulin"]
+
+
+def test_uris_are_stable_and_removed_records_leave(feed):
+    from tests.helpers import run_graph as rerun
+
+    before = {r["dc:identifier"]: r["@id"] for r in feed["records"]}
+    assert rerun(feed["settings"]).success
+    after = {json.loads(p.read_text())["dc:identifier"]: json.loads(p.read_text())["@id"]
+             for p in (feed["dir"] / "objects").rglob("*.json")}
+    assert after == before
+    deleted = query(feed["settings"], "select count(*) from staging.stg_apidae__deletions")[0][0]
+    assert deleted > 0
+    gone = {f"apidae:{row[0]}" for row in query(feed["settings"], "select apidae_id from staging.stg_apidae__deletions")}
+    assert not gone & set(after)
+
+
+def test_feed_is_served_on_loopback_and_read_back(feed):
+    handler = partial(SimpleHTTPRequestHandler, directory=str(feed["dir"]))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        index = requests.get(f"{base}/index.json", timeout=5).json()
+        record = requests.get(f"{base}/{index[0]['file']}", timeout=5).json()
+        context = requests.get(f"{base}/context.jsonld", timeout=5).json()
+        assert record["rdfs:label"]["fr"][0] == index[0]["label"]
+        assert len(to_graph(record)) > 10 and "@vocab" in context
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("sample", sorted((FIXTURES / "datatourisme").glob("*.json")), ids=lambda p: p.name[:11])
+def test_real_datatourisme_objects_read_with_the_same_checker(sample):
+    record = json.loads(sample.read_text())
+    assert len(to_graph(record)) > 50
+    problems = record_problems(record, load_ontology())
+    # 2023 objects use terms added after ontology v2.4.3 (the version available here): reported, not hidden.
+    assert all(p.startswith(("unknown property", "unknown class", "property from an unexpected vocabulary"))
+               for p in problems)
+
+
+def test_checker_rejects_an_unknown_class():
+    record = json.loads(sorted((FIXTURES / "datatourisme").glob("15-*.json"))[0].read_text())
+    record["@type"] = [*record["@type"], "FlyingSaucer"]
+    assert "unknown class FlyingSaucer" in record_problems(record, load_ontology())

@@ -1,8 +1,11 @@
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from t82_pipeline.defs.opendata.agenda import agenda_files
 from t82_pipeline.defs.opendata.feed import Feed, build_record, publish, record_problems
 from t82_pipeline.defs.opendata.ontology import load_ontology
 
@@ -22,7 +25,8 @@ class OpenDataTarget(dg.ConfigurableResource):
     deps=[dg.AssetKey(["marts", "opendata_offers"])],
     description=(
         "The open-data subset as a DATAtourisme flux (index.json + one JSON-LD file per record + "
-        "context.jsonld), checked against the ontology; invalid records are held back with the reason. "
+        "context.jsonld) and iCalendar agendas of upcoming events (agenda/<ot_code>.ics, "
+        "agenda/tarn-et-garonne.ics), checked against the ontology; invalid records are held back with the reason. "
         "Published atomically: readers follow <folder>/current."
     ),
 )
@@ -32,7 +36,8 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
         cursor = con.execute("select * from marts.opendata_offers order by offer_key")
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
-    feed = Feed()
+        ot_names = dict(con.execute("select ot_code, ot_name from reference.tourist_offices_82").fetchall())
+    feed, published_rows = Feed(), []
     for row in rows:
         if row["held_back_reason"]:
             feed.held_back.append({"record": row["offer_key"], "reason": row["held_back_reason"]})
@@ -43,8 +48,10 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
             feed.held_back.append({"record": row["offer_key"], "reason": "; ".join(problems)})
         else:
             feed.records.append(record)
+            published_rows.append(row)
     policy_version = rows[0]["policy_version"] if rows else "none"
-    target = publish(feed, Path(opendata.folder), policy_version)
+    agenda = agenda_files(published_rows, ot_names, date.today(), urlparse(opendata.base_uri).netloc or "t82")
+    target = publish(feed, Path(opendata.folder), policy_version, extra_files=agenda)
     reasons: dict[str, int] = {}
     for held in feed.held_back:
         reasons[held["reason"]] = reasons.get(held["reason"], 0) + 1

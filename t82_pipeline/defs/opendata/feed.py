@@ -89,7 +89,7 @@ class Feed:
     held_back: list[dict] = field(default_factory=list)
 
 
-def publish(feed: Feed, root: Path, policy_version: str) -> Path:
+def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, bytes] | None = None) -> Path:
     """Writes the whole feed in a new folder, then swaps the ``current`` link in one step.
     The previous feed stays complete and readable until the swap."""
     root.mkdir(parents=True, exist_ok=True)
@@ -106,6 +106,9 @@ def publish(feed: Feed, root: Path, policy_version: str) -> Path:
         index.append({"label": record["rdfs:label"]["fr"][0], "lastUpdate": record["lastUpdate"], "file": rel})
     (tmp / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.copy(REFERENCE / "context.jsonld", tmp / "context.jsonld")
+    for rel, content in (extra_files or {}).items():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / rel).write_bytes(content)
     (tmp / "publication.json").write_text(json.dumps({
         "published_at": stamp.isoformat(), "policy_version": policy_version, "records": len(feed.records),
         "held_back": feed.held_back}, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -138,3 +138,24 @@ def test_checker_rejects_an_unknown_class():
     record = json.loads(sorted((FIXTURES / "datatourisme").glob("15-*.json"))[0].read_text())
     record["@type"] = [*record["@type"], "FlyingSaucer"]
     assert "unknown class FlyingSaucer" in record_problems(record, load_ontology())
+
+
+def test_agenda_feeds_per_ot_hold_their_upcoming_events(feed):
+    from datetime import date
+
+    from icalendar import Calendar
+
+    agenda = feed["dir"] / "agenda"
+    ots = [row[0] for row in query(feed["settings"], "select ot_code from reference.tourist_offices_82")]
+    assert sorted(p.stem for p in agenda.glob("*.ics")) == sorted([*ots, "tarn-et-garonne"])
+    published = {r["dc:identifier"] for r in feed["records"]}
+    expected = [row for row in query(feed["settings"], """
+        select source || ':' || source_id, ot_code, record_uuid from marts.opendata_offers
+        where offer_type = 'evenement' and held_back_reason is null and end_date >= current_date""")
+        if row[0] in published]
+    department = Calendar.from_ical((agenda / "tarn-et-garonne.ics").read_bytes()).walk("VEVENT")
+    assert sorted(str(e["uid"]).split("@")[0] for e in department) == sorted(r[2] for r in expected)
+    for ot in ots:
+        events = Calendar.from_ical((agenda / f"{ot}.ics").read_bytes()).walk("VEVENT")
+        assert len(events) == sum(1 for r in expected if r[1] == ot)
+        assert all(e.decoded("dtend") > e.decoded("dtstart") and e.decoded("dtend") > date.today() for e in events)

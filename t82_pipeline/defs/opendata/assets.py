@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.opendata.agenda import agenda_files
-from t82_pipeline.defs.opendata.feed import Feed, build_record, publish, record_problems
+from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, publish
 from t82_pipeline.defs.opendata.ontology import load_ontology
 
 
@@ -37,18 +37,16 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
         ot_names = dict(con.execute("select ot_code, ot_name from reference.tourist_offices_82").fetchall())
-    feed, published_rows = Feed(), []
+    feed, built = Feed(), {}
     for row in rows:
         if row["held_back_reason"]:
             feed.held_back.append({"record": row["offer_key"], "reason": row["held_back_reason"]})
-            continue
-        record = build_record(row, ontology, opendata.base_uri)
-        problems = record_problems(record, ontology)
-        if problems:
-            feed.held_back.append({"record": row["offer_key"], "reason": "; ".join(problems)})
         else:
-            feed.records.append(record)
-            published_rows.append(row)
+            built[row["offer_key"]] = (row, build_record(row, ontology, opendata.base_uri))
+    feed.records, invalid = check_records([record for _, record in built.values()], ontology)
+    feed.held_back += invalid
+    published = {r["dc:identifier"] for r in feed.records}
+    published_rows = [row for key, (row, _) in built.items() if key in published]
     policy_version = rows[0]["policy_version"] if rows else "none"
     agenda = agenda_files(published_rows, ot_names, date.today(), urlparse(opendata.base_uri).netloc or "t82")
     target = publish(feed, Path(opendata.folder), policy_version, extra_files=agenda)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from t82_pipeline.defs.opendata.ontology import REFERENCE, Ontology, to_graph
+from t82_pipeline.defs.opendata.ontology import REFERENCE, Ontology, term_problems, to_graph
 
 AGENCY = "Tarn-et-Garonne Tourisme"
 # Minimum fields observed in 100 % of real published objects (research note §1.4).
@@ -69,18 +69,42 @@ def build_record(row: dict, ontology: Ontology, base_uri: str) -> dict:
     return record
 
 
-def record_problems(record: dict, ontology: Ontology) -> list[str]:
-    """Why a record may not be published: unparseable, unknown terms, or minimum fields missing."""
-    missing = [f"missing {name}" for name in REQUIRED if not record.get(name)]
+def record_problems(record: dict, ontology: Ontology, parse: bool = True) -> list[str]:
+    """Why a record may not be published: minimum fields missing, terms the ontology does not
+    define, or (with ``parse``) not valid JSON-LD. Feeds parse all records at once instead."""
+    problems = [f"missing {name}" for name in REQUIRED if not record.get(name)]
     if "fr" not in record.get("rdfs:label", {}):
-        missing.append("missing French label")
+        problems.append("missing French label")
+    problems += term_problems(record, ontology)
+    if parse:
+        problems += parse_problems(record)
+    return problems
+
+
+def parse_problems(record: dict) -> list[str]:
     try:
-        graph = to_graph(record)
+        return [] if len(to_graph(record)) else ["parses to no triple"]
     except Exception as exc:  # rdflib raises many kinds; any of them means "not valid RDF"
-        return [*missing, f"does not parse as JSON-LD: {exc}"]
-    if len(graph) == 0:
-        missing.append("parses to no triple")
-    return missing + ontology.problems(graph)
+        return [f"does not parse as JSON-LD: {exc}"]
+
+
+def check_records(records: list[dict], ontology: Ontology) -> tuple[list[dict], list[dict]]:
+    """Splits records into publishable ones and held-back ones (with reasons); one RDF parse of
+    the whole set, per-record parses only to find the culprits when it fails."""
+    good, held = [], []
+    for record in records:
+        problems = record_problems(record, ontology, parse=False)
+        if problems:
+            held.append({"record": record["dc:identifier"], "reason": "; ".join(problems)})
+        else:
+            good.append(record)
+    try:
+        to_graph(*good)
+    except Exception:
+        culprits = {id(r): parse_problems(r) for r in good}
+        held += [{"record": r["dc:identifier"], "reason": "; ".join(culprits[id(r)])} for r in good if culprits[id(r)]]
+        good = [r for r in good if not culprits[id(r)]]
+    return good, held
 
 
 @dataclass

@@ -77,7 +77,58 @@ def flux_context() -> dict:
     return json.loads((REFERENCE / "context.jsonld").read_text(encoding="utf-8"))
 
 
-def to_graph(record: dict) -> rdflib.Graph:
-    """Parses one flux object (which carries no inline @context) with the flux context."""
-    document = {"@context": flux_context(), **record}
+def to_graph(*records: dict) -> rdflib.Graph:
+    """Parses flux objects (which carry no inline @context) with the flux context, in one go."""
+    document = {"@context": flux_context(), "@graph": list(records)}
     return rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
+
+
+@cache
+def _context_terms() -> tuple[dict[str, str], str, frozenset[str]]:
+    context = flux_context()
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@")}
+    language_maps = frozenset(k for k, v in context.items() if isinstance(v, dict) and v.get("@container") == "@language")
+    return prefixes, context["@vocab"], language_maps
+
+
+def expand(term: str) -> str:
+    """A compact term of the flux (``schema:geo``, ``isLocatedAt``) → its IRI, as the context says."""
+    prefixes, vocab, _ = _context_terms()
+    prefix, sep, local = term.partition(":")
+    if sep and prefix in prefixes:
+        return prefixes[prefix] + local
+    return term if term.startswith("http") else vocab + term
+
+
+def term_problems(record: dict, ontology: "Ontology") -> list[str]:
+    """The terms a record uses, resolved through the flux context and checked against the
+    ontology, without an RDF parse (fast: one pass over the record)."""
+    _, _, language_maps = _context_terms()
+    found: set[str] = set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            if key == "@type":
+                for cls in value if isinstance(value, list) else [value]:
+                    iri = expand(cls)
+                    if iri.startswith(CORE) and iri not in ontology.classes:
+                        found.add(f"unknown class {iri.removeprefix(CORE)}")
+                continue
+            if key.startswith("@"):
+                continue
+            iri = expand(key)
+            if iri.startswith(CORE) and iri not in ontology.properties:
+                found.add(f"unknown property {iri.removeprefix(CORE)}")
+            elif not iri.startswith(CORE) and not iri.startswith(EXTERNAL_NAMESPACES):
+                found.add(f"property from an unexpected vocabulary: {iri}")
+            if key not in language_maps:
+                visit(value)
+
+    visit(record)
+    return sorted(found)

@@ -31,6 +31,7 @@ def build_resources(settings: Settings | None = None) -> dict:
         ),
         "apidae_export_drop": DropFolderResource(path=str(s.apidae_export_drop_dir)),
         "tif_drop": DropFolderResource(path=str(s.tif_drop_dir)),
+        "datatourisme_drop": DropFolderResource(path=str(s.datatourisme_drop_dir)),
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
         "opendata": OpenDataTarget(folder=str(s.opendata_dir), base_uri=s.opendata_base_uri),

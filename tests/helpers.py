@@ -13,7 +13,7 @@ from tests.conftest import AS_OF_DATE
 def run_graph(settings, **resource_overrides) -> dg.ExecuteInProcessResult:
     resources = {**build_resources(settings), **resource_overrides}
     return dg.materialize(
-        [*sit_defs.assets, *sit_defs.asset_checks, *dbt_defs.assets, *opendata_defs.assets],
+        [*sit_defs.assets, *sit_defs.asset_checks, *dbt_defs.assets, *opendata_defs.assets, *opendata_defs.asset_checks],
         resources=resources,
         run_config={"ops": {"t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},
         raise_on_error=False,

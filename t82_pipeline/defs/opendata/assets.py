@@ -6,8 +6,11 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.opendata.agenda import agenda_files
+from t82_pipeline.defs.opendata.coverage import land_download
 from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, publish
 from t82_pipeline.defs.opendata.ontology import load_ontology
+from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 
 
 class OpenDataTarget(dg.ConfigurableResource):
@@ -22,18 +25,23 @@ class OpenDataTarget(dg.ConfigurableResource):
     group_name="opendata",
     owners=["team:data"],
     kinds={"python", "json"},
-    deps=[dg.AssetKey(["marts", "opendata_offers"])],
+    deps=[dg.AssetKey(["marts", "opendata_offers"]), dg.AssetKey(["marts", "opendata_coverage"])],
     description=(
         "The open-data subset as a DATAtourisme flux (index.json + one JSON-LD file per record + "
         "context.jsonld) and iCalendar agendas of upcoming events (agenda/<ot_code>.ics, "
         "agenda/tarn-et-garonne.ics), checked against the ontology; invalid records are held back with the reason. "
+        "Records DATAtourisme already receives through Apidae's own connector are not published twice. "
         "Published atomically: readers follow <folder>/current."
     ),
 )
 def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResource, opendata: OpenDataTarget) -> dg.MaterializeResult:
     ontology = load_ontology()
     with warehouse.get_connection() as con:
-        cursor = con.execute("select * from marts.opendata_offers order by offer_key")
+        cursor = con.execute("""
+            select offers.*, coverage.published_by_apidae_connector
+            from marts.opendata_offers as offers
+            left join marts.opendata_coverage as coverage using (offer_key)
+            order by offer_key""")
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
         ot_names = dict(con.execute("select ot_code, ot_name from reference.tourist_offices_82").fetchall())
@@ -41,6 +49,8 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
     for row in rows:
         if row["held_back_reason"]:
             feed.held_back.append({"record": row["offer_key"], "reason": row["held_back_reason"]})
+        elif row["published_by_apidae_connector"]:
+            feed.held_back.append({"record": row["offer_key"], "reason": "déjà publiée dans DATAtourisme par le connecteur Apidae"})
         else:
             built[row["offer_key"]] = (row, build_record(row, ontology, opendata.base_uri))
     feed.records, invalid = check_records([record for _, record in built.values()], ontology)
@@ -58,3 +68,44 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
         "published": len(feed.records), "held_back": len(feed.held_back),
         "held_back_reasons": "\n".join(f"{n} × {r}" for r, n in sorted(reasons.items())) or "none",
         "policy_version": policy_version, "path": dg.MetadataValue.path(str(target))})
+
+
+@dg.asset(
+    key=["landing", "datatourisme_download"],
+    group_name="opendata",
+    owners=["team:data"],
+    kinds={"python", "json"},
+    description=(
+        "DATAtourisme flux downloads for the département (ZIP dropped in T82_DATATOURISME_DROP_DIR), kept "
+        "as received with the fields the coverage check compares (URI, identifier, label, INSEE code, "
+        "lastUpdate, publishers) as NDJSON."
+    ),
+)
+def datatourisme_download(
+    context: dg.AssetExecutionContext, landing: LandingResource, datatourisme_drop: DropFolderResource
+) -> dg.MaterializeResult:
+    zone, landed, rejected = landing.zone(), [], []
+    for path in datatourisme_drop.files("*.zip"):
+        try:
+            landed.append(land_download(zone, path))
+        except SourceError as exc:
+            context.log.error(str(exc))
+            rejected.append(f"{path.name}: {exc.problem}")
+    new = [b for b in landed if b.is_new]
+    return dg.MaterializeResult(metadata={
+        "files_seen": len(landed) + len(rejected), "new_batches": len(new),
+        "rows": sum(b.manifest["record_count"] for b in new), "rejected_files": "\n".join(rejected) or "none"})
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "opendata_coverage"]), description=(
+    "Our publishable records against the latest DATAtourisme download: none may be there twice."))
+def no_record_duplicated_in_datatourisme(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as con:
+        counts = dict(con.execute("select coverage_status, count(*) from marts.opendata_coverage group by 1").fetchall())
+        duplicated = [r[0] for r in con.execute(
+            "select offer_key from marts.opendata_coverage where coverage_status = 'duplicated' order by 1 limit 20").fetchall()]
+    return dg.AssetCheckResult(
+        passed=not duplicated,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={**{f"records_{k}": v for k, v in sorted(counts.items())}, "duplicated_examples": ", ".join(duplicated) or "none"},
+    )

@@ -3,13 +3,16 @@ free of withheld fields and planted private contacts, served on 127.0.0.1 and re
 
 import json
 import threading
+import zipfile
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
+from t82_pipeline.defs.opendata.coverage import land_download
 from t82_pipeline.defs.opendata.feed import record_problems
+from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.defs.opendata.ontology import load_ontology, to_graph
 from t82_pipeline.demo.generate import generate_sit
 from tests.conftest import FIXTURES
@@ -32,21 +35,26 @@ def feed(tmp_path_factory):
         mp.delenv("T82_APIDAE_BASE_URL", raising=False)
         settings = Settings.from_env()
         settings.export_for_dbt()
-        generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=0.05)
-        # Plant a private individual's contacts on a gîte, and control characters/HTML on a site.
+        stats = generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=0.05,
+                             datatourisme_drop=settings.datatourisme_drop_dir)
+        # Plant a private individual's contacts on a gîte, and control characters/HTML on a site
+        # (records that Apidae's connector does not already publish, so they reach our feed).
         path = settings.samples_dir / "apidae" / "objects.ndjson"
         objects = [json.loads(line) for line in path.read_text().splitlines()]
-        gite = next(o for o in objects if o["type"] == "HEBERGEMENT_LOCATIF" and o["state"] == "PUBLISHED")
+        with zipfile.ZipFile(settings.datatourisme_drop_dir / "flux-82.zip") as z:
+            elsewhere = {json.loads(z.read(e["file"]))["dc:identifier"] for e in json.loads(z.read("index.json"))}
+        gite = next(o for o in objects if o["type"] == "HEBERGEMENT_LOCATIF" and o["state"] == "PUBLISHED"
+                    and "geolocalisation" in o["localisation"] and str(o["id"]) not in elsewhere)
         gite["informations"]["moyensCommunication"] = [
             {"type": {"id": 204}, "coordonnees": {"fr": CANARY_EMAIL}}, {"type": {"id": 201}, "coordonnees": {"fr": CANARY_PHONE}}]
         site = next(o for o in objects if o["type"] == "PATRIMOINE_CULTUREL" and o["state"] == "PUBLISHED"
-                    and "geolocalisation" in o["localisation"])
+                    and str(o["id"]) not in elsewhere and "geolocalisation" in o["localisation"] and o["localisation"]["geolocalisation"]["geoJson"]["coordinates"][0] < 3)
         site["presentation"] = {"descriptifCourt": {"libelleFr": CONTROL}}
         path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects))
         result = run_graph(settings)
         assert result.success
         current = settings.opendata_dir / "current"
-        yield {"settings": settings, "dir": current, "gite": gite, "site": site,
+        yield {"settings": settings, "dir": current, "gite": gite, "site": site, "stats": stats, "result": result,
                "records": [json.loads(p.read_text()) for p in sorted((current / "objects").rglob("*.json"))]}
 
 
@@ -58,9 +66,13 @@ def test_feed_has_index_context_and_one_file_per_record(feed):
     publication = json.loads((feed["dir"] / "publication.json").read_text())
     assert publication["policy_version"] == "2026-11-v1"
     # Every record of the open-data mart is either published or held back with its reason.
-    held = dict(query(feed["settings"], "select offer_key, held_back_reason from marts.opendata_offers where held_back_reason is not null"))
+    held = dict(query(feed["settings"], """
+        select offer_key, coalesce(held_back_reason, 'déjà publiée dans DATAtourisme par le connecteur Apidae')
+        from marts.opendata_offers left join marts.opendata_coverage using (offer_key)
+        where held_back_reason is not null or published_by_apidae_connector"""))
     assert {h["record"]: h["reason"] for h in publication["held_back"]} == held
-    assert set(held.values()) == {"coordonnées manquantes ou invalides"}  # the generator's records without geolocation
+    assert set(held.values()) == {"coordonnées manquantes ou invalides",  # generated records without geolocation
+                                  "déjà publiée dans DATAtourisme par le connecteur Apidae"}
     total = query(feed["settings"], "select count(*) from marts.opendata_offers")[0][0]
     assert publication["records"] + len(held) == total
 
@@ -81,6 +93,7 @@ def test_events_carry_their_period_and_records_their_creator(feed):
 
 
 def test_policy_withholds_fields_and_no_private_contact_leaks(feed):
+    assert f"apidae:{feed['gite']['id']}" in {r["dc:identifier"] for r in feed["records"]}  # the canary's record is published
     text = "\n".join(p.read_text() for p in feed["dir"].rglob("*.json"))
     assert CANARY_EMAIL not in text and CANARY_PHONE not in text
     accommodation = [r for r in feed["records"] if "Accommodation" in r["@type"]]
@@ -159,3 +172,39 @@ def test_agenda_feeds_per_ot_hold_their_upcoming_events(feed):
         events = Calendar.from_ical((agenda / f"{ot}.ics").read_bytes()).walk("VEVENT")
         assert len(events) == sum(1 for r in expected if r[1] == ot)
         assert all(e.decoded("dtend") > e.decoded("dtstart") and e.decoded("dtend") > date.today() for e in events)
+
+
+def test_coverage_against_the_datatourisme_download(feed):
+    s, stats = feed["settings"], feed["stats"]
+    counts = dict(query(s, "select coverage_status, count(*) from marts.opendata_coverage group by 1"))
+    assert counts["absent"] > 0 and counts["present"] > 0 and counts["stale"] > 0
+    twice = query(s, """select count(*) from marts.opendata_offers
+                        where held_back_reason is null and source = 'apidae' and source_id in (
+                            select datatourisme_identifier from staging.stg_datatourisme__objects group by 1 having count(*) > 1)""")[0][0]
+    assert stats["duplicated"] > 0 and counts.get("duplicated", 0) == twice
+    via_apidae = {r[0] for r in query(s, "select offer_key from marts.opendata_coverage where published_by_apidae_connector")}
+    assert len(via_apidae) > 0
+    assert not via_apidae & {r["dc:identifier"] for r in feed["records"]}  # never published twice
+    checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data
+              for e in feed["result"].all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    coverage_check = checks["no_record_duplicated_in_datatourisme"]
+    assert coverage_check.passed is (counts.get("duplicated", 0) == 0)
+
+
+def test_real_datatourisme_objects_land_from_a_flux_zip(tmp_path):
+    samples = sorted((FIXTURES / "datatourisme").glob("*.json"))
+    flux = tmp_path / "flux.zip"
+    with zipfile.ZipFile(flux, "w") as z:
+        index = []
+        for sample in samples:
+            rel = f"objects/{sample.name[3]}/{sample.name[3:5]}/{sample.name}"
+            z.write(sample, rel)
+            index.append({"label": "x", "file": rel})
+        z.writestr("index.json", json.dumps(index))
+    batch = land_download(LandingZone(tmp_path / "landing"), flux)
+    rows = {r["identifier"]: r for r in map(json.loads, (batch.path / "objects.ndjson").read_text().splitlines())}
+    assert len(rows) == 10
+    assert rows["HOTCEN0370000065"]["insee_code"] == "37179"  # hasAddressCity as a list (2020 flux)
+    assert rows["DEGLAR034V51N5DK"]["insee_code"] == "34161"  # hasAddressCity as an object (2023 flux)
+    assert rows["DEGLAR034V51N5DK"]["publishers"] == ["Hérault Tourisme"]
+    assert rows["5478136"]["last_update"] == "2023-08-16"

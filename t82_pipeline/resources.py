@@ -34,7 +34,8 @@ def build_resources(settings: Settings | None = None) -> dict:
         "datatourisme_drop": DropFolderResource(path=str(s.datatourisme_drop_dir)),
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
-        "opendata": OpenDataTarget(folder=str(s.opendata_dir), base_uri=s.opendata_base_uri),
+        "opendata": OpenDataTarget(folder=str(s.opendata_dir), base_uri=s.opendata_base_uri,
+                                   put_url=s.opendata_put_url, put_token=s.opendata_put_token, http_retries=s.http_retries),
         # Read-only access for publish assets; only dbt writes the warehouse.
         "warehouse": DuckDBResource(database=str(s.warehouse_path), connection_config={"access_mode": "READ_ONLY"}),
     }

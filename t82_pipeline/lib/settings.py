@@ -38,6 +38,8 @@ class Settings:
     http_retries: int
     opendata_dir: Path
     datatourisme_drop_dir: Path
+    opendata_put_url: str
+    opendata_put_token: str = field(repr=False)
     opendata_base_uri: str
 
     @property
@@ -63,6 +65,8 @@ class Settings:
             tif_drop_dir=_path("T82_TIF_DROP_DIR", data_dir / "drop" / "tif"),
             http_timeout_s=float(os.environ.get("T82_HTTP_TIMEOUT_S", "30")),
             http_retries=int(os.environ.get("T82_HTTP_RETRIES", "4")),
+            opendata_put_url=os.environ.get("T82_OPENDATA_PUT_URL", ""),
+            opendata_put_token=os.environ.get("T82_OPENDATA_PUT_TOKEN", ""),
             datatourisme_drop_dir=_path("T82_DATATOURISME_DROP_DIR", data_dir / "drop" / "datatourisme"),
             opendata_dir=_path("T82_OPENDATA_DIR", data_dir / "publish" / "datatourisme"),
             opendata_base_uri=os.environ.get("T82_OPENDATA_BASE_URI", "https://data.tarnetgaronne-tourisme.fr/datatourisme"),

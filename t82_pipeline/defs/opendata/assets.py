@@ -7,7 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.opendata.agenda import agenda_files
 from t82_pipeline.defs.opendata.coverage import land_download
-from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, publish
+from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, publish, upload
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
@@ -18,6 +18,9 @@ class OpenDataTarget(dg.ConfigurableResource):
 
     folder: str
     base_uri: str
+    put_url: str = ""  # optional HTTP PUT / object-storage target, e.g. a WebDAV or S3-compatible URL
+    put_token: str = ""
+    http_retries: int = 4
 
 
 @dg.asset(
@@ -60,6 +63,11 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
     policy_version = rows[0]["policy_version"] if rows else "none"
     agenda = agenda_files(published_rows, ot_names, date.today(), urlparse(opendata.base_uri).netloc or "t82")
     target = publish(feed, Path(opendata.folder), policy_version, extra_files=agenda)
+    if opendata.put_url:
+        from t82_pipeline.lib.http import build_session
+
+        with build_session(opendata.http_retries) as session:
+            context.log.info(f"uploaded to {upload(target, opendata.put_url, session, opendata.put_token)}")
     reasons: dict[str, int] = {}
     for held in feed.held_back:
         reasons[held["reason"]] = reasons.get(held["reason"], 0) + 1

@@ -120,6 +120,25 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
     stamp = datetime.now(timezone.utc)
     target = root / f"feed-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     tmp = root / f".tmp-{target.name}"
+    try:
+        _write_feed(tmp, feed, stamp, policy_version, extra_files or {})
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # the current feed was never touched
+        raise
+    tmp.rename(target)
+
+    link_tmp = root / f".current-{uuid.uuid4().hex}"
+    link_tmp.symlink_to(target.name)
+    previous = (root / "current").resolve() if (root / "current").is_symlink() else None
+    os.replace(link_tmp, root / "current")  # atomic on POSIX
+    # Keep the previous feed for readers still in it; drop older ones.
+    for old in root.glob("feed-*"):
+        if old not in (target, previous):
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, extra_files: dict[str, bytes]) -> None:
     (tmp / "objects").mkdir(parents=True)
     index = []
     for record in feed.records:
@@ -130,18 +149,30 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
         index.append({"label": record["rdfs:label"]["fr"][0], "lastUpdate": record["lastUpdate"], "file": rel})
     (tmp / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.copy(REFERENCE / "context.jsonld", tmp / "context.jsonld")
-    for rel, content in (extra_files or {}).items():
+    for rel, content in extra_files.items():
         (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp / rel).write_bytes(content)
     (tmp / "publication.json").write_text(json.dumps({
         "published_at": stamp.isoformat(), "policy_version": policy_version, "records": len(feed.records),
         "held_back": feed.held_back}, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.rename(target)
 
-    link_tmp = root / f".current-{uuid.uuid4().hex}"
-    link_tmp.symlink_to(target.name)
-    previous = (root / "current").resolve() if (root / "current").is_symlink() else None
-    os.replace(link_tmp, root / "current")  # atomic on POSIX
-    if previous and previous != target and previous.exists():
-        shutil.rmtree(previous)
-    return target
+
+def upload(feed_dir: Path, base_url: str, session, token: str = "", timeout_s: float = 60.0) -> str:
+    """Copies a built feed to an HTTP PUT / object-storage target: every file under a new prefix
+    first, then the ``current.json`` pointer that readers follow. A failure part-way leaves the
+    pointer, and so the previous feed, untouched."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    prefix = f"{base_url.rstrip('/')}/{feed_dir.name}"
+    for path in sorted(p for p in feed_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(feed_dir).as_posix()
+        kind = "text/calendar" if rel.endswith(".ics") else "application/ld+json" if rel.endswith(".jsonld") else "application/json"
+        response = session.put(f"{prefix}/{rel}", data=path.read_bytes(), timeout=timeout_s,
+                               headers={**headers, "Content-Type": kind})
+        if response.status_code >= 300:
+            raise RuntimeError(f"[opendata] PUT {prefix}/{rel}: HTTP {response.status_code}; previous feed kept")
+    pointer = json.dumps({"current": feed_dir.name, "index": f"{feed_dir.name}/index.json"})
+    response = session.put(f"{base_url.rstrip('/')}/current.json", data=pointer, timeout=timeout_s,
+                           headers={**headers, "Content-Type": "application/json"})
+    if response.status_code >= 300:
+        raise RuntimeError(f"[opendata] PUT current.json: HTTP {response.status_code}; previous feed kept")
+    return prefix

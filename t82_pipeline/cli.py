@@ -37,6 +37,7 @@ def print_outputs() -> None:
     print(f"\nWarehouse (DuckDB): {s.warehouse_path}")
     print("  marts: offers, offer_quality_scores, offers_to_requalify, ot_offer_quality, ot_offers_by_type_and_commune")
     print(f"DATAtourisme feed:  {s.opendata_dir / 'current'}  (index.json, objects/, context.jsonld)")
+    print(f"Serving per OT:     {s.serving_dir}/<ot_code>/  (t82.duckdb, *.parquet, README.md)")
     print(f"Landing zone:       {s.landing_dir}")
     print(f"Dagster storage:    {os.environ['DAGSTER_HOME']}  (UI: make ui)\n")
     print(f"{'OT':40} {'fiches':>7} {'score':>6} {'à requalifier':>14}")

@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.dbt.project import dbt_project
 from t82_pipeline.defs.opendata.assets import OpenDataTarget
+from t82_pipeline.defs.serving.assets import ServingTarget
 from t82_pipeline.defs.sit.resources import ApidaeResource
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 from t82_pipeline.lib.settings import Settings, get_settings
@@ -36,6 +37,11 @@ def build_resources(settings: Settings | None = None) -> dict:
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
         "opendata": OpenDataTarget(folder=str(s.opendata_dir), base_uri=s.opendata_base_uri,
                                    put_url=s.opendata_put_url, put_token=s.opendata_put_token, http_retries=s.http_retries),
+        "serving": ServingTarget(
+            folder=str(s.serving_dir), warehouse_path=str(s.warehouse_path),
+            manifest_path=str(dbt_project().manifest_path), pg_dsn=s.serving_pg_dsn,
+            max_overnight_drop=s.serving_max_overnight_drop,
+        ),
         # Read-only access for publish assets; only dbt writes the warehouse.
         "warehouse": DuckDBResource(database=str(s.warehouse_path), connection_config={"access_mode": "READ_ONLY"}),
     }

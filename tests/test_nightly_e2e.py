@@ -114,3 +114,36 @@ def test_rerun_on_same_input_changes_nothing(nightly):
     assert nightly["second"].success
     assert len(LandingZone(s.landing_dir).manifests("apidae")) == nightly["batches_after_first"]
     assert query(s, "select * from marts.offers order by offer_key") == nightly["offers_after_first"]
+
+
+def test_each_ot_gets_serving_files_with_only_its_rows(nightly):
+    import duckdb
+
+    s = nightly["settings"]
+    offices = [row[0] for row in query(s, "select ot_code from reference.tourist_offices_82")]
+    for ot_code in offices:
+        folder = s.serving_dir / ot_code
+        assert {p.name for p in folder.iterdir()} >= {"t82.duckdb", "offers.parquet", "README.md"}
+        with duckdb.connect(str(folder / "t82.duckdb"), read_only=True) as con:
+            assert con.execute("select distinct ot_code from offers").fetchall() == [(ot_code,)]
+            columns = {c[0] for c in con.execute("describe offers").fetchall()}
+            assert not {"phone", "email"} & columns
+            served = con.execute("select count(*) from offers").fetchone()[0]
+        assert served == query(s, f"select count(*) from marts.offers where ot_code = '{ot_code}'")[0][0]
+        assert "## offers" in (folder / "README.md").read_text() and "Offre touristique unifiée" in (folder / "README.md").read_text()
+
+
+def test_a_big_overnight_drop_blocks_the_serving_publish(nightly):
+    """Last in this module: it changes the serving state the other tests read."""
+    s = nightly["settings"]
+    marker = s.serving_dir / "grand-montauban"
+    before = marker.resolve()
+    counts = dict(query(s, "select ot_code, offer_count from marts.ot_offer_quality"))
+    (s.serving_dir / ".last_published_counts.json").write_text(json.dumps({k: v * 2 for k, v in counts.items()}))
+    result = run_graph(s)
+    checks = check_results(result)
+    assert checks["marts/ot_offer_quality:ot_marts_are_sound"] is False
+    served = [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
+              and e.asset_key.to_user_string() == "serving/ot_marts"]
+    assert served == []
+    assert marker.resolve() == before  # the OTs keep yesterday's files

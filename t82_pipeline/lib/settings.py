@@ -38,6 +38,9 @@ class Settings:
     http_retries: int
     opendata_dir: Path
     datatourisme_drop_dir: Path
+    serving_dir: Path
+    serving_pg_dsn: str = field(repr=False)
+    serving_max_overnight_drop: float
     opendata_put_url: str
     opendata_put_token: str = field(repr=False)
     opendata_base_uri: str
@@ -67,6 +70,9 @@ class Settings:
             http_retries=int(os.environ.get("T82_HTTP_RETRIES", "4")),
             opendata_put_url=os.environ.get("T82_OPENDATA_PUT_URL", ""),
             opendata_put_token=os.environ.get("T82_OPENDATA_PUT_TOKEN", ""),
+            serving_dir=_path("T82_SERVING_DIR", data_dir / "serving"),
+            serving_pg_dsn=os.environ.get("T82_SERVING_PG_DSN", ""),
+            serving_max_overnight_drop=float(os.environ.get("T82_SERVING_MAX_OVERNIGHT_DROP", "0.2")),
             datatourisme_drop_dir=_path("T82_DATATOURISME_DROP_DIR", data_dir / "drop" / "datatourisme"),
             opendata_dir=_path("T82_OPENDATA_DIR", data_dir / "publish" / "datatourisme"),
             opendata_base_uri=os.environ.get("T82_OPENDATA_BASE_URI", "https://data.tarnetgaronne-tourisme.fr/datatourisme"),

@@ -8,6 +8,7 @@ import dagster as dg
 from t82_pipeline.defs import nightly
 from t82_pipeline.defs.dbt import definitions as dbt
 from t82_pipeline.defs.opendata import definitions as opendata
+from t82_pipeline.defs.ops import definitions as ops
 from t82_pipeline.defs.serving import definitions as serving
 from t82_pipeline.defs.sit import definitions as sit
 from t82_pipeline.resources import build_resources
@@ -17,6 +18,7 @@ defs = dg.Definitions.merge(
     dbt.defs,
     opendata.defs,
     serving.defs,
+    ops.defs,
     nightly.defs,
     dg.Definitions(resources=build_resources()),
 )

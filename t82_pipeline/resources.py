@@ -12,6 +12,8 @@ from t82_pipeline.defs.dbt.project import dbt_project
 from t82_pipeline.defs.opendata.assets import OpenDataTarget
 from t82_pipeline.defs.serving.assets import ServingTarget
 from t82_pipeline.defs.sit.resources import ApidaeResource
+from t82_pipeline.defs.ops.alerts import AlertTarget
+from t82_pipeline.lib.mail import MailResource
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 from t82_pipeline.lib.settings import Settings, get_settings
 
@@ -42,6 +44,11 @@ def build_resources(settings: Settings | None = None) -> dict:
             manifest_path=str(dbt_project().manifest_path), pg_dsn=s.serving_pg_dsn,
             max_overnight_drop=s.serving_max_overnight_drop,
         ),
+        "mail": MailResource(
+            smtp_host=s.smtp_host, smtp_port=s.smtp_port, smtp_user=s.smtp_user, smtp_password=s.smtp_password,
+            starttls=s.smtp_starttls, sender=s.mail_from, outbox_dir=str(s.outbox_dir),
+        ),
+        "alerts": AlertTarget(recipients=list(s.alert_emails)),
         # Read-only access for publish assets; only dbt writes the warehouse.
         "warehouse": DuckDBResource(database=str(s.warehouse_path), connection_config={"access_mode": "READ_ONLY"}),
     }

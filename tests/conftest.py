@@ -43,3 +43,30 @@ def t82_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     settings = Settings.from_env()
     settings.export_for_dbt()
     return settings
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:  # aiosmtpd does not report the port it got for port=0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, handler.messages
+    finally:
+        controller.stop()

@@ -39,6 +39,14 @@ class Settings:
     opendata_dir: Path
     datatourisme_drop_dir: Path
     serving_dir: Path
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str = field(repr=False)
+    smtp_starttls: bool
+    mail_from: str
+    outbox_dir: Path
+    alert_emails: tuple[str, ...]
     serving_pg_dsn: str = field(repr=False)
     serving_max_overnight_drop: float
     opendata_put_url: str
@@ -70,6 +78,14 @@ class Settings:
             http_retries=int(os.environ.get("T82_HTTP_RETRIES", "4")),
             opendata_put_url=os.environ.get("T82_OPENDATA_PUT_URL", ""),
             opendata_put_token=os.environ.get("T82_OPENDATA_PUT_TOKEN", ""),
+            smtp_host=os.environ.get("T82_SMTP_HOST", ""),
+            smtp_port=int(os.environ.get("T82_SMTP_PORT", "587")),
+            smtp_user=os.environ.get("T82_SMTP_USER", ""),
+            smtp_password=os.environ.get("T82_SMTP_PASSWORD", ""),
+            smtp_starttls=os.environ.get("T82_SMTP_STARTTLS", "true").lower() == "true",
+            mail_from=os.environ.get("T82_MAIL_FROM", "Tarn-et-Garonne Tourisme <noreply@tarnetgaronne-tourisme.fr>"),
+            outbox_dir=_path("T82_OUTBOX_DIR", data_dir / "outbox"),
+            alert_emails=tuple(a.strip() for a in os.environ.get("T82_ALERT_EMAILS", "data@tarnetgaronne-tourisme.fr").split(",") if a.strip()),
             serving_dir=_path("T82_SERVING_DIR", data_dir / "serving"),
             serving_pg_dsn=os.environ.get("T82_SERVING_PG_DSN", ""),
             serving_max_overnight_drop=float(os.environ.get("T82_SERVING_MAX_OVERNIGHT_DROP", "0.2")),

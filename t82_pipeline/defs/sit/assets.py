@@ -8,6 +8,7 @@ import dagster as dg
 from t82_pipeline.defs.sit.apidae_landing import land_api_snapshot, land_export_zip, read_notification
 from t82_pipeline.defs.sit.resources import ApidaeResource
 from t82_pipeline.defs.sit.tif import land_xml_file
+from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandedBatch
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
@@ -30,6 +31,7 @@ def _batch_metadata(batch: LandedBatch) -> dict:
 @dg.asset(
     key=["landing", "apidae_api_objects"],
     group_name=GROUP,
+    freshness_policy=freshness_policy("landing/apidae_api_objects"),
     owners=OWNERS,
     kinds={"python", "json"},
     description=(

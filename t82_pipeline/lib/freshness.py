@@ -1,0 +1,17 @@
+"""How old each source's landing may get before someone must look: one table, read by the
+sources' freshness policies (Dagster UI) and by the late-source e-mail alert."""
+
+from datetime import timedelta
+
+import dagster as dg
+
+# Daily sources get a margin over 24 h; drop-folder sources arrive irregularly and are watched
+# by their own checks instead.
+SOURCE_MAX_AGE: dict[str, timedelta] = {
+    "landing/apidae_api_objects": timedelta(hours=26),
+}
+
+
+def freshness_policy(asset_key: str) -> dg.FreshnessPolicy:
+    max_age = SOURCE_MAX_AGE[asset_key]
+    return dg.FreshnessPolicy.time_window(fail_window=max_age, warn_window=max_age - timedelta(hours=2))

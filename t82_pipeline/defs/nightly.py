@@ -8,6 +8,8 @@ nightly_job = dg.define_asset_job(
     "nightly",
     selection=dg.AssetSelection.all(),
     description="Pulls every source into landing, then builds and tests the warehouse with dbt.",
+    # 13× the département runs in minutes: an hour means a dead worker, settled by run monitoring.
+    tags={"dagster/max_runtime": "3600"},
 )
 
 nightly_schedule = dg.ScheduleDefinition(

@@ -7,6 +7,7 @@ import dagster as dg
 # Modules, not their `defs`: Dagster's loader allows one Definitions object at module scope.
 from t82_pipeline.defs import nightly
 from t82_pipeline.defs.dbt import definitions as dbt
+from t82_pipeline.defs.fairguest import definitions as fairguest
 from t82_pipeline.defs.opendata import definitions as opendata
 from t82_pipeline.defs.ops import definitions as ops
 from t82_pipeline.defs.serving import definitions as serving
@@ -16,6 +17,7 @@ from t82_pipeline.resources import build_resources
 defs = dg.Definitions.merge(
     sit.defs,
     dbt.defs,
+    fairguest.defs,
     opendata.defs,
     serving.defs,
     ops.defs,

@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.dbt.project import dbt_project
+from t82_pipeline.defs.fairguest.resources import FairguestResource
 from t82_pipeline.defs.opendata.assets import OpenDataTarget
 from t82_pipeline.defs.serving.assets import ServingTarget
 from t82_pipeline.defs.sit.resources import ApidaeResource
@@ -34,6 +35,9 @@ def build_resources(settings: Settings | None = None) -> dict:
         ),
         "apidae_export_drop": DropFolderResource(path=str(s.apidae_export_drop_dir)),
         "tif_drop": DropFolderResource(path=str(s.tif_drop_dir)),
+        "fairguest": FairguestResource(base_url=s.fairguest_base_url, group_id=s.fairguest_group_id, token=s.fairguest_token,
+                                       retries=s.http_retries, timeout_s=s.http_timeout_s, samples_dir=str(s.samples_dir / "fairguest")),
+        "fairguest_drop": DropFolderResource(path=str(s.fairguest_drop_dir)),
         "datatourisme_drop": DropFolderResource(path=str(s.datatourisme_drop_dir)),
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),

@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 
 from t82_pipeline.defs.dbt.definitions import defs as dbt_defs
+from t82_pipeline.defs.fairguest.definitions import defs as fairguest_defs
 from t82_pipeline.defs.opendata.definitions import defs as opendata_defs
 from t82_pipeline.defs.serving.definitions import defs as serving_defs
 from t82_pipeline.defs.sit.definitions import defs as sit_defs
@@ -14,7 +15,7 @@ from tests.conftest import AS_OF_DATE
 def run_graph(settings, **resource_overrides) -> dg.ExecuteInProcessResult:
     resources = {**build_resources(settings), **resource_overrides}
     return dg.materialize(
-        [*sit_defs.assets, *sit_defs.asset_checks, *dbt_defs.assets, *opendata_defs.assets, *opendata_defs.asset_checks,
+        [*sit_defs.assets, *sit_defs.asset_checks, *fairguest_defs.assets, *dbt_defs.assets, *opendata_defs.assets, *opendata_defs.asset_checks,
          *serving_defs.assets, *serving_defs.asset_checks],
         resources=resources,
         run_config={"ops": {"t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},

@@ -9,6 +9,7 @@ import dagster as dg
 # by their own checks instead.
 SOURCE_MAX_AGE: dict[str, timedelta] = {
     "landing/apidae_api_objects": timedelta(hours=26),
+    "landing/fairguest_api": timedelta(hours=26),
 }
 
 

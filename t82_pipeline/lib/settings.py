@@ -39,6 +39,10 @@ class Settings:
     opendata_dir: Path
     datatourisme_drop_dir: Path
     serving_dir: Path
+    fairguest_base_url: str
+    fairguest_group_id: str
+    fairguest_token: str = field(repr=False)
+    fairguest_drop_dir: Path
     smtp_host: str
     smtp_port: int
     smtp_user: str
@@ -86,6 +90,10 @@ class Settings:
             mail_from=os.environ.get("T82_MAIL_FROM", "Tarn-et-Garonne Tourisme <noreply@tarnetgaronne-tourisme.fr>"),
             outbox_dir=_path("T82_OUTBOX_DIR", data_dir / "outbox"),
             alert_emails=tuple(a.strip() for a in os.environ.get("T82_ALERT_EMAILS", "data@tarnetgaronne-tourisme.fr").split(",") if a.strip()),
+            fairguest_base_url=os.environ.get("T82_FAIRGUEST_BASE_URL", EMBEDDED).rstrip("/"),
+            fairguest_group_id=os.environ.get("T82_FAIRGUEST_GROUP_ID", "82"),
+            fairguest_token=os.environ.get("T82_FAIRGUEST_TOKEN", "demo-token"),
+            fairguest_drop_dir=_path("T82_FAIRGUEST_DROP_DIR", data_dir / "drop" / "fairguest"),
             serving_dir=_path("T82_SERVING_DIR", data_dir / "serving"),
             serving_pg_dsn=os.environ.get("T82_SERVING_PG_DSN", ""),
             serving_max_overnight_drop=float(os.environ.get("T82_SERVING_MAX_OVERNIGHT_DROP", "0.2")),

@@ -5,9 +5,12 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from t82_pipeline.defs.sit.assets import apidae_api_objects
+from t82_pipeline.defs.sit.assets import apidae_api_objects, tif_xml_objects
 from t82_pipeline.lib.quality import validate_frame
 from t82_pipeline.lib.resources import LandingResource
+from t82_pipeline.lib.settings import REPO_ROOT
+
+OFFER_TYPES_SEED = REPO_ROOT / "dbt_project" / "seeds" / "offer_types.csv"
 
 KNOWN_TYPES = [
     "ACTIVITE", "COMMERCE_ET_SERVICE", "DEGUSTATION", "DOMAINE_SKIABLE", "EQUIPEMENT",
@@ -63,4 +66,42 @@ def apidae_api_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
         passed=summary.success and geo.success,
         metadata={"batch_id": batch_id, "rows": len(df), "rows_in_82": len(in_82),
                   **summary.as_metadata(), "geo_failures": "\n".join(geo.failures) or "none"},
+    )
+
+
+def known_tif_codes() -> list[str]:
+    """TIF classification codes that seeds/offer_types.csv maps (one list for dbt and checks)."""
+    frame = pd.read_csv(OFFER_TYPES_SEED, dtype=str)
+    return frame.loc[frame["source"] == "tif", "source_type"].tolist()
+
+
+@dg.asset_check(asset=tif_xml_objects, blocking=True, description=(
+    "Great Expectations on the latest landed XML (TIF) batch: ids present and unique, classification "
+    "codes mapped in seeds/offer_types.csv, coordinates of 82 records inside the département."))
+def tif_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
+    import great_expectations.expectations as gxe
+
+    manifests = landing.zone().manifests("tif")
+    if not manifests:
+        return dg.AssetCheckResult(passed=True, metadata={"batch_id": "none landed yet"})
+    batch_id = manifests[-1]["batch_id"]
+    path = next(landing.zone().root.glob(f"tif/*/{batch_id}/objects.ndjson"))
+    df = duckdb.sql(f"""
+        select dc_identifier as id, classification_code as code, commune_insee as insee_code,
+               try_cast(longitude as double) as lon, try_cast(latitude as double) as lat
+        from read_json('{path}', format='newline_delimited', columns={{dc_identifier: 'VARCHAR',
+            classification_code: 'VARCHAR', commune_insee: 'VARCHAR', longitude: 'VARCHAR', latitude: 'VARCHAR'}})""").df()
+    in_82 = df[df["insee_code"].fillna("").str.startswith("82") & df["lon"].notna()]
+    summary = validate_frame(df, "tif_batch", [
+        gxe.ExpectColumnValuesToNotBeNull(column="id"),
+        gxe.ExpectColumnValuesToBeUnique(column="id"),
+        gxe.ExpectColumnValuesToBeInSet(column="code", value_set=known_tif_codes(), mostly=0.95),
+    ])
+    geo = validate_frame(in_82, "tif_batch_geo", [
+        gxe.ExpectColumnValuesToBeBetween(column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE),
+        gxe.ExpectColumnValuesToBeBetween(column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE),
+    ])
+    return dg.AssetCheckResult(
+        passed=summary.success and geo.success,
+        metadata={"batch_id": batch_id, "rows": len(df), **summary.as_metadata(), "geo_failures": "\n".join(geo.failures) or "none"},
     )

@@ -31,3 +31,32 @@ def test_unknown_type_and_points_outside_the_departement_fail(tmp_path):
     assert not result.passed
     assert "OVNI" in result.metadata["failures"].value
     assert "lon" in result.metadata["geo_failures"].value
+
+
+def land_tif(tmp_path, records):
+    zone = LandingZone(tmp_path)
+    with zone.open_batch("tif") as batch:
+        batch.add_lines("objects.ndjson", (json.dumps(r).encode() for r in records))
+        zone.commit(batch, payload_files=["objects.ndjson"], metadata={"kind": "xml", "mode": "differential"})
+    return LandingResource(root=str(tmp_path))
+
+
+def tif(i, code="02.01.14", lon="1.35", lat="44.01"):
+    return {"dc_identifier": f"TFO{i}", "classification_code": code, "commune_insee": "82121", "longitude": lon, "latitude": lat}
+
+
+def test_tif_batch_with_known_codes_passes(tmp_path):
+    from t82_pipeline.defs.sit.checks import tif_batch_is_valid
+
+    assert tif_batch_is_valid(landing=land_tif(tmp_path, [tif(i) for i in range(20)])).passed
+
+
+def test_tif_batch_with_unmapped_codes_and_duplicate_ids_fails(tmp_path):
+    from t82_pipeline.defs.sit.checks import tif_batch_is_valid
+
+    records = [tif(i, code="99.99.99") for i in range(5)] + [tif(1)]
+    result = tif_batch_is_valid(landing=land_tif(tmp_path, records))
+    assert not result.passed
+    failures = result.metadata["failures"].value
+    assert "expect_column_values_to_be_in_set code: 5 unexpected" in failures
+    assert "expect_column_values_to_be_unique id: 2 unexpected" in failures

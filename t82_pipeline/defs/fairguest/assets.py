@@ -1,0 +1,57 @@
+import dagster as dg
+
+from t82_pipeline.defs.fairguest.landing import land_establishments, land_export_file, land_ratings, land_reviews_api
+from t82_pipeline.defs.fairguest.resources import FairguestResource
+from t82_pipeline.lib.freshness import freshness_policy
+from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.resources import DropFolderResource, LandingResource
+
+GROUP = "fairguest"
+OWNERS = ["team:data"]
+
+
+@dg.asset(key=["landing", "fairguest_api"], group_name=GROUP, owners=OWNERS, kinds={"python", "json"},
+          freshness_policy=freshness_policy("landing/fairguest_api"),
+          check_specs=[dg.AssetCheckSpec("no_review_quarantined", asset=["landing", "fairguest_api"])],
+          description=("Fairguest establishments (snapshot), ratings /10 (one snapshot per poll, kept as history) and "
+                       "reviews since the last landed one (incremental), as NDJSON. Bad reviews are quarantined."))
+def fairguest_api(context: dg.AssetExecutionContext, fairguest: FairguestResource, landing: LandingResource) -> dg.MaterializeResult:
+    zone = landing.zone()
+    with fairguest.client() as client:
+        establishments = land_establishments(client, zone)
+        sheet_ids = [e["sheet_id"] for e in client.establishments()]
+        ratings = land_ratings(client, zone, sheet_ids)
+        reviews = land_reviews_api(client, zone)
+    for q in reviews.quarantined if reviews.is_new else []:
+        context.log.warning(f"[fairguest] quarantined {q['record']}: {q['reason']}")
+    quarantined = reviews.manifest.get("quarantined", 0) if reviews.is_new else 0
+    return dg.MaterializeResult(
+        metadata={"establishments": establishments.manifest["record_count"], "ratings": ratings.manifest["record_count"],
+                  "new_reviews": reviews.manifest["record_count"] if reviews.is_new else 0, "quarantined_reviews": quarantined,
+                  "reviews_since": str(reviews.manifest.get("request", {}).get("since"))},
+        check_results=[dg.AssetCheckResult(check_name="no_review_quarantined", passed=quarantined == 0,
+                                           severity=dg.AssetCheckSeverity.WARN, metadata={"quarantined": quarantined})])
+
+
+@dg.asset(key=["landing", "fairguest_exports"], group_name=GROUP, owners=OWNERS, kinds={"python", "csv"},
+          check_specs=[dg.AssetCheckSpec("all_drop_files_loaded", asset=["landing", "fairguest_exports"])],
+          description=("Fairguest back-office review exports (CSV or XLSX) dropped in T82_FAIRGUEST_DROP_DIR: kept as "
+                       "received, rows normalised to the API's review shape; bad rows quarantined with their line."))
+def fairguest_exports(context: dg.AssetExecutionContext, landing: LandingResource, fairguest_drop: DropFolderResource) -> dg.MaterializeResult:
+    zone, landed, rejected = landing.zone(), [], []
+    for path in fairguest_drop.files("*.csv") + fairguest_drop.files("*.xlsx"):
+        try:
+            batch = land_export_file(zone, path)
+        except SourceError as exc:
+            context.log.error(str(exc))
+            rejected.append(f"{path.name}: {exc.problem}")
+            continue
+        for q in batch.quarantined if batch.is_new else []:
+            context.log.warning(f"[fairguest] quarantined {q['record']}: {q['reason']}")
+        landed.append(batch)
+    new = [b for b in landed if b.is_new]
+    return dg.MaterializeResult(
+        metadata={"new_batches": len(new), "rows": sum(b.manifest["record_count"] for b in new),
+                  "quarantined_rows": sum(b.manifest["quarantined"] for b in new), "rejected_files": "\n".join(rejected) or "none"},
+        check_results=[dg.AssetCheckResult(check_name="all_drop_files_loaded", passed=not rejected,
+                                           description="\n".join(rejected) or "every export landed")])

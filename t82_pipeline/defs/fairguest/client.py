@@ -1,0 +1,69 @@
+"""Fairguest (Raccourci) behind one client. Fairguest publishes no API documentation:
+- OBSERVED (Woody front-end code): ``GET /v2/fairguest/sheets/fairguest-ratings?ids=<csv>&fairguestGroup=<id>``
+  → ``{"<sheet id>": {"weighted_rating": 8.4, "weighted_rating_is_valid": true}}``, ratings /10;
+- ASSUMED (../shared/research/saas_sources.md §1.3, to confirm with Raccourci):
+  ``GET /v2/fairguest/groups/{group}/sheets`` → the group's establishments, and
+  ``GET /v2/fairguest/groups/{group}/reviews?since=&page=&size=`` → ``{"total", "page", "reviews": [...]}``,
+  bearer token auth. Change these paths here, and only here, when the real API is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import requests
+
+from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+
+SOURCE = "fairguest"
+RATINGS_PATH = "/v2/fairguest/sheets/fairguest-ratings"
+
+
+@dataclass
+class FairguestClient:
+    base_url: str
+    group_id: str
+    token: str
+    session: requests.Session
+    timeout_s: float = 30.0
+    page_size: int = 500
+
+    def _get(self, path: str, params: dict) -> object:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        where = f"{path} {params.get('page', '')}".strip()
+        try:
+            response = self.session.get(self.base_url + path, params=params, headers=headers, timeout=self.timeout_s)
+        except requests.RequestException as exc:
+            raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.token)) from None
+        if response.status_code != 200:
+            raise SourceError(SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token))
+        try:
+            return response.json()
+        except ValueError:
+            raise SourceError(SOURCE, where, "response is not valid JSON (truncated body?)") from None
+
+    def establishments(self) -> list[dict]:
+        payload = self._get(f"/v2/fairguest/groups/{self.group_id}/sheets", {})
+        if not isinstance(payload, list):
+            raise SourceError(SOURCE, "sheets", "unexpected payload: a list of establishments was expected")
+        return payload
+
+    def ratings(self, sheet_ids: list[int], batch: int = 100) -> Iterator[tuple[int, dict]]:
+        for start in range(0, len(sheet_ids), batch):
+            ids = sheet_ids[start:start + batch]
+            payload = self._get(RATINGS_PATH, {"ids": ",".join(map(str, ids)), "fairguestGroup": self.group_id})
+            for key, value in payload.items():
+                yield int(key), value
+
+    def reviews(self, since: str | None) -> Iterator[dict]:
+        page = 1
+        while True:
+            params = {"page": page, "size": self.page_size, **({"since": since} if since else {})}
+            payload = self._get(f"/v2/fairguest/groups/{self.group_id}/reviews", params)
+            if not isinstance(payload, dict) or "reviews" not in payload:
+                raise SourceError(SOURCE, f"reviews page {page}", "unexpected envelope: no 'reviews' (schema changed?)")
+            yield from payload["reviews"]
+            if page * self.page_size >= int(payload.get("total", 0)) or not payload["reviews"]:
+                return
+            page += 1

@@ -1,0 +1,129 @@
+"""Fairguest → landing: establishments (full snapshots), ratings (a history of snapshots), and
+reviews (incremental, from the API or back-office CSV/XLSX exports), one NDJSON line each."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from t82_pipeline.defs.fairguest.client import SOURCE, FairguestClient
+from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
+
+PLATFORM_SCALES = {"google": {5}, "booking": {10}, "tripadvisor": {5}, "airbnb": {5}, "expedia": {10}, "facebook": {5}}
+# Back-office export columns (French headers) → review fields.
+EXPORT_COLUMNS = {"id_avis": "review_id", "id_fiche": "sheet_id", "plateforme": "platform", "date": "published_at",
+                  "note": "rating", "echelle": "rating_scale", "langue": "lang", "titre": "title", "texte": "text"}
+
+
+def _dump(obj: object) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def review_problem(review: dict) -> str | None:
+    """Why a review cannot be kept, or None."""
+    if not review.get("review_id") or not str(review.get("sheet_id", "")).strip().isdigit():
+        return "missing review id or establishment (sheet) id"
+    platform = str(review.get("platform", "")).lower()
+    if platform not in PLATFORM_SCALES:
+        return f"unknown platform '{review.get('platform')}'"
+    try:
+        rating, scale = float(review["rating"]), int(float(review["rating_scale"]))
+    except (KeyError, TypeError, ValueError):
+        return "rating or scale is not a number"
+    if scale not in PLATFORM_SCALES[platform] or not 0 <= rating <= scale:
+        return f"rating {rating} outside its scale /{scale} for {platform}"
+    try:
+        datetime.fromisoformat(str(review.get("published_at")))
+    except ValueError:
+        return f"unreadable date '{review.get('published_at')}'"
+    return None
+
+
+def _kept(batch: BatchWriter, reviews: Iterator[tuple[str, dict]]) -> Iterator[bytes]:
+    for where, review in reviews:
+        problem = review_problem(review)
+        if problem:
+            batch.quarantine(where, problem, json.dumps({k: v for k, v in review.items() if k != "author_name"}, ensure_ascii=False))
+        else:
+            yield _dump(review)
+
+
+def land_establishments(client: FairguestClient, zone: LandingZone) -> LandedBatch:
+    with zone.open_batch("fairguest_establishments") as batch:
+        entry = batch.add_lines("establishments.ndjson", (_dump(e) for e in client.establishments()))
+        return zone.commit(batch, ["establishments.ndjson"], {"kind": "api", "mode": "full", "record_count": entry["rows"]})
+
+
+def land_ratings(client: FairguestClient, zone: LandingZone, sheet_ids: list[int]) -> LandedBatch:
+    with zone.open_batch("fairguest_ratings") as batch:
+        lines = (_dump({"sheet_id": sid, "weighted_rating": r.get("weighted_rating"),
+                        "is_valid": r.get("weighted_rating_is_valid")}) for sid, r in client.ratings(sheet_ids))
+        entry = batch.add_lines("ratings.ndjson", lines)
+        # Every snapshot is kept: the rating history is the point.
+        return zone.commit(batch, ["ratings.ndjson"], {"kind": "api", "mode": "differential", "record_count": entry["rows"]})
+
+
+def latest_review_date(zone: LandingZone) -> str | None:
+    dates = [m["max_published_at"] for m in zone.manifests("fairguest_reviews") if m.get("max_published_at")]
+    return max(dates) if dates else None
+
+
+def land_reviews_api(client: FairguestClient, zone: LandingZone) -> LandedBatch:
+    since = latest_review_date(zone)
+    seen: list[str] = []
+
+    def reviews() -> Iterator[tuple[str, dict]]:
+        for i, review in enumerate(client.reviews(since)):
+            seen.append(str(review.get("published_at", "")))
+            yield f"reviews since={since} item {i} id={review.get('review_id')}", review
+
+    with zone.open_batch("fairguest_reviews") as batch:
+        entry = batch.add_lines("reviews.ndjson", _kept(batch, reviews()))
+        return zone.commit(batch, ["reviews.ndjson"], {
+            "kind": "api", "mode": "differential", "request": {"since": since}, "record_count": entry["rows"],
+            "max_published_at": max(seen, default=since)})
+
+
+def _export_rows(path: Path) -> list[dict]:
+    if path.suffix.lower() == ".xlsx":
+        import pandas as pd
+
+        return pd.read_excel(path, dtype=str).fillna("").to_dict("records")
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") or _is_utf8(raw) else raw.decode("cp1252")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,")
+    return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def land_export_file(zone: LandingZone, path: Path) -> LandedBatch:
+    try:
+        rows = _export_rows(path)
+    except (OSError, ValueError, csv.Error) as exc:
+        raise SourceError(SOURCE, path.name, f"export unreadable: {exc}") from None
+    header = set(rows[0]) if rows else set()
+    missing = [c for c in EXPORT_COLUMNS if c not in header]
+    if missing:
+        raise SourceError(SOURCE, path.name, f"export is missing column(s): {', '.join(missing)}")
+
+    def reviews() -> Iterator[tuple[str, dict]]:
+        for line, row in enumerate(rows, start=2):
+            yield f"{path.name} line {line}", {target: row[source] for source, target in EXPORT_COLUMNS.items()}
+
+    with zone.open_batch("fairguest_reviews") as batch:
+        batch.copy_file("export" + path.suffix.lower(), path)
+        entry = batch.add_lines("reviews.ndjson", _kept(batch, reviews()))
+        return zone.commit(batch, ["export" + path.suffix.lower()], {
+            "kind": "export", "mode": "differential", "request": {"file": path.name}, "record_count": entry["rows"]})

@@ -25,6 +25,16 @@ def run_nightly(as_of_date: str | None = None) -> bool:
     return result.success
 
 
+def run_reports() -> bool:
+    """The monthly provider reports, as their schedule would send them (to the outbox by default)."""
+    import dagster as dg
+
+    from t82_pipeline.definitions import defs
+
+    with dg.DagsterInstance.get() as instance:
+        return defs.resolve_job_def("fairguest_reports").execute_in_process(instance=instance, raise_on_error=False).success
+
+
 def print_outputs() -> None:
     import duckdb
 
@@ -38,6 +48,7 @@ def print_outputs() -> None:
     print("  marts: offers, offer_quality_scores, offers_to_requalify, ot_offer_quality, ot_offers_by_type_and_commune")
     print(f"DATAtourisme feed:  {s.opendata_dir / 'current'}  (index.json, objects/, context.jsonld)")
     print(f"Serving per OT:     {s.serving_dir}/<ot_code>/  (t82.duckdb, *.parquet, README.md)")
+    print(f"Provider reports:   {s.reports_dir / 'fairguest'}/<month>/  e-mails: {s.outbox_dir if not s.smtp_host else 'SMTP'}")
     print(f"Landing zone:       {s.landing_dir}")
     print(f"Dagster storage:    {os.environ['DAGSTER_HOME']}  (UI: make ui)\n")
     print(f"{'OT':40} {'fiches':>7} {'score':>6} {'à requalifier':>14}")
@@ -57,8 +68,8 @@ def main() -> None:
 
         stats = ensure_samples()
         print(f"Sample data: {'generated ' + str(stats) if stats else 'already generated'} in {get_settings().samples_dir}")
-        if not run_nightly(args.as_of_date):
-            print("The nightly run failed: open the Dagster UI (make ui) to see which step and why.", file=sys.stderr)
+        if not run_nightly(args.as_of_date) or not run_reports():
+            print("A run failed: open the Dagster UI (make ui) to see which step and why.", file=sys.stderr)
             sys.exit(1)
         print_outputs()
 

@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.dbt.project import dbt_project
+from t82_pipeline.defs.fairguest.report_assets import ProviderReportsTarget
 from t82_pipeline.defs.fairguest.resources import FairguestResource
 from t82_pipeline.defs.opendata.assets import OpenDataTarget
 from t82_pipeline.defs.serving.assets import ServingTarget
@@ -38,6 +39,9 @@ def build_resources(settings: Settings | None = None) -> dict:
         "fairguest": FairguestResource(base_url=s.fairguest_base_url, group_id=s.fairguest_group_id, token=s.fairguest_token,
                                        retries=s.http_retries, timeout_s=s.http_timeout_s, samples_dir=str(s.samples_dir / "fairguest")),
         "fairguest_drop": DropFolderResource(path=str(s.fairguest_drop_dir)),
+        "provider_reports": ProviderReportsTarget(
+            warehouse_path=str(s.warehouse_path), ledger_path=str(s.state_dir / "report_ledger.duckdb"),
+            output_dir=str(s.reports_dir / "fairguest"), link_template=s.fairguest_report_link),
         "datatourisme_drop": DropFolderResource(path=str(s.datatourisme_drop_dir)),
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),

@@ -53,6 +53,13 @@ def smtp_server():
     class Keep:
         def __init__(self):
             self.messages = []
+            self.refuse: set[str] = set()  # recipients this server answers 550 to
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address in self.refuse:
+                return "550 5.1.1 Mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
 
         async def handle_DATA(self, server, session, envelope):
             self.messages.append(envelope)
@@ -67,6 +74,7 @@ def smtp_server():
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
+        controller.refuse = handler.refuse
         yield controller, handler.messages
     finally:
         controller.stop()

@@ -83,3 +83,91 @@ def test_each_ot_is_served_its_own_ereputation(run):
     with duckdb.connect(str(s.serving_dir / "moissac-terres-des-confluences" / "t82.duckdb"), read_only=True) as con:
         assert {r[0] for r in con.execute("select distinct ot_code from fairguest_provider_summary").fetchall()} <= {"moissac-terres-des-confluences"}
         assert con.execute("select distinct ot_code from ot_ereputation").fetchall() == [("moissac-terres-des-confluences",)]
+
+
+PERIOD = "2026-10"
+
+
+def send_reports(run, controller, ledger, **config):
+    import dagster as dg
+
+    from t82_pipeline.defs.fairguest.report_assets import ProviderReportsTarget, fairguest_provider_reports
+    from t82_pipeline.lib.mail import MailResource
+
+    s = run["settings"]
+    result = dg.materialize(
+        [fairguest_provider_reports],
+        resources={"mail": MailResource(smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False),
+                   "provider_reports": ProviderReportsTarget(warehouse_path=str(s.warehouse_path), ledger_path=str(ledger),
+                                                             output_dir=str(s.reports_dir / "fairguest"))},
+        run_config={"ops": {"reports__fairguest_provider_reports": {"config": {"period": PERIOD, **config}}}},
+    )
+    [materialization] = result.asset_materializations_for_node("reports__fairguest_provider_reports")
+    return {k: v.value for k, v in materialization.metadata.items()}, check_results(result)
+
+
+def parse(envelope):
+    from email import message_from_bytes
+    from email.policy import default
+
+    return message_from_bytes(envelope.content, policy=default)
+
+
+def eligible(run) -> dict[int, dict]:
+    return {e["sheet_id"]: e for e in run["establishments"] if e["contact_email"] and not e["report_opt_out"]}
+
+
+def test_monthly_reports_go_to_each_provider_once(run, smtp_server, tmp_path):
+    controller, received = smtp_server
+    meta, checks = send_reports(run, controller, tmp_path / "ledger.duckdb")
+    due = eligible(run)
+    assert meta["sent"] == len(due) == len(received) and checks["reports/fairguest_provider_reports:all_reports_sent"]
+    assert {e.rcpt_tos[0] for e in received} == {e["contact_email"] for e in due.values()}
+    figures = {row[0]: row[1:] for row in query(run["settings"], f"""
+        select s.sheet_id, s.establishment_name, s.weighted_rating, coalesce(m.reviews, 0)
+        from marts.fairguest_provider_summary s
+        left join marts.fairguest_provider_monthly m on m.sheet_id = s.sheet_id and m.month = date '{PERIOD}-01'""")}
+    for envelope in received:
+        message = parse(envelope)
+        sheet_id = next(s for s, e in due.items() if e["contact_email"] == envelope.rcpt_tos[0])
+        name, rating, month_reviews = figures[sheet_id]
+        assert message["Subject"] == f"Vos avis clients — octobre 2026 — {name}"
+        [pdf] = list(message.iter_attachments())
+        assert pdf.get_content_type() == "application/pdf" and pdf.get_content()[:5] == b"%PDF-"
+        html = message.get_body(("html",)).get_content()
+        assert f"<strong>{month_reviews}</strong> avis en octobre 2026" in html
+        if rating is not None:
+            assert f"{rating:.1f}".replace(".", ",") + "/10" in html
+    # A second run of the same month sends nothing.
+    again, _ = send_reports(run, controller, tmp_path / "ledger.duckdb")
+    assert again["sent"] == 0 and again["already_sent"] == len(due) and len(received) == len(due)
+
+
+def test_skipped_providers_are_listed(run, smtp_server, tmp_path):
+    controller, _ = smtp_server
+    meta, _ = send_reports(run, controller, tmp_path / "ledger.duckdb", dry_run=True)
+    opted_out = [e["sheet_id"] for e in run["establishments"] if e["report_opt_out"]]
+    no_address = [e["sheet_id"] for e in run["establishments"] if not e["contact_email"] and not e["report_opt_out"]]
+    assert all(f"{s}: désinscrit des rapports" in meta["skipped"] for s in opted_out)
+    assert all(f"{s}: pas d'adresse e-mail valide" in meta["skipped"] for s in no_address)
+
+
+def test_refused_recipient_is_reported_not_marked_sent_and_retried(run, smtp_server, tmp_path):
+    controller, received = smtp_server
+    due = eligible(run)
+    refused_id = sorted(due)[0]
+    controller.refuse.add(due[refused_id]["contact_email"])
+    meta, checks = send_reports(run, controller, tmp_path / "ledger.duckdb")
+    assert meta["sent"] == len(due) - 1 and str(refused_id) in meta["failed"]
+    assert checks["reports/fairguest_provider_reports:all_reports_sent"] is False
+    controller.refuse.clear()
+    retry, _ = send_reports(run, controller, tmp_path / "ledger.duckdb")
+    assert retry["sent"] == 1 and received[-1].rcpt_tos == [due[refused_id]["contact_email"]]
+
+
+def test_dry_run_renders_without_sending(run, smtp_server, tmp_path):
+    controller, received = smtp_server
+    meta, _ = send_reports(run, controller, tmp_path / "ledger.duckdb", dry_run=True, sheet_ids=[sorted(eligible(run))[1]])
+    assert received == [] and meta["sent"] == 0
+    folder = run["settings"].reports_dir / "fairguest" / PERIOD
+    assert (folder / f"{sorted(eligible(run))[1]}.pdf").read_bytes()[:5] == b"%PDF-"

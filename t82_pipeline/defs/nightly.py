@@ -6,7 +6,8 @@ import dagster as dg
 
 nightly_job = dg.define_asset_job(
     "nightly",
-    selection=dg.AssetSelection.all(),
+    # Provider reports go out on their own monthly schedule.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports"),
     description="Pulls every source into landing, then builds and tests the warehouse with dbt.",
     # 13× the département runs in minutes: an hour means a dead worker, settled by run monitoring.
     tags={"dagster/max_runtime": "3600"},

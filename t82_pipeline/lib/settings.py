@@ -43,6 +43,9 @@ class Settings:
     fairguest_group_id: str
     fairguest_token: str = field(repr=False)
     fairguest_drop_dir: Path
+    reports_dir: Path
+    state_dir: Path
+    fairguest_report_link: str
     smtp_host: str
     smtp_port: int
     smtp_user: str
@@ -93,6 +96,9 @@ class Settings:
             fairguest_base_url=os.environ.get("T82_FAIRGUEST_BASE_URL", EMBEDDED).rstrip("/"),
             fairguest_group_id=os.environ.get("T82_FAIRGUEST_GROUP_ID", "82"),
             fairguest_token=os.environ.get("T82_FAIRGUEST_TOKEN", "demo-token"),
+            reports_dir=_path("T82_REPORTS_DIR", data_dir / "reports"),
+            state_dir=_path("T82_STATE_DIR", data_dir / "state"),
+            fairguest_report_link=os.environ.get("T82_FAIRGUEST_REPORT_LINK", "https://www.fairguest.com/?idFiche={sheet_id}"),
             fairguest_drop_dir=_path("T82_FAIRGUEST_DROP_DIR", data_dir / "drop" / "fairguest"),
             serving_dir=_path("T82_SERVING_DIR", data_dir / "serving"),
             serving_pg_dsn=os.environ.get("T82_SERVING_PG_DSN", ""),

@@ -1,0 +1,83 @@
+import smtplib
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from t82_pipeline.defs.fairguest.reports import Ledger, build_reports, previous_month, render_pdfs
+from t82_pipeline.lib.mail import MailResource
+
+SENT_CHECK = "all_reports_sent"
+
+
+class ReportConfig(dg.Config):
+    period: str | None = None  # "YYYY-MM"; default: the last complete month
+    sheet_ids: list[int] = []  # on demand: only these providers
+    dry_run: bool = False  # render (files under the reports folder), send nothing
+
+
+class ProviderReportsTarget(dg.ConfigurableResource):
+    warehouse_path: str
+    ledger_path: str
+    output_dir: str
+    link_template: str = "https://www.fairguest.com/?idFiche={sheet_id}"
+
+
+@dg.asset(
+    key=["reports", "fairguest_provider_reports"],
+    group_name="reports",
+    owners=["team:data"],
+    kinds={"python", "email", "pdf"},
+    deps=[dg.AssetKey(["marts", n]) for n in ("fairguest_provider_summary", "fairguest_provider_monthly", "fairguest_provider_themes")],
+    check_specs=[dg.AssetCheckSpec(SENT_CHECK, asset=["reports", "fairguest_provider_reports"])],
+    description=("Monthly e-mail to each Fairguest provider (French HTML body + the same report as PDF): rating and "
+                 "trend, review volume, top positive and negative themes with quotes, change since the last report. "
+                 "A send ledger makes it idempotent; opted-out providers and those without a valid address are skipped."),
+)
+def fairguest_provider_reports(context: dg.AssetExecutionContext, config: ReportConfig, mail: MailResource,
+                               provider_reports: ProviderReportsTarget) -> dg.MaterializeResult:
+    period = config.period or previous_month(date.today())
+    reports = build_reports(Path(provider_reports.warehouse_path), period, provider_reports.link_template, config.sheet_ids or None)
+    out_dir = Path(provider_reports.output_dir) / period
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger(Path(provider_reports.ledger_path))
+    sent, failed = [], []
+    try:
+        done = ledger.already_sent(period)
+        skipped = [f"{r.sheet_id}: {r.skip_reason}" for r in reports if r.skip_reason]
+        already = sum(1 for r in reports if not r.skip_reason and r.sheet_id in done)
+        due = [r for r in reports if not r.skip_reason and r.sheet_id not in done]
+        for report, pdf in zip(due, render_pdfs([r.html for r in due])):
+            (out_dir / f"{report.sheet_id}.html").write_text(report.html, encoding="utf-8")
+            (out_dir / f"{report.sheet_id}.pdf").write_bytes(pdf)
+            if config.dry_run:
+                continue
+            message = mail.compose([report.recipient], report.subject, report.text, report.html,
+                                   [(f"rapport-avis-{period}.pdf", pdf, "application/pdf")])
+            try:
+                where = mail.send(message)
+            except (smtplib.SMTPException, OSError) as exc:
+                # Not marked sent: the next run tries again.
+                ledger.record(report.sheet_id, period, "failed", report.recipient, str(exc)[:500])
+                failed.append(f"{report.sheet_id} ({report.recipient}): {exc}")
+                continue
+            ledger.record(report.sheet_id, period, "sent", report.recipient, where)
+            sent.append(report.sheet_id)
+    finally:
+        ledger.close()
+    for line in failed:
+        context.log.error(f"[fairguest] report not sent: {line}")
+    return dg.MaterializeResult(
+        metadata={"period": period, "sent": len(sent), "already_sent": already, "failed": "\n".join(failed) or "none",
+                  "skipped": "\n".join(skipped) or "none", "dry_run": config.dry_run, "rendered_to": dg.MetadataValue.path(str(out_dir))},
+        check_results=[dg.AssetCheckResult(check_name=SENT_CHECK, passed=not failed,
+                                           description=f"{len(failed)} report(s) not sent" if failed else "every due report was sent",
+                                           metadata={"failed": len(failed)})],
+    )
+
+
+fairguest_reports_job = dg.define_asset_job("fairguest_reports", selection=[fairguest_provider_reports],
+                                            description="Monthly provider reports (or, with config, one provider on demand).")
+fairguest_reports_schedule = dg.ScheduleDefinition(job=fairguest_reports_job, cron_schedule="0 8 2 * *",
+                                                   execution_timezone="Europe/Paris",
+                                                   default_status=dg.DefaultScheduleStatus.RUNNING)

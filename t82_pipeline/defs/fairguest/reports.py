@@ -1,0 +1,141 @@
+"""Monthly Fairguest reports for providers: rendered from the marts (HTML body, same HTML as
+PDF attachment), sent once per provider and period thanks to a send ledger."""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+TEMPLATES = Path(__file__).parent / "templates"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+THEMES = {"confort": "Confort", "salle_de_bain": "Salle de bain", "accueil": "Accueil", "proprete": "Propreté",
+          "emplacement": "Emplacement", "rapport_qualite_prix": "Rapport qualité-prix",
+          "petit_dejeuner": "Petit-déjeuner", "bruit": "Calme et bruit"}
+
+
+def previous_month(today: date) -> str:
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"
+
+
+def period_label(period: str) -> str:
+    year, month = map(int, period.split("-"))
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+@dataclass
+class Report:
+    sheet_id: int
+    recipient: str | None
+    subject: str
+    html: str
+    text: str
+    skip_reason: str | None = None
+    figures: dict = field(default_factory=dict)
+
+
+class Ledger:
+    """Which report went to whom, in its own DuckDB file (never the warehouse)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(path))
+        self.con.execute("""create table if not exists sent_reports (
+            sheet_id bigint, period varchar, status varchar, recipient varchar, attempted_at timestamptz,
+            detail varchar, primary key (sheet_id, period))""")
+
+    def already_sent(self, period: str) -> set[int]:
+        return {r[0] for r in self.con.execute("select sheet_id from sent_reports where period = ? and status = 'sent'", [period]).fetchall()}
+
+    def record(self, sheet_id: int, period: str, status: str, recipient: str | None, detail: str) -> None:
+        self.con.execute("insert or replace into sent_reports values (?, ?, ?, ?, ?, ?)",
+                         [sheet_id, period, status, recipient, datetime.now(timezone.utc), detail])
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict]:
+    """Plain Python values (dates stay dates, NULL stays None)."""
+    cursor = con.execute(query, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def build_reports(warehouse: Path, period: str, link_template: str, sheet_ids: list[int] | None = None) -> list[Report]:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    template = env.get_template("provider_report.html.j2")
+    month_start = date.fromisoformat(period + "-01")
+    previous = date.fromisoformat(previous_month(month_start) + "-01")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        providers = _rows(con, """
+            select s.*, e.contact_email, e.report_opt_out
+            from marts.fairguest_provider_summary s join staging.stg_fairguest__establishments e using (sheet_id)
+            order by sheet_id""")
+        months = {(r["sheet_id"], r["month"]): r for r in _rows(
+            con, "select * from marts.fairguest_provider_monthly where month in (?, ?)", [month_start, previous])}
+        themes = _rows(con, "select * from marts.fairguest_provider_themes order by mentions desc, theme")
+    reports = []
+    empty = {"reviews": 0, "avg_rating_10": None, "reviews_google": 0, "reviews_booking": 0, "reviews_tripadvisor": 0}
+    for p in providers:
+        if sheet_ids and p["sheet_id"] not in sheet_ids:
+            continue
+        month = {**empty, **months.get((p["sheet_id"], month_start), {})}
+        before = {**empty, **months.get((p["sheet_id"], previous), {})}
+        delta = month["reviews"] - before["reviews"]
+        change = (f"{month['reviews']} avis contre {before['reviews']} le mois précédent"
+                  + (f" ({'+' if delta >= 0 else ''}{delta})" if before["reviews"] else ""))
+        trend = (round(p["avg_rating_12m"] - p["avg_rating_prev_12m"], 2)
+                 if p["avg_rating_12m"] is not None and p["avg_rating_prev_12m"] is not None else None)
+        mine = [t for t in themes if t["sheet_id"] == p["sheet_id"]]
+        context = {
+            "p": p, "month": month, "change": change, "trend": trend, "period_label": period_label(period),
+            "positives": [t for t in mine if t["polarity"] == "positive"][:3],
+            "negatives": [t for t in mine if t["polarity"] == "negative"][:3],
+            "platforms_label": "Google, Booking, TripAdvisor et les autres plateformes suivies",
+            "link": link_template.format(sheet_id=p["sheet_id"]), "fmt": _fmt, "theme_label": lambda t: THEMES.get(t, t),
+        }
+        html = template.render(**context)
+        text = (f"Vos avis clients — {period_label(period)} — {p['establishment_name']}\n"
+                f"Note Fairguest : {_fmt(p['weighted_rating'])}/10 ; moyenne 12 mois : {_fmt(p['avg_rating_12m'])}/10.\n"
+                f"Ce mois-ci : {month['reviews']} avis. Depuis le rapport précédent : {change}.\n"
+                f"Le rapport complet est joint en PDF. Voir vos avis : {context['link']}\n")
+        skip = ("désinscrit des rapports" if p["report_opt_out"]
+                else "pas d'adresse e-mail valide" if not p["contact_email"] or not EMAIL.match(p["contact_email"]) else None)
+        reports.append(Report(p["sheet_id"], p["contact_email"], f"Vos avis clients — {period_label(period)} — {p['establishment_name']}",
+                              html, text, skip, {"weighted_rating": p["weighted_rating"], "month_reviews": month["reviews"],
+                                                 "avg_rating_12m": p["avg_rating_12m"]}))
+    return reports
+
+
+_FONTS = None
+
+
+def render_pdf(html: str) -> bytes:
+    global _FONTS
+    from weasyprint import HTML  # heavy import, only when rendering
+    from weasyprint.text.fonts import FontConfiguration
+
+    _FONTS = _FONTS or FontConfiguration()  # font discovery once per process, not per report
+    return HTML(string=html).write_pdf(font_config=_FONTS)
+
+
+def render_pdfs(htmls: list[str]) -> list[bytes]:
+    """Rendering is CPU-bound and independent per provider: spread it over the cores."""
+    if len(htmls) < 8:
+        return [render_pdf(h) for h in htmls]
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(render_pdf, htmls, chunksize=8))

@@ -171,3 +171,11 @@ def test_dry_run_renders_without_sending(run, smtp_server, tmp_path):
     assert received == [] and meta["sent"] == 0
     folder = run["settings"].reports_dir / "fairguest" / PERIOD
     assert (folder / f"{sorted(eligible(run))[1]}.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_departement_totals_match_the_ots_and_are_shared(run):
+    s = run["settings"]
+    assert query(s, "select sum(reviews_12m) from marts.departement_ereputation") == query(s, "select sum(reviews_12m) from marts.ot_ereputation")
+    with duckdb.connect(str(s.serving_dir / "deux-rives" / "t82.duckdb"), read_only=True) as con:
+        served = con.execute("select sum(providers) from departement_ereputation").fetchone()[0]
+    assert served == query(s, "select sum(providers) from marts.ot_ereputation")[0][0]  # every OT sees the whole département

@@ -79,3 +79,16 @@ def test_export_with_missing_columns_is_rejected(tmp_path):
     export.write_text("id_avis;note\n1;4\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"\[fairguest\] avis.csv: export is missing column\(s\): id_fiche, plateforme"):
         land_export_file(LandingZone(tmp_path / "landing"), export)
+
+
+def test_xlsx_export_lands_like_csv(tmp_path):
+    import pandas as pd
+
+    export = tmp_path / "export.xlsx"
+    pd.DataFrame([{"id_avis": "b1", "id_fiche": "700002", "plateforme": "Booking", "date": "2026-10-05T18:00:00",
+                   "note": "8.5", "echelle": "10", "langue": "en", "titre": "Great", "texte": "Lovely stay", "auteur": "Ann B."}]
+                 ).to_excel(export, index=False)
+    batch = land_export_file(LandingZone(tmp_path / "landing"), export)
+    landed = json.loads((batch.path / "reviews.ndjson").read_text())
+    assert batch.manifest["record_count"] == 1 and (batch.path / "export.xlsx").exists()
+    assert landed["platform"] == "Booking" and landed["rating"] == "8.5" and "author_name" not in landed

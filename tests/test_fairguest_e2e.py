@@ -31,7 +31,7 @@ def run(tmp_path_factory):
         reviews = [json.loads(line) for line in reviews_path.read_text().splitlines()]
         reviews[0]["author_name"] = CANARY_AUTHOR
         reviews_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reviews))
-        result = run_graph(settings)
+        result = run_graph(settings, with_fairguest=True)
         yield {"settings": settings, "stats": stats, "result": result, "reviews": reviews,
                "establishments": json.loads((settings.samples_dir / "fairguest" / "establishments.json").read_text())}
 

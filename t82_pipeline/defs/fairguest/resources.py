@@ -32,6 +32,10 @@ class FairguestResource(dg.ConfigurableResource):
             yield self.base_url.rstrip("/")
             return
         from t82_pipeline.demo.fairguest_server import serve_fairguest
+        from t82_pipeline.lib.http import SourceError
 
+        if not (Path(self.samples_dir) / "establishments.json").exists():
+            raise SourceError("fairguest", "embedded", f"no sample data in {self.samples_dir}: run "
+                              "`python -m t82_pipeline.demo.generate`, or set T82_FAIRGUEST_BASE_URL")
         with serve_fairguest(Path(self.samples_dir), self.token) as url:
             yield url

@@ -29,20 +29,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def t82_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def t82_settings(tmp_path: Path):
     """Settings of an isolated embedded default under tmp_path (env vars as in production)."""
-    from t82_pipeline.lib.settings import Settings
+    from tests.env import isolated_settings
 
-    for name in [n for n in os.environ if n.startswith("T82_")]:
-        monkeypatch.delenv(name)
-    data = tmp_path / "data"
-    monkeypatch.setenv("T82_DATA_DIR", str(data))
-    monkeypatch.setenv("T82_WAREHOUSE_PATH", str(data / "warehouse" / "t82.duckdb"))
-    monkeypatch.setenv("T82_LANDING_DIR", str(data / "landing"))
-    monkeypatch.setenv("T82_HTTP_RETRIES", "2")
-    settings = Settings.from_env()
-    settings.export_for_dbt()
-    return settings
+    with isolated_settings(tmp_path / "data", T82_HTTP_RETRIES="2") as settings:
+        yield settings
 
 
 @pytest.fixture

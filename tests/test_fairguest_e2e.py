@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from t82_pipeline.demo.generate import generate_sit
+from tests.env import isolated_settings
 from tests.helpers import check_results, query, run_graph
 
 CANARY_AUTHOR = "Zébulon Canari"
@@ -14,17 +15,7 @@ CANARY_AUTHOR = "Zébulon Canari"
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    from t82_pipeline.lib.settings import Settings
-
-    root = tmp_path_factory.mktemp("fairguest") / "data"
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in {"T82_DATA_DIR": str(root), "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"),
-                            "T82_LANDING_DIR": str(root / "landing")}.items():
-            mp.setenv(name, value)
-        for name in ("T82_APIDAE_BASE_URL", "T82_FAIRGUEST_BASE_URL"):
-            mp.delenv(name, raising=False)
-        settings = Settings.from_env()
-        settings.export_for_dbt()
+    with isolated_settings(tmp_path_factory.mktemp("fairguest") / "data") as settings:
         stats = generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=0.1,
                              fairguest_drop=settings.fairguest_drop_dir)
         reviews_path = settings.samples_dir / "fairguest" / "reviews.ndjson"

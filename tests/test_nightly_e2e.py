@@ -6,6 +6,7 @@ import pytest
 
 from t82_pipeline.demo.generate import generate_sit
 from t82_pipeline.lib.landing import LandingZone
+from tests.env import isolated_settings
 from tests.helpers import check_results, query, run_graph
 
 SCALE = 0.1  # ~740 Apidae objects: every OT and type present, fast enough for CI
@@ -14,17 +15,7 @@ SCALE = 0.1  # ~740 Apidae objects: every OT and type present, fast enough for C
 @pytest.fixture(scope="module")
 def nightly(tmp_path_factory):
     """Two nightly runs on the same input; yields settings and generated truth."""
-    from t82_pipeline.lib.settings import Settings
-
-    root = tmp_path_factory.mktemp("nightly") / "data"
-    env = {"T82_DATA_DIR": str(root), "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"),
-           "T82_LANDING_DIR": str(root / "landing")}
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env.items():
-            mp.setenv(name, value)
-        mp.delenv("T82_APIDAE_BASE_URL", raising=False)
-        settings = Settings.from_env()
-        settings.export_for_dbt()
+    with isolated_settings(tmp_path_factory.mktemp("nightly") / "data") as settings:
         stats = generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=SCALE)
         first = run_graph(settings)
         offers_after_first = query(settings, "select * from marts.offers order by offer_key")

@@ -3,7 +3,7 @@ import dagster as dg
 from t82_pipeline.defs.fairguest.landing import land_establishments, land_export_file, land_ratings, land_reviews_api
 from t82_pipeline.defs.fairguest.resources import FairguestResource
 from t82_pipeline.lib.freshness import freshness_policy
-from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 
 GROUP = "fairguest"
@@ -34,24 +34,9 @@ def fairguest_api(context: dg.AssetExecutionContext, fairguest: FairguestResourc
 
 
 @dg.asset(key=["landing", "fairguest_exports"], group_name=GROUP, owners=OWNERS, kinds={"python", "csv"},
-          check_specs=[dg.AssetCheckSpec("all_drop_files_loaded", asset=["landing", "fairguest_exports"])],
+          check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "fairguest_exports"])],
           description=("Fairguest back-office review exports (CSV or XLSX) dropped in T82_FAIRGUEST_DROP_DIR: kept as "
                        "received, rows normalised to the API's review shape; bad rows quarantined with their line."))
 def fairguest_exports(context: dg.AssetExecutionContext, landing: LandingResource, fairguest_drop: DropFolderResource) -> dg.MaterializeResult:
-    zone, landed, rejected = landing.zone(), [], []
-    for path in fairguest_drop.files("*.csv") + fairguest_drop.files("*.xlsx"):
-        try:
-            batch = land_export_file(zone, path)
-        except SourceError as exc:
-            context.log.error(str(exc))
-            rejected.append(f"{path.name}: {exc.problem}")
-            continue
-        for q in batch.quarantined if batch.is_new else []:
-            context.log.warning(f"[fairguest] quarantined {q['record']}: {q['reason']}")
-        landed.append(batch)
-    new = [b for b in landed if b.is_new]
-    return dg.MaterializeResult(
-        metadata={"new_batches": len(new), "rows": sum(b.manifest["record_count"] for b in new),
-                  "quarantined_rows": sum(b.manifest["quarantined"] for b in new), "rejected_files": "\n".join(rejected) or "none"},
-        check_results=[dg.AssetCheckResult(check_name="all_drop_files_loaded", passed=not rejected,
-                                           description="\n".join(rejected) or "every export landed")])
+    zone = landing.zone()
+    return land_drop_folder(context, fairguest_drop, ["*.csv", "*.xlsx"], lambda p: land_export_file(zone, p))

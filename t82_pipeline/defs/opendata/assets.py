@@ -9,7 +9,7 @@ from t82_pipeline.defs.opendata.agenda import agenda_files
 from t82_pipeline.defs.opendata.coverage import land_download
 from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, publish, upload
 from t82_pipeline.defs.opendata.ontology import load_ontology
-from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 
 
@@ -81,6 +81,7 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
 @dg.asset(
     key=["landing", "datatourisme_download"],
     group_name="opendata",
+    check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "datatourisme_download"])],
     owners=["team:data"],
     kinds={"python", "json"},
     description=(
@@ -92,17 +93,8 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
 def datatourisme_download(
     context: dg.AssetExecutionContext, landing: LandingResource, datatourisme_drop: DropFolderResource
 ) -> dg.MaterializeResult:
-    zone, landed, rejected = landing.zone(), [], []
-    for path in datatourisme_drop.files("*.zip"):
-        try:
-            landed.append(land_download(zone, path))
-        except SourceError as exc:
-            context.log.error(str(exc))
-            rejected.append(f"{path.name}: {exc.problem}")
-    new = [b for b in landed if b.is_new]
-    return dg.MaterializeResult(metadata={
-        "files_seen": len(landed) + len(rejected), "new_batches": len(new),
-        "rows": sum(b.manifest["record_count"] for b in new), "rejected_files": "\n".join(rejected) or "none"})
+    zone = landing.zone()
+    return land_drop_folder(context, datatourisme_drop, ["*.zip"], lambda p: land_download(zone, p))
 
 
 @dg.asset_check(asset=dg.AssetKey(["marts", "opendata_coverage"]), description=(

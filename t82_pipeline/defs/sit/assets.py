@@ -8,14 +8,13 @@ import dagster as dg
 from t82_pipeline.defs.sit.apidae_landing import land_api_snapshot, land_export_zip, read_notification
 from t82_pipeline.defs.sit.resources import ApidaeResource
 from t82_pipeline.defs.sit.tif import land_xml_file
+from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.freshness import freshness_policy
-from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandedBatch
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 
 GROUP = "sit"
 OWNERS = ["team:data"]
-ALL_FILES_LOADED = "all_drop_files_loaded"
 
 
 def _batch_metadata(batch: LandedBatch) -> dict:
@@ -52,43 +51,6 @@ def apidae_api_objects(
     )
 
 
-def _land_drop_folder(
-    context: dg.AssetExecutionContext, folder: DropFolderResource, pattern: str, land
-) -> dg.MaterializeResult:
-    """Lands every file of a drop folder; a bad file is reported and skipped, never fatal."""
-    landed, rejected = [], []
-    for path in folder.files(pattern):
-        try:
-            batch = land(path)
-        except SourceError as exc:
-            context.log.error(str(exc))
-            rejected.append(f"{path.name}: {exc.problem}")
-            continue
-        for q in batch.quarantined if batch.is_new else []:
-            context.log.warning(f"[{batch.source}] quarantined {q['record']}: {q['reason']}")
-        landed.append(batch)
-    new = [b for b in landed if b.is_new]
-    return dg.MaterializeResult(
-        metadata={
-            "folder": dg.MetadataValue.path(folder.path),
-            "files_seen": len(landed) + len(rejected),
-            "new_batches": len(new),
-            "rows": sum(b.manifest.get("record_count", 0) for b in new),
-            "quarantined_records": sum(b.manifest.get("quarantined", 0) for b in new),
-            "rejected_files": "\n".join(rejected) or "none",
-        },
-        check_results=[
-            dg.AssetCheckResult(
-                check_name=ALL_FILES_LOADED,
-                passed=not rejected,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description="Every file of the drop folder landed" if not rejected else "Rejected:\n" + "\n".join(rejected),
-                metadata={"rejected": len(rejected)},
-            )
-        ],
-    )
-
-
 @dg.asset(
     key=["landing", "apidae_export_objects"],
     group_name=GROUP,
@@ -119,7 +81,7 @@ def apidae_export_objects(
             apidae.confirm_export(confirmation)
         return batch
 
-    return _land_drop_folder(context, apidae_export_drop, "*.zip", land)
+    return land_drop_folder(context, apidae_export_drop, ["*.zip"], land)
 
 
 @dg.asset(
@@ -137,4 +99,4 @@ def tif_xml_objects(
     context: dg.AssetExecutionContext, landing: LandingResource, tif_drop: DropFolderResource
 ) -> dg.MaterializeResult:
     zone = landing.zone()
-    return _land_drop_folder(context, tif_drop, "*.xml", lambda p: land_xml_file(zone, p))
+    return land_drop_folder(context, tif_drop, ["*.xml"], lambda p: land_xml_file(zone, p))

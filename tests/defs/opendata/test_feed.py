@@ -16,6 +16,7 @@ from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.defs.opendata.ontology import load_ontology, to_graph
 from t82_pipeline.demo.generate import generate_sit
 from tests.conftest import FIXTURES
+from tests.env import isolated_settings
 from tests.helpers import query, run_graph
 
 CANARY_EMAIL = "canary.prive.t82@gmail.com"
@@ -25,16 +26,7 @@ CONTROL = "Visite\x07 guidée <b>du</b> moulin"
 
 @pytest.fixture(scope="module")
 def feed(tmp_path_factory):
-    from t82_pipeline.lib.settings import Settings
-
-    root = tmp_path_factory.mktemp("opendata") / "data"
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in {"T82_DATA_DIR": str(root), "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"),
-                            "T82_LANDING_DIR": str(root / "landing")}.items():
-            mp.setenv(name, value)
-        mp.delenv("T82_APIDAE_BASE_URL", raising=False)
-        settings = Settings.from_env()
-        settings.export_for_dbt()
+    with isolated_settings(tmp_path_factory.mktemp("opendata") / "data") as settings:
         stats = generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=0.05,
                              datatourisme_drop=settings.datatourisme_drop_dir)
         # Plant a private individual's contacts on a gîte, and control characters/HTML on a site

@@ -1,6 +1,5 @@
 -- One row per provider: rating now and over the last 12 months, volume per platform, top
 -- positive and negative themes, and comparison with the same type of provider in the same OT.
-{% set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" if var('as_of_date') else 'current_date' %}
 with establishments as (
     select * from {{ ref('int_fairguest_establishments_linked') }}
 ),
@@ -14,14 +13,14 @@ recent as (
         count(*) filter (where platform = 'booking') as reviews_booking_12m,
         count(*) filter (where platform = 'tripadvisor') as reviews_tripadvisor_12m
     from {{ ref('int_fairguest_reviews_deduplicated') }}
-    where published_at >= {{ as_of }} - interval 12 months and published_at < {{ as_of }} + interval 1 day
+    where published_at >= {{ as_of_date() }} - interval 12 months and published_at < {{ as_of_date() }} + interval 1 day
     group by 1
 ),
 
 previous as (
     select sheet_id, round(avg(rating_10), 2) as avg_rating_prev_12m
     from {{ ref('int_fairguest_reviews_deduplicated') }}
-    where published_at >= {{ as_of }} - interval 24 months and published_at < {{ as_of }} - interval 12 months
+    where published_at >= {{ as_of_date() }} - interval 24 months and published_at < {{ as_of_date() }} - interval 12 months
     group by 1
 ),
 

@@ -1,5 +1,4 @@
 -- What guests say, per provider and theme, over the last 12 months (from the review aspects).
-{% set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" if var('as_of_date') else 'current_date' %}
 select
     reviews.sheet_id,
     aspect.theme,
@@ -9,6 +8,6 @@ select
     arg_max(aspect.expression, reviews.published_at) as example_quote
 from {{ ref('int_fairguest_reviews_deduplicated') }} as reviews,
     unnest(reviews.aspects) as t(aspect)
-where reviews.published_at >= {{ as_of }} - interval 12 months
-    and reviews.published_at < {{ as_of }} + interval 1 day
+where reviews.published_at >= {{ as_of_date() }} - interval 12 months
+    and reviews.published_at < {{ as_of_date() }} + interval 1 day
 group by all

@@ -1,5 +1,4 @@
 -- E-reputation of each OT's territory by offer type, over the last 12 months (aggregates only).
-{% set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" if var('as_of_date') else 'current_date' %}
 select
     summary.ot_code,
     summary.offer_type,

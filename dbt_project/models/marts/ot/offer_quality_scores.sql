@@ -1,6 +1,5 @@
 -- Offer quality score (0–100) per record, from seven criteria the agency uses in its
 -- requalification campaigns. Weights sum to 100.
-{% set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" if var('as_of_date') else 'current_date' %}
 with offers as (
     select * from {{ ref('offers') }}
 ),
@@ -14,7 +13,7 @@ criteria as (
         opening_period_count > 0 or opening_text is not null as has_opening_periods,
         coalesce(is_free, false) or price_text is not null or price_min_eur is not null as has_prices,
         coordinates_status = 'ok' as has_valid_geolocation,
-        last_modified_at >= {{ as_of }} - interval 365 days as is_fresh
+        last_modified_at >= {{ as_of_date() }} - interval 365 days as is_fresh
     from offers
 )
 

@@ -1,0 +1,45 @@
+"""Landing every file of a drop folder: a bad file is reported by name and skipped, never fatal;
+the asset reports the outcome through its ``all_drop_files_loaded`` check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+
+from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.landing import LandedBatch
+from t82_pipeline.lib.resources import DropFolderResource
+
+ALL_FILES_LOADED = "all_drop_files_loaded"
+
+
+def land_drop_folder(context: dg.AssetExecutionContext, folder: DropFolderResource, patterns: list[str],
+                     land: Callable[[Path], LandedBatch]) -> dg.MaterializeResult:
+    landed, rejected = [], []
+    for path in [p for pattern in patterns for p in folder.files(pattern)]:
+        try:
+            batch = land(path)
+        except SourceError as exc:
+            context.log.error(str(exc))
+            rejected.append(f"{path.name}: {exc.problem}")
+            continue
+        for q in batch.quarantined if batch.is_new else []:
+            context.log.warning(f"[{batch.source}] quarantined {q['record']}: {q['reason']}")
+        landed.append(batch)
+    new = [b for b in landed if b.is_new]
+    return dg.MaterializeResult(
+        metadata={
+            "folder": dg.MetadataValue.path(folder.path),
+            "files_seen": len(landed) + len(rejected),
+            "new_batches": len(new),
+            "rows": sum(b.manifest.get("record_count", 0) for b in new),
+            "quarantined_records": sum(b.manifest.get("quarantined", 0) for b in new),
+            "rejected_files": "\n".join(rejected) or "none",
+        },
+        check_results=[dg.AssetCheckResult(
+            check_name=ALL_FILES_LOADED, passed=not rejected, severity=dg.AssetCheckSeverity.ERROR,
+            description="Every file of the drop folder landed" if not rejected else "Rejected:\n" + "\n".join(rejected),
+            metadata={"rejected": len(rejected)})],
+    )

@@ -1,0 +1,25 @@
+"""Isolated settings for a test: only T82_* variables the test chooses, under its own folder."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+
+@contextmanager
+def isolated_settings(data: Path, **env: str) -> Iterator:
+    from t82_pipeline.lib.settings import Settings
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [n for n in os.environ if n.startswith("T82_")]:
+            mp.delenv(name)
+        mp.setenv("T82_DATA_DIR", str(data))
+        mp.setenv("T82_WAREHOUSE_PATH", str(data / "warehouse" / "t82.duckdb"))
+        mp.setenv("T82_LANDING_DIR", str(data / "landing"))
+        for name, value in env.items():
+            mp.setenv(name, value)
+        settings = Settings.from_env()
+        settings.export_for_dbt()
+        yield settings

@@ -88,9 +88,10 @@ def parse_problems(record: dict) -> list[str]:
         return [f"does not parse as JSON-LD: {exc}"]
 
 
-def check_records(records: list[dict], ontology: Ontology) -> tuple[list[dict], list[dict]]:
-    """Splits records into publishable ones and held-back ones (with reasons); one RDF parse of
-    the whole set, per-record parses only to find the culprits when it fails."""
+def check_records(records: list[dict], ontology: Ontology, chunk: int = 500) -> tuple[list[dict], list[dict]]:
+    """Splits records into publishable ones and held-back ones (with reasons). Records are parsed
+    as RDF a chunk at a time (memory stays bounded at regional scale); per-record parses only
+    to find the culprits of a chunk that fails."""
     good, held = [], []
     for record in records:
         problems = record_problems(record, ontology, parse=False)
@@ -98,13 +99,20 @@ def check_records(records: list[dict], ontology: Ontology) -> tuple[list[dict], 
             held.append({"record": record["dc:identifier"], "reason": "; ".join(problems)})
         else:
             good.append(record)
-    try:
-        to_graph(*good)
-    except Exception:
-        culprits = {id(r): parse_problems(r) for r in good}
-        held += [{"record": r["dc:identifier"], "reason": "; ".join(culprits[id(r)])} for r in good if culprits[id(r)]]
-        good = [r for r in good if not culprits[id(r)]]
-    return good, held
+    publishable = []
+    for start in range(0, len(good), chunk):
+        part = good[start:start + chunk]
+        try:
+            to_graph(*part)
+            publishable += part
+        except Exception:
+            for record in part:
+                problems = parse_problems(record)
+                if problems:
+                    held.append({"record": record["dc:identifier"], "reason": "; ".join(problems)})
+                else:
+                    publishable.append(record)
+    return publishable, held
 
 
 @dataclass

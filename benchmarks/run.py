@@ -34,9 +34,12 @@ STAGES = [
 
 
 def measure(args: list[str], env: dict) -> tuple[float, float]:
+    # The stage's logs go to a file: a pipe nobody reads fills up and blocks the stage.
+    log_path = WORK / f"{args[0]}.log"
+    log = open(log_path, "w")
     started = time.perf_counter()
     proc = psutil.Popen([sys.executable, str(HERE / "stages.py"), *args], env=env,
-                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                        stdout=log, stderr=subprocess.STDOUT)
     peak = 0
     while proc.poll() is None:
         try:
@@ -46,8 +49,9 @@ def measure(args: list[str], env: dict) -> tuple[float, float]:
             pass
         time.sleep(0.05)
     wall = time.perf_counter() - started
+    log.close()
     if proc.returncode != 0:
-        raise SystemExit(f"stage {args} failed:\n{proc.stderr.read().decode()[-3000:]}")
+        raise SystemExit(f"stage {args} failed:\n{log_path.read_text()[-3000:]}")
     return wall, peak / 2**20
 
 

@@ -121,7 +121,9 @@ def test_each_ot_gets_serving_files_with_only_its_rows(nightly):
             assert not {"phone", "email"} & columns
             served = con.execute("select count(*) from offers").fetchone()[0]
         assert served == query(s, f"select count(*) from marts.offers where ot_code = '{ot_code}'")[0][0]
-        assert "## offers" in (folder / "README.md").read_text() and "Offre touristique unifiée" in (folder / "README.md").read_text()
+        readme = (folder / "README.md").read_text()
+        assert "## offers" in readme and "Offre touristique unifiée" in readme
+        assert all(f"| {c} |" in readme for c in columns)  # every served column is in the dictionary
 
 
 def test_a_big_overnight_drop_blocks_the_serving_publish(nightly):

@@ -22,14 +22,15 @@ def served_select(table: ServedTable, con: duckdb.DuckDBPyConnection, catalog: s
     return f"select {', '.join(kept)} from {relation}"
 
 
-def data_dictionary(ot_name: str, tables: list[ServedTable], stamp: datetime) -> str:
+def data_dictionary(ot_name: str, tables: list[ServedTable], stamp: datetime, served: dict[str, list[str]]) -> str:
+    """French README of an OT's folder: every served table and column, described from the dbt docs."""
     lines = [f"# Données t82 — {ot_name}", "",
              f"Publié le {stamp:%d/%m/%Y à %H:%M} (UTC). Ces fichiers ne contiennent que les lignes de votre territoire",
              "(et les chiffres départementaux partagés). Ouvrez `t82.duckdb` (DuckDB, DBeaver, Metabase…) ou les",
              "fichiers Parquet (Power BI, Excel via Power Query).", ""]
     for table in tables:
         lines += [f"## {table.name}", "", table.description or "", "", "| colonne | description |", "|---|---|"]
-        lines += [f"| {c} | {d} |" for c, d in table.columns.items()]
+        lines += [f"| {c} | {table.columns.get(c) or '—'} |" for c in served.get(table.name, [])]
         lines.append("")
     return "\n".join(lines)
 
@@ -40,6 +41,7 @@ def publish_files(warehouse: Path, tables: list[ServedTable], offices: dict[str,
     versions = root / ".versions"
     versions.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
+    served: dict[str, list[str]] = {}
     for ot_code, ot_name in sorted(offices.items()):
         folder = versions / f"{ot_code}-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
         folder.mkdir()
@@ -50,12 +52,13 @@ def publish_files(warehouse: Path, tables: list[ServedTable], offices: dict[str,
                 if table.ot_column:
                     query += f" where {table.ot_column} = $ot"
                 out.execute(f'create table "{table.name}" as {query}', {"ot": ot_code} if table.ot_column else {})
+                served[table.name] = [c[0] for c in out.execute(f'describe "{table.name}"').fetchall()]
                 out.execute(f"copy \"{table.name}\" to '{folder / (table.name + '.parquet')}' (format parquet)")
                 rows[ot_code] = rows.get(ot_code, 0) + out.execute(f'select count(*) from "{table.name}"').fetchone()[0]
                 if table.description:
                     out.execute(f"comment on table \"{table.name}\" is '{table.description.replace(chr(39), chr(39) * 2)}'")
             out.execute("detach wh")
-        (folder / "README.md").write_text(data_dictionary(ot_name, tables, stamp), encoding="utf-8")
+        (folder / "README.md").write_text(data_dictionary(ot_name, tables, stamp, served), encoding="utf-8")
         os.chmod(folder / "t82.duckdb", 0o444)  # BI tools open it read-only
         link_tmp = root / f".link-{uuid.uuid4().hex}"
         link_tmp.symlink_to(folder.relative_to(root))

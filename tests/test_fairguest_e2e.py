@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from t82_pipeline.demo.generate import generate_sit
+from t82_pipeline.lib.landing import LandingZone
 from tests.env import isolated_settings
 from tests.helpers import check_results, query, run_graph
 
@@ -31,8 +32,7 @@ def test_run_succeeds_and_exports_report_their_bad_rows(run):
     assert run["result"].success
     checks = check_results(run["result"])
     assert checks["landing/fairguest_exports:all_drop_files_loaded"] is True
-    quarantined = sum(m["quarantined"] for m in __import__("t82_pipeline.lib.landing", fromlist=["LandingZone"])
-                      .LandingZone(run["settings"].landing_dir).manifests("fairguest_reviews"))
+    quarantined = sum(m["quarantined"] for m in LandingZone(run["settings"].landing_dir).manifests("fairguest_reviews"))
     assert quarantined == 2  # the export's unknown platform and off-scale rating
 
 

@@ -7,11 +7,11 @@ from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.lib.resources import LandingResource
 
 
-def land(tmp_path, objects):
+def land(tmp_path, objects, source="apidae", kind="api"):
     zone = LandingZone(tmp_path)
-    with zone.open_batch("apidae") as batch:
+    with zone.open_batch(source) as batch:
         batch.add_lines("objects.ndjson", (json.dumps(o).encode() for o in objects))
-        zone.commit(batch, payload_files=["objects.ndjson"], metadata={"kind": "api", "mode": "full"})
+        zone.commit(batch, payload_files=["objects.ndjson"], metadata={"kind": kind, "mode": "full"})
     return LandingResource(root=str(tmp_path))
 
 
@@ -33,14 +33,6 @@ def test_unknown_type_and_points_outside_the_departement_fail(tmp_path):
     assert "lon" in result.metadata["geo_failures"].value
 
 
-def land_tif(tmp_path, records):
-    zone = LandingZone(tmp_path)
-    with zone.open_batch("tif") as batch:
-        batch.add_lines("objects.ndjson", (json.dumps(r).encode() for r in records))
-        zone.commit(batch, payload_files=["objects.ndjson"], metadata={"kind": "xml", "mode": "differential"})
-    return LandingResource(root=str(tmp_path))
-
-
 def tif(i, code="02.01.14", lon="1.35", lat="44.01"):
     return {"dc_identifier": f"TFO{i}", "classification_code": code, "commune_insee": "82121", "longitude": lon, "latitude": lat}
 
@@ -48,14 +40,14 @@ def tif(i, code="02.01.14", lon="1.35", lat="44.01"):
 def test_tif_batch_with_known_codes_passes(tmp_path):
     from t82_pipeline.defs.sit.checks import tif_batch_is_valid
 
-    assert tif_batch_is_valid(landing=land_tif(tmp_path, [tif(i) for i in range(20)])).passed
+    assert tif_batch_is_valid(landing=land(tmp_path, [tif(i) for i in range(20)], source="tif", kind="xml")).passed
 
 
 def test_tif_batch_with_unmapped_codes_and_duplicate_ids_fails(tmp_path):
     from t82_pipeline.defs.sit.checks import tif_batch_is_valid
 
     records = [tif(i, code="99.99.99") for i in range(5)] + [tif(1)]
-    result = tif_batch_is_valid(landing=land_tif(tmp_path, records))
+    result = tif_batch_is_valid(landing=land(tmp_path, records, source="tif", kind="xml"))
     assert not result.passed
     failures = result.metadata["failures"].value
     assert "expect_column_values_to_be_in_set code: 5 unexpected" in failures

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from t82_pipeline.defs.fairguest.reports import Ledger, build_reports, previous_month, render_pdfs
+from t82_pipeline.defs.fairguest.reports import Ledger, build_reports, previous_month
+from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.mail import MailResource
 
 SENT_CHECK = "all_reports_sent"

@@ -3,10 +3,7 @@ PDF attachment), sent once per provider and period thanks to a send ledger."""
 
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -121,21 +118,5 @@ def build_reports(warehouse: Path, period: str, link_template: str, sheet_ids: l
     return reports
 
 
-_FONTS = None
 
 
-def render_pdf(html: str) -> bytes:
-    global _FONTS
-    from weasyprint import HTML  # heavy import, only when rendering
-    from weasyprint.text.fonts import FontConfiguration
-
-    _FONTS = _FONTS or FontConfiguration()  # font discovery once per process, not per report
-    return HTML(string=html).write_pdf(font_config=_FONTS)
-
-
-def render_pdfs(htmls: list[str]) -> list[bytes]:
-    """Rendering is CPU-bound and independent per provider: spread it over the cores."""
-    if len(htmls) < 8:
-        return [render_pdf(h) for h in htmls]
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(render_pdf, htmls, chunksize=8))

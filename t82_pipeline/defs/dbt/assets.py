@@ -24,7 +24,9 @@ class DbtBuildConfig(dg.Config):
     pool=WAREHOUSE_POOL,
 )
 def t82_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
-    args = ["build", "--vars", json.dumps({"as_of_date": config.as_of_date})]
+    # Cautious: a subset (e.g. the Flux Vision refresh) runs only tests whose every parent it
+    # builds, not a seed's tests that also read models outside the subset.
+    args = ["build", "--indirect-selection", "cautious", "--vars", json.dumps({"as_of_date": config.as_of_date})]
     if config.full_refresh:
         args.append("--full-refresh")
     yield from dbt.cli(args, context=context).stream()

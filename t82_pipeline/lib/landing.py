@@ -66,12 +66,17 @@ class BatchWriter:
         return self._register(name, digest.hexdigest(), size, rows)
 
     def copy_file(self, name: str, src: Path) -> dict:
+        shutil.copyfile(src, self.tmp_dir / name)
+        return self.add_existing(name)
+
+    def add_existing(self, name: str, rows: int | None = None) -> dict:
+        """Registers a file written straight into the batch folder (e.g. Parquet from DuckDB)."""
+        path = self.tmp_dir / name
         digest = hashlib.sha256()
-        with open(src, "rb") as f:
+        with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 digest.update(chunk)
-        shutil.copyfile(src, self.tmp_dir / name)
-        return self._register(name, digest.hexdigest(), src.stat().st_size, None)
+        return self._register(name, digest.hexdigest(), path.stat().st_size, rows)
 
     def quarantine(self, record_ref: str, reason: str, raw: str | None = None) -> None:
         """Keeps a bad record aside with the reason; the rest of the batch still lands."""

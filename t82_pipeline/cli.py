@@ -35,6 +35,27 @@ def run_reports() -> bool:
         return defs.resolve_job_def("fairguest_reports").execute_in_process(instance=instance, raise_on_error=False).success
 
 
+def run_fluxvision() -> bool:
+    """Lands every Flux Vision delivery of the drop folder as its sensor would (one partition per
+    file, oldest first), then refreshes the marts and per-OT reports once."""
+    import dagster as dg
+
+    from t82_pipeline.definitions import defs
+    from t82_pipeline.defs.fluxvision.assets import DELIVERIES
+    from t82_pipeline.defs.fluxvision.landing import DELIVERY_PATTERNS, delivery_key
+    from t82_pipeline.lib.resources import DropFolderResource
+
+    drop = DropFolderResource(path=str(get_settings().fluxvision_drop_dir))
+    files = sorted((p for pattern in DELIVERY_PATTERNS for p in drop.files(pattern)), key=lambda p: p.stat().st_mtime)
+    keys = [delivery_key(p) for p in files]
+    with dg.DagsterInstance.get() as instance:
+        instance.add_dynamic_partitions(DELIVERIES.name, [k for k in keys if not instance.has_dynamic_partition(DELIVERIES.name, k)])
+        landing = defs.resolve_job_def("fluxvision_delivery")
+        landed = [landing.execute_in_process(partition_key=k, instance=instance, raise_on_error=False).success for k in keys]
+        refreshed = defs.resolve_job_def("fluxvision_refresh").execute_in_process(instance=instance, raise_on_error=False).success
+    return all(landed) and refreshed
+
+
 def print_outputs() -> None:
     import duckdb
 
@@ -49,6 +70,7 @@ def print_outputs() -> None:
     print(f"DATAtourisme feed:  {s.opendata_dir / 'current'}  (index.json, objects/, context.jsonld)")
     print(f"Serving per OT:     {s.serving_dir}/<ot_code>/  (t82.duckdb, *.parquet, README.md)")
     print(f"Provider reports:   {s.reports_dir / 'fairguest'}/<month>/  e-mails: {s.outbox_dir if not s.smtp_host else 'SMTP'}")
+    print(f"Flux Vision:        {s.reports_dir / 'fluxvision'}/<year>/<ot_code>.html|pdf  (deliveries: {s.fluxvision_drop_dir})")
     print(f"Landing zone:       {s.landing_dir}")
     print(f"Dagster storage:    {os.environ['DAGSTER_HOME']}  (UI: make ui)\n")
     print(f"{'OT':40} {'fiches':>7} {'score':>6} {'à requalifier':>14}")
@@ -68,7 +90,7 @@ def main() -> None:
 
         stats = ensure_samples()
         print(f"Sample data: {'generated ' + str(stats) if stats else 'already generated'} in {get_settings().samples_dir}")
-        if not run_nightly(args.as_of_date) or not run_reports():
+        if not run_nightly(args.as_of_date) or not run_fluxvision() or not run_reports():
             print("A run failed: open the Dagster UI (make ui) to see which step and why.", file=sys.stderr)
             sys.exit(1)
         print_outputs()

@@ -8,6 +8,7 @@ import dagster as dg
 from t82_pipeline.defs import nightly
 from t82_pipeline.defs.dbt import definitions as dbt
 from t82_pipeline.defs.fairguest import definitions as fairguest
+from t82_pipeline.defs.fluxvision import definitions as fluxvision
 from t82_pipeline.defs.opendata import definitions as opendata
 from t82_pipeline.defs.ops import definitions as ops
 from t82_pipeline.defs.serving import definitions as serving
@@ -18,6 +19,7 @@ defs = dg.Definitions.merge(
     sit.defs,
     dbt.defs,
     fairguest.defs,
+    fluxvision.defs,
     opendata.defs,
     serving.defs,
     ops.defs,

@@ -11,6 +11,7 @@ from dagster_duckdb import DuckDBResource
 from t82_pipeline.defs.dbt.project import dbt_project
 from t82_pipeline.defs.fairguest.report_assets import ProviderReportsTarget
 from t82_pipeline.defs.fairguest.resources import FairguestResource
+from t82_pipeline.defs.fluxvision.report_assets import FluxVisionReportsTarget
 from t82_pipeline.defs.opendata.assets import OpenDataTarget
 from t82_pipeline.defs.serving.assets import ServingTarget
 from t82_pipeline.defs.sit.resources import ApidaeResource
@@ -42,6 +43,8 @@ def build_resources(settings: Settings | None = None) -> dict:
         "provider_reports": ProviderReportsTarget(
             warehouse_path=str(s.warehouse_path), ledger_path=str(s.state_dir / "report_ledger.duckdb"),
             output_dir=str(s.reports_dir / "fairguest"), link_template=s.fairguest_report_link),
+        "fluxvision_drop": DropFolderResource(path=str(s.fluxvision_drop_dir)),
+        "fluxvision_reports": FluxVisionReportsTarget(output_dir=str(s.reports_dir / "fluxvision"), warehouse_path=str(s.warehouse_path)),
         "datatourisme_drop": DropFolderResource(path=str(s.datatourisme_drop_dir)),
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),

@@ -38,3 +38,22 @@ def check_results(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
     }
+
+
+def run_fluxvision(settings, instance: dg.DagsterInstance) -> tuple[list[dg.ExecuteInProcessResult], dg.ExecuteInProcessResult]:
+    """What the Flux Vision sensors do: every file of the drop folder landed as its own partition
+    (oldest first), then one refresh of the marts and reports."""
+    from t82_pipeline.defs.fluxvision.definitions import defs as fluxvision_defs
+    from t82_pipeline.defs.fluxvision.assets import DELIVERIES, LANDING_KEY
+    from t82_pipeline.defs.fluxvision.landing import DELIVERY_PATTERNS, delivery_key
+
+    resources = build_resources(settings)
+    drop = settings.fluxvision_drop_dir
+    keys = [delivery_key(p) for p in sorted((p for pat in DELIVERY_PATTERNS for p in drop.glob(pat)), key=lambda p: p.stat().st_mtime)]
+    instance.add_dynamic_partitions(DELIVERIES.name, [k for k in keys if not instance.has_dynamic_partition(DELIVERIES.name, k)])
+    landing = [a for a in fluxvision_defs.assets if a.key == LANDING_KEY]
+    landed = [dg.materialize(landing, partition_key=k, instance=instance, resources=resources, raise_on_error=False) for k in keys]
+    refresh = dg.materialize(
+        [*dbt_defs.assets, *fluxvision_defs.assets], instance=instance, resources=resources, raise_on_error=False,
+        selection=dg.AssetSelection.assets(LANDING_KEY).downstream(include_self=False) | dg.AssetSelection.groups("reference"))
+    return landed, refresh

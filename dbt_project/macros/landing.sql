@@ -63,3 +63,24 @@
         'batch_id': 'VARCHAR', 'received_at': 'TIMESTAMPTZ', 'kind': 'VARCHAR', 'mode': 'VARCHAR',
         'record_count': 'BIGINT', 'quarantined': 'BIGINT', 'payload_sha256': 'VARCHAR'}, format='auto')) }}
 {% endmacro %}
+
+{#
+  read_landing_parquet(files, columns): the thin Parquet written next to raw files that need
+  Python (ZIP, XLSX), with the batch id; an empty relation of the same shape when none landed.
+#}
+{% macro read_landing_parquet(files, columns) %}
+    {%- if files | length > 0 -%}
+    (
+        select {% for name in columns %}"{{ name }}", {% endfor -%}
+            regexp_extract(filename, '([^/]+)/[^/]+$', 1) as _batch_id
+        from read_parquet(
+            [{%- for f in files %}'{{ f }}'{{ ", " if not loop.last }}{% endfor -%}], filename = true)
+    )
+    {%- else -%}
+    (
+        select {% for name, type in columns.items() %}null::{{ type }} as "{{ name }}", {% endfor -%}
+            null::varchar as _batch_id
+        where false
+    )
+    {%- endif -%}
+{% endmacro %}

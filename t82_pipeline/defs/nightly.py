@@ -6,8 +6,10 @@ import dagster as dg
 
 nightly_job = dg.define_asset_job(
     "nightly",
-    # Provider reports go out on their own monthly schedule.
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports"),
+    # Provider reports go out on their own monthly schedule; Flux Vision deliveries land by
+    # sensor, one partition per file (the nightly rebuilds the marts from what has landed).
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports")
+    - dg.AssetSelection.assets(["landing", "fluxvision_deliveries"]),
     description="Pulls every source into landing, then builds and tests the warehouse with dbt.",
     # 13× the département runs in minutes: an hour means a dead worker, settled by run monitoring.
     tags={"dagster/max_runtime": "3600"},

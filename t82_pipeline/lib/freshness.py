@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import dagster as dg
 
-# Daily sources get a margin over 24 h; drop-folder sources arrive irregularly and are watched
-# by their own checks instead.
+# Daily sources get a margin over 24 h. Flux Vision delivers one file per two-month period,
+# about three weeks after it ends: a delivery is late when none came for 61 + 30 days.
 SOURCE_MAX_AGE: dict[str, timedelta] = {
     "landing/apidae_api_objects": timedelta(hours=26),
     "landing/fairguest_api": timedelta(hours=26),
+    "landing/fluxvision_deliveries": timedelta(days=91),
 }
 
 

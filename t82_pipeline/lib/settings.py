@@ -43,6 +43,7 @@ class Settings:
     fairguest_group_id: str
     fairguest_token: str = field(repr=False)
     fairguest_drop_dir: Path
+    fluxvision_drop_dir: Path
     reports_dir: Path
     state_dir: Path
     fairguest_report_link: str
@@ -100,6 +101,7 @@ class Settings:
             state_dir=_path("T82_STATE_DIR", data_dir / "state"),
             fairguest_report_link=os.environ.get("T82_FAIRGUEST_REPORT_LINK", "https://www.fairguest.com/?idFiche={sheet_id}"),
             fairguest_drop_dir=_path("T82_FAIRGUEST_DROP_DIR", data_dir / "drop" / "fairguest"),
+            fluxvision_drop_dir=_path("T82_FLUXVISION_DROP_DIR", data_dir / "drop" / "fluxvision"),
             serving_dir=_path("T82_SERVING_DIR", data_dir / "serving"),
             serving_pg_dsn=os.environ.get("T82_SERVING_PG_DSN", ""),
             serving_max_overnight_drop=float(os.environ.get("T82_SERVING_MAX_OVERNIGHT_DROP", "0.2")),

@@ -1,0 +1,16 @@
+{{ config(materialized="table") }}
+-- A table: every Flux Vision mart reads it, and the merge of all deliveries is the costly part.
+-- Flux Vision figures with their OT and calendar attributes (territory by key: EPCI SIREN → OT).
+select
+    v.*,
+    ot.ot_code,
+    extract(year from v.day)::integer as year,
+    extract(month from v.day)::integer as month,
+    case when extract(month from v.day) in (12, 1, 2) then 'hiver'
+         when extract(month from v.day) in (3, 4, 5) then 'printemps'
+         when extract(month from v.day) in (6, 7, 8) then 'été'
+         else 'automne' end as season,
+    isodow(v.day) as iso_weekday,
+    ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'][isodow(v.day)] as weekday_label
+from {{ ref('stg_fluxvision__volumes') }} v
+join {{ ref('tourist_offices_82') }} ot on ot.epci_siren = v.epci_siren

@@ -1,0 +1,27 @@
+-- Monthly key figures per OT, with the same month of the previous year.
+with monthly as (
+    select
+        ot_code,
+        year,
+        month,
+        any_value(season) as season,
+        sum(nights) filter (where category_code = 'tourist')::bigint as tourist_nights,
+        sum(nights) filter (where category_code = 'tourist' and provenance_code in ('local', 'non_local'))::bigint as tourist_nights_french,
+        sum(nights) filter (where category_code = 'tourist' and provenance_code = 'foreign')::bigint as tourist_nights_foreign,
+        sum(day_presences) filter (where category_code in ('day_tripper', 'recurrent_day_tripper'))::bigint as day_tripper_presences,
+        sum(day_presences) filter (where category_code in ('day_tripper', 'recurrent_day_tripper') and provenance_code = 'foreign')::bigint as day_tripper_presences_foreign,
+        sum(nights) filter (where category_code = 'resident')::bigint as resident_nights,
+        sum(nights) filter (where category_code = 'habitually_present')::bigint as habitually_present_nights,
+        count(distinct day) as days_delivered
+    from {{ ref('fluxvision_daily_presences') }}
+    group by ot_code, year, month
+)
+
+select
+    m.*,
+    p.tourist_nights as tourist_nights_previous_year,
+    round(100.0 * (m.tourist_nights - p.tourist_nights) / nullif(p.tourist_nights, 0), 1) as tourist_nights_change_pct,
+    p.day_tripper_presences as day_tripper_presences_previous_year,
+    round(100.0 * (m.day_tripper_presences - p.day_tripper_presences) / nullif(p.day_tripper_presences, 0), 1) as day_tripper_presences_change_pct
+from monthly m
+left join monthly p on p.ot_code = m.ot_code and p.year = m.year - 1 and p.month = m.month

@@ -1,0 +1,81 @@
+"""Landing one Flux Vision delivery: the file as received (ZIP, CSV or XLSX) and, next to it,
+``parsed.parquet`` holding the rows of every table that passed the checks. Rejected tables are
+quarantined with their file, line and reason; the rest of the delivery lands."""
+
+from __future__ import annotations
+
+import csv
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+from t82_pipeline.defs.fluxvision.parsing import DeliveryParser, TableError, TableName, decode, label_key, xlsx_to_text
+from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.landing import LandedBatch, LandingZone
+from t82_pipeline.lib.settings import REPO_ROOT
+
+SOURCE = "fluxvision"
+PARSED = "parsed.parquet"
+DELIVERY_PATTERNS = ["*.zip", "*.csv", "*.xlsx"]
+ZONE_ALIASES = REPO_ROOT / "dbt_project" / "seeds" / "fluxvision_zone_aliases.csv"
+
+
+def delivery_key(path: Path) -> str:
+    """Partition key of a dropped file: its name without extension, in characters Dagster accepts."""
+    return re.sub(r"[^A-Za-z0-9_.\- ]", "_", path.stem).strip()
+
+
+@cache
+def known_zone_keys(aliases: Path = ZONE_ALIASES) -> frozenset[str]:
+    with open(aliases, encoding="utf-8") as f:
+        return frozenset(label_key(row["zone_label"]) for row in csv.DictReader(f))
+
+
+def _tables(path: Path) -> Iterator[tuple[str, str, bytes, str]]:
+    """(reference, file name, bytes, issued-at) of each table of a delivery."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.is_dir() or PurePosixPath(info.filename).name.startswith("."):
+                    continue
+                issued = datetime(*info.date_time).isoformat()
+                yield f"{path.name}/{info.filename}", PurePosixPath(info.filename).name, zf.read(info), issued
+    else:
+        issued = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None).isoformat()
+        yield path.name, path.name, path.read_bytes(), issued
+
+
+def land_delivery(zone: LandingZone, path: Path, partition: str) -> LandedBatch:
+    """Lands one dropped delivery; re-dropping the same bytes is a no-op."""
+    try:
+        tables = list(_tables(path))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(SOURCE, path.name, f"cannot be opened: {exc}") from exc
+    known = known_zone_keys()
+    rejected: dict[str, TableError] = {}
+    skipped = []
+    with zone.open_batch(SOURCE) as writer, tempfile.TemporaryDirectory() as work:
+        writer.copy_file(path.name, path)
+        parser = DeliveryParser(Path(work), lambda label: label_key(label) in known)
+        for ref, name, data, issued in tables:
+            if "semaine" in name.lower():
+                skipped.append(f"{ref}: weekly variant, not loaded (daily tables cover it)")
+                continue
+            try:
+                table = TableName.parse(name)
+                text = xlsx_to_text(data) if name.lower().endswith(".xlsx") else decode(data)
+                parser.add(ref, table, text, issued)
+            except TableError as exc:
+                rejected[ref] = exc
+        rejected |= parser.load(writer.tmp_dir / PARSED)
+        for ref, exc in rejected.items():
+            writer.quarantine(f"{ref}, line {exc.line}" if exc.line else ref, exc.problem)
+        writer.add_existing(PARSED, rows=parser.rows)
+        return zone.commit(writer, payload_files=[path.name], metadata={
+            "kind": "fluxvision_delivery", "mode": "delta", "partition": partition, "file_name": path.name,
+            "record_count": parser.rows, "tables_loaded": parser.rows_by_table, "tables_skipped": skipped,
+            "received_from": str(path.parent)})

@@ -1,0 +1,66 @@
+"""Per-OT Flux Vision reports, regenerated after deliveries land (see sensors.py)."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from t82_pipeline.defs.fluxvision.reports import build_reports, year_signatures
+from t82_pipeline.lib.pdf import render_pdfs
+
+MARTS = ("fluxvision_monthly", "fluxvision_daily_presences", "fluxvision_origins", "fluxvision_weekday_movements",
+         "fluxvision_stay_lengths", "fluxvision_busiest_days", "fluxvision_deliveries")
+SIGNATURE = ".data_signature"
+
+
+class FluxVisionReportConfig(dg.Config):
+    years: list[int] = []  # default: every year whose deliveries changed since its reports were written
+    ot_codes: list[str] = []  # default: every OT, plus the département
+
+
+class FluxVisionReportsTarget(dg.ConfigurableResource):
+    output_dir: str
+    warehouse_path: str  # read-only; each rendering process opens its own connection
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # a reader never sees half a report
+
+
+@dg.asset(
+    key=["reports", "fluxvision_ot_reports"], group_name="reports", owners=["team:data"], kinds={"python", "html", "pdf"},
+    deps=[dg.AssetKey(["marts", m]) for m in MARTS],
+    description=("For each OT and year, and for the whole département: a self-contained French HTML report of Flux Vision "
+                 "figures (charts with visitor-category and French/foreign filters) and the same report as PDF, "
+                 "under <reports>/fluxvision/<year>/<ot_code>.html|pdf. Years whose deliveries did not change are kept."),
+)
+def fluxvision_ot_reports(context: dg.AssetExecutionContext, config: FluxVisionReportConfig,
+                          fluxvision_reports: FluxVisionReportsTarget) -> dg.MaterializeResult:
+    root = Path(fluxvision_reports.output_dir)
+    with duckdb.connect(fluxvision_reports.warehouse_path, read_only=True) as con:
+        offices = con.execute("select ot_code, ot_name from reference.tourist_offices_82 order by ot_code").fetchall()
+        signatures = year_signatures(con)
+    territories = [(code, name) for code, name in offices if not config.ot_codes or code in config.ot_codes]
+    if not config.ot_codes:
+        territories.append((None, "Tarn-et-Garonne (département)"))
+    years = config.years or [y for y, sig in sorted(signatures.items())
+                             if not (root / str(y) / SIGNATURE).exists()
+                             or (root / str(y) / SIGNATURE).read_text(encoding="utf-8") != sig]
+    reports = build_reports(Path(fluxvision_reports.warehouse_path),
+                            [(year, code, name) for year in years for code, name in territories])
+    for report, pdf in zip(reports, render_pdfs([r.pdf_html for r in reports])):
+        folder = root / str(report.year)
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(folder / f"{report.file_stem}.html", report.html.encode("utf-8"))
+        _write_atomically(folder / f"{report.file_stem}.pdf", pdf)
+    for year in years:
+        if year in signatures and not config.ot_codes:
+            _write_atomically(root / str(year) / SIGNATURE, signatures[year].encode("utf-8"))
+    context.log.info(f"[fluxvision] {len(reports)} report(s) written for {years or 'no year (nothing changed)'}")
+    return dg.MaterializeResult(metadata={
+        "reports_written": len(reports), "years_written": ", ".join(map(str, years)) or "none (no delivery changed)",
+        "years_available": ", ".join(map(str, sorted(signatures))) or "none (no delivery yet)",
+        "folder": dg.MetadataValue.path(str(root))})

@@ -1,0 +1,124 @@
+"""Flux Vision deliveries → landing, on files in the real layout (generated, and hand-made bad
+ones): encodings, delimiters, quoting, XLSX, and every bad-input case quarantined by file and line."""
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import Workbook
+
+from t82_pipeline.defs.fluxvision.landing import PARSED, land_delivery
+from t82_pipeline.demo.fluxvision_generator import ZONES, Delivery, write_delivery
+from t82_pipeline.lib.landing import LandingZone
+
+HEADER = "Date;ZoneObservation;Provenance;CategorieVisiteur;Volume;VacancesA;VacancesB;VacancesC;Ferie;JourDeLaSemaine"
+GOOD_ROWS = ["2025-07-14;CA Grand Montauban;NonLocal;Touriste;5120;1;1;1;1;Lundi",
+             "2025-07-15;CA Grand Montauban;Etranger;Touriste;1204;1;1;1;0;Mardi"]
+
+
+def rows_of(batch, sql: str = "select count(*) from p") -> list[tuple]:
+    with duckdb.connect() as con:
+        con.execute(f"create view p as select * from read_parquet('{batch.path / PARSED}')")
+        return con.execute(sql).fetchall()
+
+
+def zip_of(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.fixture
+def zone(tmp_path) -> LandingZone:
+    return LandingZone(tmp_path / "landing")
+
+
+def test_generated_delivery_lands_every_row_with_its_encoding(tmp_path, zone):
+    path = write_delivery(tmp_path / "drop", Delivery(2025, 4, 1493230), zones=(ZONES[0], ZONES[-1]))
+    expected = {}
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            expected[f"{path.name}/{info.filename}"] = zf.read(info).count(b"\n") - 1
+    batch = land_delivery(zone, path, "B4 2025_1493230")
+    assert batch.quarantined == []
+    assert batch.manifest["tables_loaded"] == expected
+    # The CP1252 zone keeps its curly apostrophe; the vocabulary is kept as delivered.
+    labels = {label for (label,) in rows_of(batch, "select distinct zone_label from p")}
+    assert labels == {"CA Grand Montauban", "CC Quercy Rouergue et Gorges de l’Aveyron"}
+    assert rows_of(batch, "select count(*) from p where day is null or volume is null") == [(0,)]
+    assert (batch.path / path.name).read_bytes() == path.read_bytes()  # the delivery as received
+
+
+def test_bad_tables_are_quarantined_with_file_line_and_reason(tmp_path, zone):
+    good = "\n".join([HEADER, *GOOD_ROWS]).encode()
+    bad_volume = "\n".join([HEADER, *GOOD_ROWS, "2025-07-16;CA Grand Montauban;NonLocal;Touriste;n/a;1;1;1;0;Mercredi"]).encode()
+    unknown_zone = "\n".join([HEADER, GOOD_ROWS[0], "2025-07-15;Zone Inconnue;NonLocal;Touriste;12;1;1;1;0;Mardi"]).encode()
+    wrong_header = "\n".join(["Jour;ZoneObservation;Provenance;CategorieVisiteur;Volume", "2025-07-14;X;Local;Résident;1"]).encode()
+    utf16 = "\n".join([HEADER, *GOOD_ROWS]).encode("utf-16")
+    bad_date = "\n".join([HEADER, "14 juillet;CA Grand Montauban;NonLocal;Touriste;5;1;1;1;1;Lundi"]).encode()
+    path = zip_of(tmp_path / "B4 2025_1.zip", {
+        "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": good,
+        "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": bad_volume,
+        "GMONTAUBAN/Arrivee_2025B4_GMONTAUBAN0.csv": unknown_zone,
+        "GMONTAUBAN/Depart_2025B4_GMONTAUBAN0.csv": wrong_header,
+        "GMONTAUBAN/SejourDuree_2025B4_GMONTAUBAN0.csv": utf16,
+        "GMONTAUBAN/Recurrence_2025B4_GMONTAUBAN0.csv": bad_date,
+        "GMONTAUBAN/Bidule_2025B4_GMONTAUBAN0.csv": good,
+    })
+    batch = land_delivery(zone, path, "B4 2025_1")
+    reasons = {q["record"]: q["reason"] for q in batch.quarantined}
+    prefix = f"{path.name}/GMONTAUBAN/"
+    assert "is not a number" in reasons[f"{prefix}Diurne_2025B4_GMONTAUBAN0.csv, line 4"]
+    assert "'Zone Inconnue' maps to no EPCI" in reasons[f"{prefix}Arrivee_2025B4_GMONTAUBAN0.csv, line 3"]
+    assert "header must start with 'Date'" in reasons[f"{prefix}Depart_2025B4_GMONTAUBAN0.csv, line 1"]
+    assert "unreadable encoding" in reasons[f"{prefix}SejourDuree_2025B4_GMONTAUBAN0.csv, line 1"]
+    assert "not YYYY-MM-DD" in reasons[f"{prefix}Recurrence_2025B4_GMONTAUBAN0.csv, line 2"]
+    assert "unknown family 'Bidule'" in reasons[f"{prefix}Bidule_2025B4_GMONTAUBAN0.csv"]
+    assert len(reasons) == 6
+    # The good table went through, whole.
+    assert batch.manifest["tables_loaded"] == {f"{prefix}Nuitee_2025B4_GMONTAUBAN0.csv": 2}
+    assert rows_of(batch, "select sum(volume) from p") == [(6324,)]
+
+
+def test_loose_csv_with_commas_quotes_and_a_bom(tmp_path, zone):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Date", "ZoneObservation", "Provenance", "CategorieVisiteur", "Pays", "Volume"])
+    writer.writerow(["2025-08-01", "Grand Montauban", "ÉTRANGER", "TOURISTE", "OCÉAN INDIEN (LA RÉUNION, MAYOTTE, TAAF)", "1\u202f204"])
+    writer.writerow(["2025-08-01", "Grand Montauban", "INTERNATIONAL", "Touriste", "PAYS-BAS", "87"])
+    path = tmp_path / "Nuitee_Pays_2025B4_GMONTAUBAN0.csv"
+    path.write_bytes(out.getvalue().encode("utf-8-sig"))
+    batch = land_delivery(zone, path, path.stem)
+    assert batch.quarantined == []
+    assert rows_of(batch, "select origin_country, volume, provenance from p order by volume") == [
+        ("PAYS-BAS", 87, "INTERNATIONAL"), ("OCÉAN INDIEN (LA RÉUNION, MAYOTTE, TAAF)", 1204, "ÉTRANGER")]
+
+
+def test_loose_xlsx_table(tmp_path, zone):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    for row in GOOD_ROWS:
+        values = row.split(";")
+        values[4] = int(values[4])  # Excel keeps numbers as numbers
+        sheet.append(values)
+    path = tmp_path / "Nuitee_2025B4_GMONTAUBAN0.xlsx"
+    book.save(path)
+    batch = land_delivery(zone, path, path.stem)
+    assert batch.quarantined == []
+    assert rows_of(batch, "select sum(volume), count(*) from p") == [(6324, 2)]
+
+
+def test_same_delivery_dropped_twice_lands_once(tmp_path, zone):
+    path = zip_of(tmp_path / "B4 2025_1.zip", {"GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode()})
+    first = land_delivery(zone, path, "B4 2025_1")
+    copy = tmp_path / "copie" / "B4 2025_1 (1).zip"
+    copy.parent.mkdir()
+    copy.write_bytes(path.read_bytes())
+    again = land_delivery(zone, copy, "B4 2025_1 _1_")
+    assert first.is_new and not again.is_new
+    assert len(zone.manifests("fluxvision")) == 1

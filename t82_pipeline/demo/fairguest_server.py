@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
+from t82_pipeline.demo.local_server import serve_json
 from t82_pipeline.demo.sit_generator import REFERENCE_DATE
 
 
@@ -32,38 +30,20 @@ def serve_fairguest(folder: Path, token: str) -> Iterator[str]:
                      key=lambda r: (r["published_at"], r["review_id"]))
     ratings = weighted_ratings(reviews)
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
+    def route(path: str, q: dict, headers: dict) -> tuple[int, object]:
+        if headers.get("Authorization") != f"Bearer {token}":
+            return 401, {"error": "unauthorized"}
+        if path.endswith("/fairguest-ratings"):
+            ids = [int(i) for i in q.get("ids", [""])[0].split(",") if i]
+            return 200, {str(i): ratings[i] for i in ids if i in ratings}
+        if path.endswith("/sheets"):
+            return 200, establishments
+        if path.endswith("/reviews"):
+            since = q.get("since", [""])[0]
+            page, size = int(q.get("page", ["1"])[0]), int(q.get("size", ["500"])[0])
+            selected = [r for r in reviews if r["published_at"] > since]
+            return 200, {"total": len(selected), "page": page, "reviews": selected[(page - 1) * size: page * size]}
+        return 404, {"error": "not found"}
 
-        def _json(self, payload: object, status: int = 200) -> None:
-            body = json.dumps(payload, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:
-            url, q = urlparse(self.path), parse_qs(urlparse(self.path).query)
-            if self.headers.get("Authorization") != f"Bearer {token}":
-                return self._json({"error": "unauthorized"}, 401)
-            if url.path.endswith("/fairguest-ratings"):
-                ids = [int(i) for i in q.get("ids", [""])[0].split(",") if i]
-                return self._json({str(i): ratings[i] for i in ids if i in ratings})
-            if url.path.endswith("/sheets"):
-                return self._json(establishments)
-            if url.path.endswith("/reviews"):
-                since = q.get("since", [""])[0]
-                page, size = int(q.get("page", ["1"])[0]), int(q.get("size", ["500"])[0])
-                selected = [r for r in reviews if r["published_at"] > since]
-                return self._json({"total": len(selected), "page": page, "reviews": selected[(page - 1) * size: page * size]})
-            self._json({"error": "not found"}, 404)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_json(route) as url:
+        yield url

@@ -71,6 +71,7 @@ def print_outputs() -> None:
     print(f"Serving per OT:     {s.serving_dir}/<ot_code>/  (t82.duckdb, *.parquet, README.md)")
     print(f"Provider reports:   {s.reports_dir / 'fairguest'}/<month>/  e-mails: {s.outbox_dir if not s.smtp_host else 'SMTP'}")
     print(f"Flux Vision:        {s.reports_dir / 'fluxvision'}/<year>/<ot_code>.html|pdf  (deliveries: {s.fluxvision_drop_dir})")
+    print(f"Newsletter segments: {s.segments_dir}/<segment>.csv  (personal data: restricted)")
     print(f"Landing zone:       {s.landing_dir}")
     print(f"Dagster storage:    {os.environ['DAGSTER_HOME']}  (UI: make ui)\n")
     print(f"{'OT':40} {'fiches':>7} {'score':>6} {'à requalifier':>14}")

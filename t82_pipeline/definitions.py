@@ -9,6 +9,7 @@ from t82_pipeline.defs import nightly
 from t82_pipeline.defs.dbt import definitions as dbt
 from t82_pipeline.defs.fairguest import definitions as fairguest
 from t82_pipeline.defs.fluxvision import definitions as fluxvision
+from t82_pipeline.defs.nurtik import definitions as nurtik
 from t82_pipeline.defs.opendata import definitions as opendata
 from t82_pipeline.defs.ops import definitions as ops
 from t82_pipeline.defs.serving import definitions as serving
@@ -20,6 +21,7 @@ defs = dg.Definitions.merge(
     dbt.defs,
     fairguest.defs,
     fluxvision.defs,
+    nurtik.defs,
     opendata.defs,
     serving.defs,
     ops.defs,

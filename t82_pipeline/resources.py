@@ -12,6 +12,8 @@ from t82_pipeline.defs.dbt.project import dbt_project
 from t82_pipeline.defs.fairguest.report_assets import ProviderReportsTarget
 from t82_pipeline.defs.fairguest.resources import FairguestResource
 from t82_pipeline.defs.fluxvision.report_assets import FluxVisionReportsTarget
+from t82_pipeline.defs.nurtik.resources import NurtikResource
+from t82_pipeline.defs.nurtik.segments import SegmentExportTarget
 from t82_pipeline.defs.opendata.assets import OpenDataTarget
 from t82_pipeline.defs.serving.assets import ServingTarget
 from t82_pipeline.defs.sit.resources import ApidaeResource
@@ -45,6 +47,10 @@ def build_resources(settings: Settings | None = None) -> dict:
             output_dir=str(s.reports_dir / "fairguest"), link_template=s.fairguest_report_link),
         "fluxvision_drop": DropFolderResource(path=str(s.fluxvision_drop_dir)),
         "fluxvision_reports": FluxVisionReportsTarget(output_dir=str(s.reports_dir / "fluxvision"), warehouse_path=str(s.warehouse_path)),
+        "nurtik": NurtikResource(base_url=s.nurtik_base_url, token=s.nurtik_token, contact_key_secret=s.contact_key_secret,
+                                 retries=s.http_retries, timeout_s=s.http_timeout_s, samples_dir=str(s.samples_dir / "nurtik")),
+        "nurtik_drop": DropFolderResource(path=str(s.nurtik_drop_dir)),
+        "segment_exports": SegmentExportTarget(folder=str(s.segments_dir)),
         "datatourisme_drop": DropFolderResource(path=str(s.datatourisme_drop_dir)),
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),

@@ -57,3 +57,22 @@ def run_fluxvision(settings, instance: dg.DagsterInstance) -> tuple[list[dg.Exec
         [*dbt_defs.assets, *fluxvision_defs.assets], instance=instance, resources=resources, raise_on_error=False,
         selection=dg.AssetSelection.assets(LANDING_KEY).downstream(include_self=False) | dg.AssetSelection.groups("reference"))
     return landed, refresh
+
+
+def run_nurtik(settings, instance: dg.DagsterInstance, suppression_config: dict | None = None) -> dg.ExecuteInProcessResult:
+    """Nurtik landing (or a GDPR job when ``suppression_config`` is given), then everything
+    downstream of it: dbt models and segment exports."""
+    from t82_pipeline.defs.nurtik.definitions import defs as nurtik_defs
+
+    resources = build_resources(settings)
+    if suppression_config is None:
+        start = dg.AssetSelection.assets(["landing", "nurtik_api"], ["landing", "nurtik_exports"])
+        run_config = {}
+    else:
+        start = dg.AssetSelection.assets(["landing", "nurtik_suppressions"])
+        run_config = {"landing__nurtik_suppressions": {"config": suppression_config}}
+    return dg.materialize(
+        [*dbt_defs.assets, *nurtik_defs.assets], instance=instance, resources=resources, raise_on_error=False,
+        selection=start.downstream() | dg.AssetSelection.groups("reference")
+        | dg.AssetSelection.assets(["staging", "stg_nurtik__suppressions"]),
+        run_config={"ops": {**run_config, "t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}})

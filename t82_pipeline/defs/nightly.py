@@ -7,8 +7,9 @@ import dagster as dg
 nightly_job = dg.define_asset_job(
     "nightly",
     # Provider reports go out on their own monthly schedule; Flux Vision deliveries land by
-    # sensor, one partition per file (the nightly rebuilds the marts from what has landed).
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports")
+    # sensor, one partition per file (the nightly rebuilds the marts from what has landed);
+    # GDPR erasure and retention are their own jobs.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports", "gdpr")
     - dg.AssetSelection.assets(["landing", "fluxvision_deliveries"]),
     description="Pulls every source into landing, then builds and tests the warehouse with dbt.",
     # 13× the département runs in minutes: an hour means a dead worker, settled by run monitoring.

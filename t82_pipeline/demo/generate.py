@@ -9,6 +9,7 @@ from pathlib import Path
 from t82_pipeline.demo.datatourisme_generator import generate_download
 from t82_pipeline.demo.fairguest_generator import generate_fairguest
 from t82_pipeline.demo.fluxvision_generator import generate_fluxvision
+from t82_pipeline.demo.nurtik_generator import generate_nurtik
 from t82_pipeline.demo.sit_generator import REFERENCE_DATE, differential_changes, generate_objects, write_export_zip
 from t82_pipeline.demo.tif_generator import generate_tif_xml
 from t82_pipeline.lib.settings import get_settings
@@ -40,6 +41,7 @@ def ensure_samples(scale: float = 1.0, force: bool = False) -> dict | None:
         return None
     stats = generate_sit(s.samples_dir, s.apidae_export_drop_dir, s.tif_drop_dir, scale, s.datatourisme_drop_dir, s.fairguest_drop_dir)
     stats |= generate_fluxvision(s.fluxvision_drop_dir, REFERENCE_DATE)
+    stats |= generate_nurtik(s.samples_dir / "nurtik", s.nurtik_drop_dir, count=round(20_000 * scale))
     marker.write_text(json.dumps(stats), encoding="utf-8")
     return stats
 

@@ -10,6 +10,7 @@ import dagster as dg
 SOURCE_MAX_AGE: dict[str, timedelta] = {
     "landing/apidae_api_objects": timedelta(hours=26),
     "landing/fairguest_api": timedelta(hours=26),
+    "landing/nurtik_api": timedelta(hours=26),
     "landing/fluxvision_deliveries": timedelta(days=91),
 }
 

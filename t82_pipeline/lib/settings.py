@@ -14,6 +14,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = "embedded"
+# Only for generated sample data: production sets T82_CONTACT_KEY_SECRET (see NurtikResource).
+DEMO_CONTACT_KEY_SECRET = "embedded-demo-secret"
 
 
 def _path(name: str, default: Path) -> Path:
@@ -44,6 +46,11 @@ class Settings:
     fairguest_token: str = field(repr=False)
     fairguest_drop_dir: Path
     fluxvision_drop_dir: Path
+    nurtik_base_url: str
+    nurtik_token: str = field(repr=False)
+    nurtik_drop_dir: Path
+    contact_key_secret: str = field(repr=False)
+    segments_dir: Path
     reports_dir: Path
     state_dir: Path
     fairguest_report_link: str
@@ -102,6 +109,11 @@ class Settings:
             fairguest_report_link=os.environ.get("T82_FAIRGUEST_REPORT_LINK", "https://www.fairguest.com/?idFiche={sheet_id}"),
             fairguest_drop_dir=_path("T82_FAIRGUEST_DROP_DIR", data_dir / "drop" / "fairguest"),
             fluxvision_drop_dir=_path("T82_FLUXVISION_DROP_DIR", data_dir / "drop" / "fluxvision"),
+            nurtik_base_url=os.environ.get("T82_NURTIK_BASE_URL", EMBEDDED).rstrip("/"),
+            nurtik_token=os.environ.get("T82_NURTIK_TOKEN", "demo-token"),
+            nurtik_drop_dir=_path("T82_NURTIK_DROP_DIR", data_dir / "drop" / "nurtik"),
+            contact_key_secret=os.environ.get("T82_CONTACT_KEY_SECRET") or DEMO_CONTACT_KEY_SECRET,
+            segments_dir=_path("T82_SEGMENTS_DIR", data_dir / "publish" / "nurtik_segments"),
             serving_dir=_path("T82_SERVING_DIR", data_dir / "serving"),
             serving_pg_dsn=os.environ.get("T82_SERVING_PG_DSN", ""),
             serving_max_overnight_drop=float(os.environ.get("T82_SERVING_MAX_OVERNIGHT_DROP", "0.2")),
@@ -115,6 +127,7 @@ class Settings:
         self.warehouse_path.parent.mkdir(parents=True, exist_ok=True)  # DuckDB creates files, not folders
         os.environ["T82_WAREHOUSE_PATH"] = str(self.warehouse_path)
         os.environ["T82_LANDING_DIR"] = str(self.landing_dir)
+        os.environ["T82_CONTACT_KEY_SECRET"] = self.contact_key_secret  # read by lib/dbt_udfs.py, never by SQL
 
 
 @cache

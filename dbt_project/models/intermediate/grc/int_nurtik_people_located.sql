@@ -1,0 +1,36 @@
+{{ config(materialized='table', schema='grc') }}
+-- Where each person lives, as keys only: origin area (from the postcode's département or the
+-- country) and, for residents of the département, the OT whose territory holds their postcode
+-- (a postcode shared by two EPCIs gives no OT rather than a guess).
+with people as (
+    select contact_key, postcode, country_iso2, interest_codes from {{ ref('int_nurtik_people') }}
+),
+
+postcode_ot as (
+    select c.postal_code, min(o.ot_code) as ot_code, count(distinct o.ot_code) as ot_count
+    from {{ ref('communes_82') }} c
+    join {{ ref('tourist_offices_82') }} o using (epci_siren)
+    group by c.postal_code
+),
+
+origin as (
+    select
+        p.*,
+        case when coalesce(p.country_iso2, 'FR') = 'FR' and regexp_full_match(coalesce(p.postcode, ''), '\d{5}')
+             then left(p.postcode, 2) end as departement_code
+    from people p
+)
+
+select
+    o.contact_key,
+    o.interest_codes,
+    o.departement_code,
+    case when o.country_iso2 is not null and o.country_iso2 <> 'FR' and regexp_full_match(o.country_iso2, '[A-Z]{2}')
+              and o.country_iso2 not in ('XX', 'ZZ') then 'etranger'
+         when o.departement_code is null then 'inconnue'
+         else coalesce(a.origin_area, 'autre_france') end as origin_area,
+    case when o.country_iso2 <> 'FR' and regexp_full_match(o.country_iso2, '[A-Z]{2}') then o.country_iso2 end as origin_country,
+    case when po.ot_count = 1 then po.ot_code end as ot_code
+from origin o
+left join {{ ref('nurtik_origin_areas') }} a on a.departement_code = o.departement_code
+left join postcode_ot po on po.postal_code = o.postcode and o.departement_code = '82'

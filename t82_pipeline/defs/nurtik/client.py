@@ -1,0 +1,56 @@
+"""Nurtik (Raccourci's CRM and e-mailing tool) behind one client. Nurtik publishes no API
+documentation: the shape below is ASSUMED from ../shared/research/saas_sources.md §2.2 (modelled
+on Brevo/Mailchimp/Mautic) and must be confirmed with Raccourci. Change it here, and only here:
+- ``GET /v1/contacts?updated_since=&page=&per_page=`` → ``{"data": [contact…], "meta": {"total"}}``;
+  a contact embeds its consent history (``consents``) and interests;
+- ``GET /v1/events?since=&page=&per_page=`` → the same envelope of activity events
+  (open, click, form_submit, booking, unsubscribe…);
+- bearer token auth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import requests
+
+from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+
+SOURCE = "nurtik"
+
+
+@dataclass
+class NurtikClient:
+    base_url: str
+    token: str
+    session: requests.Session
+    timeout_s: float = 30.0
+    per_page: int = 1000
+
+    def _pages(self, path: str, params: dict) -> Iterator[dict]:
+        page = 1
+        while True:
+            where = f"{path} page {page}"
+            try:
+                response = self.session.get(self.base_url + path, params={**params, "page": page, "per_page": self.per_page},
+                                            headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout_s)
+            except requests.RequestException as exc:
+                raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.token)) from None
+            if response.status_code != 200:
+                raise SourceError(SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token))
+            try:
+                payload = response.json()
+                data = payload["data"]
+            except (ValueError, KeyError, TypeError):
+                raise SourceError(SOURCE, where, "unexpected payload: {\"data\": [...], \"meta\": {...}} expected") from None
+            yield from data
+            if len(data) < self.per_page:
+                return
+            page += 1
+
+    def contacts(self, updated_since: str | None) -> Iterator[dict]:
+        return self._pages("/v1/contacts", {"updated_since": updated_since} if updated_since else {})
+
+    def events(self, since: str | None) -> Iterator[dict]:
+        return self._pages("/v1/events", {"since": since} if since else {})

@@ -1,0 +1,231 @@
+"""Nurtik → landing. Contacts are personal data: landing is the restricted zone that holds them
+as received, except people on the suppression list (erased, or purged at the end of their
+retention period), who are never landed again. Every contact row is checked; a bad row is
+quarantined with its reason and the rest lands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from t82_pipeline.defs.nurtik.client import NurtikClient
+from t82_pipeline.lib.landing import MANIFEST, LandedBatch, LandingZone
+from t82_pipeline.lib.pseudonym import contact_key
+
+CONTACTS, EVENTS, EXPORTS, SUPPRESSIONS = "nurtik_contacts", "nurtik_events", "nurtik_exports", "nurtik_suppressions"
+CONSENT_STATUSES = {"pending", "confirmed", "unsubscribed", "bounced", "complained"}
+# Back-office export vocabulary (assumed, French UI) → API consent status.
+EXPORT_STATUS = {"inscrit": "confirmed", "desinscrit": "unsubscribed", "désinscrit": "unsubscribed", "en_attente": "pending",
+                 "npai": "bounced"}
+ANSWERS = {"confirmer": "confirm", "mettre_a_jour": "update", "refuser": "decline"}
+
+
+def _is_timestamp(value: str | None) -> bool:
+    try:
+        datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
+def contact_problem(contact: dict, seen_ids: dict[str, str], secret: str) -> str | None:
+    """Why a contact row cannot load, or None. ``seen_ids`` maps contact ids to keys already accepted."""
+    key = contact_key(contact.get("email"), secret)
+    if key is None:
+        return "no e-mail"
+    for field in ("created_at", "updated_at"):
+        if not _is_timestamp(contact.get(field)):
+            return f"malformed date in {field}: {contact.get(field)!r}"
+    for consent in contact.get("consents") or []:
+        if consent.get("status") not in CONSENT_STATUSES:
+            return f"unknown consent status {consent.get('status')!r}"
+        if not _is_timestamp(consent.get("collected_at")):
+            return f"malformed consent date {consent.get('collected_at')!r}"
+    known = seen_ids.get(contact.get("contact_id"))
+    if known is not None and known != key:
+        return f"contact id {contact.get('contact_id')} already used by another e-mail"
+    seen_ids[contact.get("contact_id")] = key
+    return None
+
+
+def suppressed_keys(zone: LandingZone) -> set[str]:
+    keys = set()
+    for path in (zone.root / SUPPRESSIONS).glob("*/*/suppressions.ndjson"):
+        keys |= {json.loads(line)["contact_key"] for line in path.read_text(encoding="utf-8").splitlines()}
+    return keys
+
+
+def _land_contact_rows(zone: LandingZone, source: str, rows: Iterable[tuple[str, dict]], secret: str,
+                       raw: tuple[str, Path] | None, metadata: dict) -> LandedBatch:
+    suppressed = suppressed_keys(zone)
+    seen: dict[str, str] = {}
+    kept, dropped, latest = [], 0, ""
+    with zone.open_batch(source) as writer:
+        for ref, contact in rows:
+            problem = contact_problem(contact, seen, secret)
+            if problem:
+                writer.quarantine(ref, problem)  # no raw copy: it is personal data
+                continue
+            if contact_key(contact["email"], secret) in suppressed:
+                dropped += 1
+                continue
+            kept.append(json.dumps(contact, ensure_ascii=False).encode())
+            latest = max(latest, contact["updated_at"])
+        writer.add_lines("contacts.ndjson", kept)
+        payload = ["contacts.ndjson"]
+        if raw is not None:
+            writer.copy_file(raw[0], raw[1])
+            payload = [raw[0]]
+        return zone.commit(writer, payload, {**metadata, "record_count": len(kept), "suppressed_not_landed": dropped,
+                                             "max_updated_at": latest or None})
+
+
+def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch:
+    """Contacts updated since the newest one landed (incremental), as received."""
+    since = max((m.get("max_updated_at") or "" for m in zone.manifests(CONTACTS)), default="") or None
+    rows = ((f"contact {c.get('contact_id')}", c) for c in client.contacts(since))
+    return _land_contact_rows(zone, CONTACTS, rows, secret, None,
+                              {"kind": "nurtik_contacts", "mode": "delta", "request": {"updated_since": since}})
+
+
+def land_events(client: NurtikClient, zone: LandingZone) -> LandedBatch:
+    since = max((m.get("max_occurred_at") or "" for m in zone.manifests(EVENTS)), default="") or None
+    events = list(client.events(since))
+    with zone.open_batch(EVENTS) as writer:
+        writer.add_lines("events.ndjson", (json.dumps(e, ensure_ascii=False).encode() for e in events))
+        return zone.commit(writer, ["events.ndjson"], {
+            "kind": "nurtik_events", "mode": "delta", "request": {"since": since}, "record_count": len(events),
+            "max_occurred_at": max((e["occurred_at"] for e in events), default=None)})
+
+
+def _export_timestamp(value: str) -> str | None:
+    """The back-office writes dd/mm/yyyy hh:mm; None when it is not a date."""
+    try:
+        return datetime.strptime(value.strip(), "%d/%m/%Y %H:%M").replace(tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+
+
+def export_row_to_contact(row: dict) -> dict:
+    """A row of the contacts export, in the API's contact shape (unknown values kept for the checks)."""
+    status = EXPORT_STATUS.get((row.get("statut_newsletter") or "").strip().lower(), row.get("statut_newsletter"))
+    proof = (row.get("preuve_consentement") or "").strip()
+    collected = _export_timestamp(row.get("date_consentement") or "") or _export_timestamp(row.get("date_creation") or "")
+    return {
+        "contact_id": row.get("contact_id"), "email": (row.get("email") or "").strip() or None,
+        "first_name": row.get("prenom") or None, "last_name": row.get("nom") or None, "phone": row.get("telephone") or None,
+        "postcode": row.get("code_postal") or None, "country_iso2": row.get("pays") or None, "lang": "fr",
+        "created_at": _export_timestamp(row.get("date_creation") or "") or row.get("date_creation"),
+        "updated_at": _export_timestamp(row.get("date_modification") or "") or row.get("date_modification"),
+        "source": "export", "global_status": "active",
+        "consents": [{"purpose": "newsletter", "channel": "email", "status": status, "optin_method": "double" if proof else "import",
+                      "collected_at": collected or "", "confirmed_at": collected if proof else None, "ip": None,
+                      "form_id": proof.split(":", 1)[1] if proof.startswith("formulaire:") else None, "wording_version": None}],
+        "interests": [{"interest_code": i, "source": "export", "set_at": collected} for i in (row.get("centres_interet") or "").split("|") if i],
+    }
+
+
+def land_export_file(zone: LandingZone, path: Path, secret: str) -> LandedBatch:
+    """A contacts export or requalification answers (CSV, ';'), kept as received plus NDJSON."""
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text), delimiter=";")
+    if "reponse" in (reader.fieldnames or []):
+        return _land_answers(zone, path, reader, secret)
+    rows = ((f"{path.name} line {n}", export_row_to_contact(row)) for n, row in enumerate(reader, start=2))
+    return _land_contact_rows(zone, EXPORTS, rows, secret, (path.name, path),
+                              {"kind": "nurtik_contacts_export", "mode": "delta", "file_name": path.name})
+
+
+def _land_answers(zone: LandingZone, path: Path, reader: csv.DictReader, secret: str) -> LandedBatch:
+    suppressed = suppressed_keys(zone)
+    kept, dropped = [], 0
+    with zone.open_batch(EXPORTS) as writer:
+        for n, row in enumerate(reader, start=2):
+            answer = ANSWERS.get((row.get("reponse") or "").strip().lower())
+            key = contact_key(row.get("email"), secret)
+            if key is None or answer is None or not _is_timestamp(row.get("date_reponse")):
+                writer.quarantine(f"{path.name} line {n}", "no e-mail" if key is None else
+                                  f"unknown answer {row.get('reponse')!r}" if answer is None else f"malformed date {row.get('date_reponse')!r}")
+                continue
+            if key in suppressed:
+                dropped += 1
+                continue
+            kept.append(json.dumps({**row, "answer": answer}, ensure_ascii=False).encode())
+        writer.add_lines("answers.ndjson", kept)
+        writer.copy_file(path.name, path)
+        return zone.commit(writer, [path.name], {"kind": "nurtik_requalification_answers", "mode": "delta",
+                                                 "file_name": path.name, "record_count": len(kept), "suppressed_not_landed": dropped})
+
+
+def suppress(zone: LandingZone, keys: set[str], reason: str, secret: str) -> dict:
+    """Adds keys to the suppression list, then rewrites them out of every landed Nurtik file."""
+    now = datetime.now(timezone.utc).isoformat()
+    with zone.open_batch(SUPPRESSIONS) as writer:
+        writer.add_lines("suppressions.ndjson", (json.dumps({"contact_key": k, "reason": reason, "suppressed_at": now}).encode()
+                                                 for k in sorted(keys)))
+        zone.commit(writer, ["suppressions.ndjson"], {"kind": "nurtik_suppressions", "reason": reason, "record_count": len(keys)})
+    return rewrite_without(zone, keys, reason, secret)
+
+
+def rewrite_without(zone: LandingZone, keys: set[str], reason: str, secret: str) -> dict:
+    """Landing is append-only for everyone else: only these people's lines are rewritten out."""
+    removed, contact_ids = 0, set()
+    for source in (CONTACTS, EXPORTS):
+        for batch in sorted(p.parent for p in (zone.root / source).glob(f"*/*/{MANIFEST}")):
+            for path in batch.iterdir():
+                if path.suffix == ".ndjson" and path.name != "quarantine.ndjson":
+                    def gone(line: str) -> bool:
+                        record = json.loads(line)
+                        if contact_key(record.get("email"), secret) in keys:
+                            contact_ids.add(record.get("contact_id"))
+                            return True
+                        return False
+                    removed += _rewrite_lines(batch, path, gone, reason)
+                elif path.suffix == ".csv":
+                    removed += _rewrite_csv(batch, path, lambda row: contact_key(row.get("email"), secret) in keys, reason)
+    for batch in sorted(p.parent for p in (zone.root / EVENTS).glob(f"*/*/{MANIFEST}")):
+        removed += _rewrite_lines(batch, batch / "events.ndjson", lambda line: json.loads(line).get("contact_id") in contact_ids, reason)
+    return {"people": len(keys), "lines_removed": removed}
+
+
+def _rewrite_lines(batch: Path, path: Path, gone, reason: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not gone(line)]
+    if len(kept) != len(lines):
+        _replace(batch, path, "".join(line + "\n" for line in kept), reason, len(lines) - len(kept))
+    return len(lines) - len(kept)
+
+
+def _rewrite_csv(batch: Path, path: Path, gone, reason: str) -> int:
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text), delimiter=";")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    removed = 0
+    for row in reader:
+        if gone(row):
+            removed += 1
+        else:
+            writer.writerow(row)
+    if removed:
+        _replace(batch, path, out.getvalue(), reason, removed)
+    return removed
+
+
+def _replace(batch: Path, path: Path, text: str, reason: str, removed: int) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    manifest_path = batch / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest.setdefault("rewritten", []).append({"file": path.name, "reason": reason, "lines_removed": removed,
+                                                 "at": datetime.now(timezone.utc).isoformat()})
+    tmp = manifest_path.with_name(f".{MANIFEST}.tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, manifest_path)

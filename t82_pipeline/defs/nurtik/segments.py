@@ -1,0 +1,54 @@
+"""Segment exports for the e-mailing tool: one CSV per segment, only people whose current
+consent allows the newsletter by e-mail (the model guarantees it). Personal data: written to
+a restricted folder, replaced as a whole so the tool never imports half a set."""
+
+import csv
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+
+class SegmentExportTarget(dg.ConfigurableResource):
+    folder: str
+
+
+@dg.asset(key=["publish", "nurtik_segment_exports"], group_name="nurtik", owners=["team:data"], kinds={"python", "csv"},
+          deps=[dg.AssetKey(["personal", "nurtik_segment_contacts"])],
+          description=("One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
+                       "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."))
+def nurtik_segment_exports(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                           segment_exports: SegmentExportTarget) -> dg.MaterializeResult:
+    with warehouse.get_connection() as con:
+        rows = con.execute("select segment_code, email, first_name, last_name from personal.nurtik_segment_contacts "
+                           "order by segment_code, email").fetchall()
+    root = Path(segment_exports.folder)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = root.with_name(f".{root.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    counts: dict[str, int] = {}
+    writers: dict[str, tuple] = {}
+    try:
+        for segment, email, first, last in rows:
+            if segment not in writers:
+                f = open(staging / f"{segment}.csv", "w", encoding="utf-8", newline="")
+                writers[segment] = (f, csv.writer(f, delimiter=";"))
+                writers[segment][1].writerow(["email", "prenom", "nom"])
+            writers[segment][1].writerow([email, first or "", last or ""])
+            counts[segment] = counts.get(segment, 0) + 1
+    finally:
+        for f, _ in writers.values():
+            f.close()
+    old = root.with_name(f".{root.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if root.exists():
+        os.replace(root, old)
+    os.replace(staging, root)
+    shutil.rmtree(old, ignore_errors=True)
+    context.log.info(f"[nurtik] {len(counts)} segment file(s) written to {root}")
+    return dg.MaterializeResult(metadata={"segments": len(counts), "people_rows": sum(counts.values()),
+                                          "folder": dg.MetadataValue.path(str(root)),
+                                          "per_segment": dg.MetadataValue.json(counts)})

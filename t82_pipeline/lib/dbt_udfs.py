@@ -1,0 +1,24 @@
+"""dbt-duckdb plugin (profiles.yml) giving SQL models ``contact_key(email)``: the keyed hash is
+computed in Python with the secret from the environment, so the secret never appears in
+compiled SQL or dbt's logs. Only table models may call it (a view would need the plugin)."""
+
+from __future__ import annotations
+
+import os
+
+from dbt.adapters.duckdb.plugins import BasePlugin
+from duckdb import DuckDBPyConnection
+
+from t82_pipeline.lib.pseudonym import contact_key
+
+
+class Plugin(BasePlugin):
+    def configure_connection(self, conn: DuckDBPyConnection) -> None:
+        secret = os.environ.get("T82_CONTACT_KEY_SECRET", "")
+
+        def keyed(email: str | None) -> str | None:
+            if not secret:
+                raise RuntimeError("T82_CONTACT_KEY_SECRET is not set: contact keys cannot be computed")
+            return contact_key(email, secret)
+
+        conn.create_function("contact_key", keyed, ["VARCHAR"], "VARCHAR", null_handling="special", side_effects=False)

@@ -1,0 +1,136 @@
+"""Nurtik end to end on generated contacts: landing → personal vault → consent, retention,
+quality, segments → exports and OT-facing aggregates. Planted canary values prove no personal
+data reaches a mart; erased and unsubscribed people never reach a segment export."""
+
+import csv
+import json
+
+import dagster as dg
+import duckdb
+import pytest
+
+from t82_pipeline.demo.nurtik_generator import EXPORT_HEADER, generate_nurtik
+from t82_pipeline.lib.landing import LandingZone
+from tests.env import isolated_settings
+from tests.helpers import query, run_nurtik
+
+pytestmark = pytest.mark.slow
+CANARY = {"email": "zebulon.canari@exemple-canari.fr", "first_name": "Zébulon", "last_name": "Canari-Témoin",
+          "phone": "+33 6 00 11 22 33", "postcode": "82999"}
+
+
+@pytest.fixture(scope="module")
+def nk(tmp_path_factory):
+    root = tmp_path_factory.mktemp("nurtik")
+    with isolated_settings(root / "data", T82_CONTACT_KEY_SECRET="e2e-secret") as settings:
+        generate_nurtik(settings.samples_dir / "nurtik", settings.nurtik_drop_dir, count=3000)
+        contacts = settings.samples_dir / "nurtik" / "contacts.ndjson"
+        lines = contacts.read_text(encoding="utf-8").splitlines()
+        canary = json.loads(lines[0])
+        canary.update(CANARY, contact_id="c-canari", interests=[{"interest_code": "velo", "source": "form", "set_at": canary["created_at"]}])
+        contacts.write_text("\n".join([*lines, json.dumps(canary, ensure_ascii=False)]) + "\n", encoding="utf-8")
+        instance = dg.DagsterInstance.ephemeral()
+        result = run_nurtik(settings, instance)
+        yield {"settings": settings, "result": result, "instance": instance}
+
+
+def segment_emails(settings) -> set[str]:
+    emails = set()
+    for path in (settings.segments_dir).glob("*.csv"):
+        with open(path, encoding="utf-8") as f:
+            emails |= {row["email"] for row in csv.DictReader(f, delimiter=";")}
+    return emails
+
+
+def test_run_succeeds_and_builds_the_vault(nk):
+    assert nk["result"].success
+    s = nk["settings"]
+    people, contacts = query(s, "select count(*), sum(contact_ids) from personal.int_nurtik_people")[0]
+    assert contacts > people > 2900  # duplicates merged into one person
+
+
+def test_no_personal_data_in_any_mart_or_pseudonymous_model(nk):
+    s = nk["settings"]
+    with duckdb.connect(str(s.warehouse_path), read_only=True) as con:
+        tables = con.execute("select table_schema, table_name from information_schema.tables "
+                             "where table_schema in ('marts', 'grc')").fetchall()
+        assert ("marts", "ot_newsletter_audience") in tables
+        for schema, table in tables:
+            columns = [c for (c,) in con.execute(f"select column_name from information_schema.columns "
+                                                 f"where table_schema = '{schema}' and table_name = '{table}'").fetchall()]
+            cells = ", ".join(f'cast("{c}" as varchar)' for c in columns)
+            blob = con.execute(f"select string_agg(concat_ws('|', {cells}), chr(10)) from {schema}.{table}").fetchone()[0] or ""
+            for field, value in CANARY.items():
+                assert value.lower() not in blob.lower(), f"{field} of the canary found in {schema}.{table}"
+    # And the canary is in the vault (it was planted in a place the scan would see).
+    assert query(s, f"select count(*) from personal.int_nurtik_people where email = '{CANARY['email']}'") == [(1,)]
+
+
+def test_segments_hold_only_current_newsletter_consents(nk):
+    s = nk["settings"]
+    exported = segment_emails(s)
+    assert exported
+    not_consenting = {e for (e,) in query(s, """select p.email from personal.int_nurtik_people p
+        join grc.nurtik_current_consents c using (contact_key)
+        where c.purpose = 'newsletter' and c.channel = 'email' and c.status <> 'confirmed'""")}
+    declined = {e for (e,) in query(s, """select p.email from personal.int_nurtik_people p
+        join personal.stg_nurtik__requalification_answers a using (contact_key) where a.answer = 'decline'""")}
+    assert declined and not_consenting
+    assert not (exported & not_consenting) and not (exported & declined)
+
+
+def test_quality_flags_and_requalification_list(nk):
+    s = nk["settings"]
+    flags = query(s, """select sum(duplicate_contact::int), sum(email_in_name::int), sum(invalid_email::int),
+                           sum(disposable_email::int), sum(no_consent_proof::int) from grc.nurtik_contact_quality""")[0]
+    assert all(n > 0 for n in flags), flags
+    assert query(s, """select count(*) from personal.nurtik_requalification_list r
+                       join grc.nurtik_contact_quality q using (contact_key) where q.is_requalified or q.invalid_email""") == [(0,)]
+    assert query(s, "select count(*) from personal.nurtik_requalification_list where fields_to_complete like '%prénom%'")[0][0] > 0
+
+
+def test_audience_is_aggregated_and_masks_small_counts(nk):
+    s = nk["settings"]
+    rows = query(s, "select ot_code, interest_code, consenting_residents, is_masked from marts.ot_newsletter_audience")
+    assert rows and all((n is None) == masked for _, _, n, masked in rows)
+    assert all(n is None or n >= 5 for _, _, n, _ in rows)
+    areas = {a for (a,) in query(s, "select distinct origin_area from marts.departement_newsletter_audience")}
+    assert {"departement_82", "aire_toulousaine", "departements_voisins", "etranger"} <= areas
+
+
+def test_erasure_removes_a_person_everywhere_and_for_good(nk):
+    s = nk["settings"]
+    email = sorted(segment_emails(s))[0]
+    result = run_nurtik(s, nk["instance"], {"erase_emails": [email.upper()], "purge_expired": False})
+    assert result.success
+    assert email not in segment_emails(s)
+    assert query(s, f"select count(*) from personal.stg_nurtik__contacts where email = '{email}'") == [(0,)]
+    for path in s.landing_dir.rglob("*"):
+        if path.is_file() and path.suffix in (".ndjson", ".csv"):
+            assert email not in path.read_text(encoding="utf-8").lower(), path
+    # A later export still holding them does not bring them back.
+    export = s.nurtik_drop_dir / "export-contacts-2026-11.csv"
+    export.write_text(";".join(EXPORT_HEADER) + f"\nx-77777;{email};Re;Import;;82000;FR;05/11/2026 10:00;05/11/2026 10:00;"
+                      "inscrit;05/11/2026 10:00;formulaire:12;velo\n", encoding="utf-8")
+    assert run_nurtik(s, nk["instance"]).success
+    assert email not in segment_emails(s)
+    assert query(s, f"select count(*) from personal.int_nurtik_people where email = '{email}'") == [(0,)]
+
+
+def test_erasure_of_an_unknown_person_is_reported(nk):
+    result = run_nurtik(nk["settings"], nk["instance"], {"erase_emails": ["personne.inconnue@exemple.fr"], "purge_expired": False})
+    checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
+              for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    assert checks["every_erasure_request_found"] is False
+
+
+def test_retention_purge_removes_exactly_the_expired(nk):
+    s = nk["settings"]
+    before = {k for (k,) in query(s, "select contact_key from grc.nurtik_contact_retention")}
+    expired = {k for (k,) in query(s, "select contact_key from grc.nurtik_contact_retention where is_expired")}
+    assert 0 < len(expired) < len(before)
+    assert run_nurtik(s, nk["instance"], {"erase_emails": [], "purge_expired": True}).success
+    after = {k for (k,) in query(s, "select contact_key from grc.nurtik_contact_retention")}
+    assert after == before - expired
+    suppressed = sum(m["record_count"] for m in LandingZone(s.landing_dir).manifests("nurtik_suppressions") if m["reason"] == "retention")
+    assert suppressed == len(expired)

@@ -32,6 +32,7 @@ def test_run_succeeds_and_exports_report_their_bad_rows(run):
     assert run["result"].success
     checks = check_results(run["result"])
     assert checks["landing/fairguest_exports:all_drop_files_loaded"] is True
+    assert checks["landing/fairguest_api:reviews_batch_is_valid"] is True  # Great Expectations on the landed batch
     quarantined = sum(m["quarantined"] for m in LandingZone(run["settings"].landing_dir).manifests("fairguest_reviews"))
     assert quarantined == 2  # the export's unknown platform and off-scale rating
 

@@ -16,7 +16,7 @@ from t82_pipeline.defs.fluxvision.sensors import fluxvision_drop_sensor, fluxvis
 from t82_pipeline.demo.fluxvision_generator import ZONES, Delivery, write_delivery
 from t82_pipeline.lib.resources import DropFolderResource
 from tests.env import isolated_settings
-from tests.helpers import query, run_fluxvision
+from tests.helpers import check_results, query, run_fluxvision
 
 pytestmark = pytest.mark.slow
 ORIGINAL_B4 = Delivery(2025, 4, 1493230)
@@ -67,6 +67,10 @@ def test_every_delivery_lands_and_the_refresh_succeeds(fv):
     assert fv["refresh"].success
     new = [r.asset_materializations_for_node("landing__fluxvision_deliveries")[0].metadata["new_batch"].value for r in fv["landed"]]
     assert new.count(False) == 1  # the copy
+    for landed in fv["landed"]:
+        checks = check_results(landed)
+        assert checks["landing/fluxvision_deliveries:all_delivery_tables_loaded"] is True
+        assert checks["landing/fluxvision_deliveries:delivery_rows_are_valid"] is True
 
 
 def test_nights_reconcile_with_the_input_files(fv):

@@ -12,7 +12,7 @@ import pytest
 from t82_pipeline.demo.nurtik_generator import EXPORT_HEADER, generate_nurtik
 from t82_pipeline.lib.landing import LandingZone
 from tests.env import isolated_settings
-from tests.helpers import query, run_nurtik
+from tests.helpers import check_results, query, run_nurtik
 
 pytestmark = pytest.mark.slow
 CANARY = {"email": "zebulon.canari@exemple-canari.fr", "first_name": "Zébulon", "last_name": "Canari-Témoin",
@@ -44,6 +44,7 @@ def segment_emails(settings) -> set[str]:
 
 def test_run_succeeds_and_builds_the_vault(nk):
     assert nk["result"].success
+    assert check_results(nk["result"])["landing/nurtik_api:contacts_batch_is_valid"] is True
     s = nk["settings"]
     people, contacts = query(s, "select count(*), sum(contact_ids) from personal.int_nurtik_people")[0]
     assert contacts > people > 2900  # duplicates merged into one person

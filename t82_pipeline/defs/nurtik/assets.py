@@ -2,17 +2,36 @@ import dagster as dg
 
 from t82_pipeline.defs.nurtik.landing import land_contacts, land_events, land_export_file
 from t82_pipeline.defs.nurtik.resources import NurtikResource
+from t82_pipeline.lib.batch_checks import ndjson_check
 from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 
 GROUP = "nurtik"
+CONTACTS_VALID = "contacts_batch_is_valid"
+
+
+def contacts_batch_check(path) -> dg.AssetCheckResult:
+    import great_expectations.expectations as gxe
+
+    return ndjson_check(
+        CONTACTS_VALID, path,
+        {"contact_id": "VARCHAR", "email": "VARCHAR", "global_status": "VARCHAR", "created_at": "TIMESTAMPTZ",
+         "updated_at": "TIMESTAMPTZ", "consents": "STRUCT(status VARCHAR)[]"},
+        "contact_id, email, global_status, updated_at >= created_at as updated_after_creation, len(consents) as consents",
+        [gxe.ExpectColumnValuesToBeUnique(column="contact_id"), gxe.ExpectColumnValuesToNotBeNull(column="email"),
+         gxe.ExpectColumnValuesToBeInSet(column="global_status", value_set=["active", "blocklisted", "bounced", "deleted"]),
+         gxe.ExpectColumnValuesToBeInSet(column="updated_after_creation", value_set=[True]),
+         # a contact with no consent at all cannot be mailed: tolerated, but not for most of a batch
+         gxe.ExpectColumnValuesToBeBetween(column="consents", min_value=1, mostly=0.9)])
 OWNERS = ["team:data"]
 
 
 @dg.asset(key=["landing", "nurtik_api"], group_name=GROUP, owners=OWNERS, kinds={"python", "json"},
           freshness_policy=freshness_policy("landing/nurtik_api"),
-          check_specs=[dg.AssetCheckSpec("no_contact_quarantined", asset=["landing", "nurtik_api"])],
+          check_specs=[dg.AssetCheckSpec("no_contact_quarantined", asset=["landing", "nurtik_api"]),
+                       dg.AssetCheckSpec(CONTACTS_VALID, asset=["landing", "nurtik_api"],
+                                         description="Great Expectations on the new contacts batch")],
           description=("Nurtik contacts updated since the last pull (with their consent history and interests) and "
                        "activity events, as NDJSON. Personal data: landing is restricted. People on the suppression "
                        "list are never landed again; bad rows are quarantined with their reason."))
@@ -30,7 +49,8 @@ def nurtik_api(context: dg.AssetExecutionContext, nurtik: NurtikResource, landin
                   "suppressed_not_landed": contacts.manifest.get("suppressed_not_landed", 0), "quarantined": len(quarantined)},
         check_results=[dg.AssetCheckResult(check_name="no_contact_quarantined", passed=not quarantined,
                                            severity=dg.AssetCheckSeverity.WARN, metadata={"quarantined": len(quarantined)},
-                                           description="\n".join(quarantined[:50]) or "every contact row loaded")])
+                                           description="\n".join(quarantined[:50]) or "every contact row loaded"),
+                       contacts_batch_check(contacts.path / "contacts.ndjson" if contacts.is_new else None)])
 
 
 @dg.asset(key=["landing", "nurtik_exports"], group_name=GROUP, owners=OWNERS, kinds={"python", "csv"},

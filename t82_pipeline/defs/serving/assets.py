@@ -8,9 +8,13 @@ from t82_pipeline.defs.serving.catalog import served_tables
 from t82_pipeline.defs.serving.files import publish_files
 from t82_pipeline.defs.serving.postgres import publish_postgres
 from t82_pipeline.lib.quality import validate_frame
+from t82_pipeline.lib.settings import REPO_ROOT
 
-SERVED_MARTS = ["offers", "offer_quality_scores", "offers_to_requalify", "ot_offer_quality", "ot_offers_by_type_and_commune"]
 LAST_COUNTS = ".last_published_counts.json"
+# What is served is declared in dbt (meta.serving): read once from the prepared manifest so the
+# serving asset depends on exactly those marts, and each gets a blocking key check.
+MANIFEST = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
+SERVED = served_tables(MANIFEST) if MANIFEST.exists() else []
 
 
 class ServingTarget(dg.ConfigurableResource):
@@ -53,12 +57,38 @@ def ot_marts_are_sound(serving: ServingTarget) -> dg.AssetCheckResult:
     )
 
 
+KEYED = "rows_belong_to_an_ot"
+
+
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec(KEYED, asset=dg.AssetKey([t.schema, t.name]), blocking=True,
+                             description="Great Expectations: an OT code on a row is one of the ten OTs' (isolation relies "
+                                         "on it; rows without one reach no OT)")
+           for t in SERVED if t.ot_column],
+    can_subset=True,
+)
+def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, serving: ServingTarget):
+    import great_expectations.expectations as gxe
+
+    offices = sorted(serving.offices())
+    by_key = {dg.AssetKey([t.schema, t.name]): t for t in SERVED}
+    for check_key in context.selected_asset_check_keys:
+        table = by_key[check_key.asset_key]
+        with duckdb.connect(serving.warehouse_path, read_only=True) as con:
+            frame = con.execute(f'select "{table.ot_column}" as ot_code from {table.relation}').df()
+        summary = validate_frame(frame, f"{table.name}_keyed", [
+            gxe.ExpectColumnValuesToBeInSet(column="ot_code", value_set=offices),
+        ])
+        yield dg.AssetCheckResult(asset_key=check_key.asset_key, check_name=KEYED, passed=summary.success,
+                                  metadata={"rows": len(frame), **summary.as_metadata()})
+
+
 @dg.asset(
     key=["serving", "ot_marts"],
     group_name="serving",
     owners=["team:data"],
     kinds={"duckdb", "parquet", "postgres"},
-    deps=[dg.AssetKey(["marts", name]) for name in SERVED_MARTS],
+    deps=[dg.AssetKey([t.schema, t.name]) for t in SERVED],
     description=(
         "OT-facing marts served per OT: data/serving/<ot_code>/ (read-only DuckDB + Parquet + French data "
         "dictionary, only that OT's rows, swapped atomically) and, when T82_SERVING_PG_DSN is set, a "

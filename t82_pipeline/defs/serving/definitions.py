@@ -1,5 +1,5 @@
 import dagster as dg
 
-from t82_pipeline.defs.serving.assets import ot_marts, ot_marts_are_sound
+from t82_pipeline.defs.serving.assets import ot_marts, ot_marts_are_sound, served_marts_are_keyed
 
-defs = dg.Definitions(assets=[ot_marts], asset_checks=[ot_marts_are_sound])
+defs = dg.Definitions(assets=[ot_marts], asset_checks=[ot_marts_are_sound, served_marts_are_keyed])

@@ -67,6 +67,42 @@ def pandas_json_normalize_naive() -> None:
     assert len(frame) > 0
 
 
+def fluxvision_parsing() -> None:
+    from t82_pipeline.defs.fluxvision.landing import delivery_key, land_delivery
+    from t82_pipeline.lib.landing import LandingZone
+    from t82_pipeline.lib.settings import get_settings
+
+    s = get_settings()
+    zone = LandingZone(s.landing_dir)
+    for path in sorted(s.fluxvision_drop_dir.glob("*.zip")):
+        land_delivery(zone, path, delivery_key(path))
+
+
+def duckdb_read_csv_limit() -> None:
+    """The limit for Flux Vision: unzip the same deliveries, DuckDB read_csv of every table."""
+    import tempfile
+    import zipfile
+
+    import duckdb
+
+    from t82_pipeline.lib.settings import get_settings
+
+    s = get_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in sorted(s.fluxvision_drop_dir.glob("*.zip")):
+            zipfile.ZipFile(path).extractall(f"{tmp}/{path.stem}")
+        con = duckdb.connect()
+        con.sql(f"""create table t as select * from read_csv('{tmp}/*/*/*.csv', delim = ';', header = true,
+                    union_by_name = true, all_varchar = true, ignore_errors = true, filename = true)""")
+
+
+def fluxvision_refresh() -> None:
+    from t82_pipeline.cli import run_fluxvision
+
+    if not run_fluxvision():
+        sys.exit("Flux Vision refresh failed")
+
+
 if __name__ == "__main__":
     started = time.perf_counter()
     globals()[sys.argv[1]](*sys.argv[2:])

@@ -143,7 +143,12 @@ class DeliveryParser:
             raise TableError(f"header lacks column(s) {', '.join(missing)} for family {table.family}"
                              f"{'_' + table.breakdown if table.breakdown else ''}", 1)
         path = self.work_dir / f"{sum(map(len, self.pending.values())):05d}.csv"
-        path.write_text(text, encoding="utf-8")
+        # Each row carries its line number (header = line 1): DuckDB reads files in parallel and
+        # does not promise row order, while a rejected table must name its bad line.
+        lines = text.split("\n")  # not splitlines(): labels may hold other Unicode separators
+        numbered = [f"_line{delimiter}{lines[0]}",
+                    *(f"{n}{delimiter}{line}" for n, line in enumerate(lines[1:], start=2) if line.strip())]
+        path.write_text("\n".join(numbered) + "\n", encoding="utf-8")
         self.pending.setdefault(delimiter, []).append(_Pending(ref, table, issued_at, path, header))
 
     def load(self, target: Path) -> dict[str, TableError]:
@@ -154,9 +159,8 @@ class DeliveryParser:
         rejected: dict[str, TableError] = {}
         for delimiter, tables in self.pending.items():
             by_path = {str(t.path): t for t in tables}
-            # Lines count from the header (line 1); DuckDB keeps each file's order for row_number().
             con.execute(
-                "create or replace temp table t as select row_number() over (partition by filename) + 1 as _line, * "
+                "create or replace temp table t as select * replace (_line::bigint as _line) "
                 "from read_csv(?, delim = ?, header = true, all_varchar = true, union_by_name = true, filename = true, "
                 "quote = '\"', escape = '\"', strict_mode = false)", [list(by_path), delimiter])
             columns = {c for (c,) in con.execute("select column_name from (describe t)").fetchall()}

@@ -8,6 +8,11 @@ import dagster as dg
 
 from t82_pipeline.lib.landing import LandingZone
 
+# DuckDB lets one process write a file, and no other process open it meanwhile, even to read.
+# The writer (dbt) and every asset that reads the warehouse share this pool (limit 1 in
+# dagster.yaml), so runs started by schedules and sensors queue instead of failing on the lock.
+WAREHOUSE_POOL = "duckdb_warehouse"
+
 
 class LandingResource(dg.ConfigurableResource):
     """The immutable landing zone (T82_LANDING_DIR)."""

@@ -6,10 +6,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from t82_pipeline.defs.dbt.project import dbt_project
 from t82_pipeline.defs.dbt.translator import T82DbtTranslator
-
-# dbt is the only writer of the warehouse file: every writer shares this pool (limit 1 in
-# dagster.yaml), so a second run never collides on DuckDB's lock.
-WAREHOUSE_POOL = "duckdb_warehouse"
+from t82_pipeline.lib.resources import WAREHOUSE_POOL  # dbt is the only writer of the warehouse
 
 
 class DbtBuildConfig(dg.Config):

@@ -6,6 +6,7 @@ import dagster as dg
 
 from t82_pipeline.defs.fairguest.reports import Ledger, build_reports, previous_month
 from t82_pipeline.lib.pdf import render_pdfs
+from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.mail import MailResource
 
 SENT_CHECK = "all_reports_sent"
@@ -26,6 +27,7 @@ class ProviderReportsTarget(dg.ConfigurableResource):
 
 @dg.asset(
     key=["reports", "fairguest_provider_reports"],
+    pool=WAREHOUSE_POOL,
     group_name="reports",
     owners=["team:data"],
     kinds={"python", "email", "pdf"},

@@ -8,6 +8,7 @@ import duckdb
 
 from t82_pipeline.defs.fluxvision.reports import build_reports, year_signatures
 from t82_pipeline.lib.pdf import render_pdfs
+from t82_pipeline.lib.resources import WAREHOUSE_POOL
 
 MARTS = ("fluxvision_monthly", "fluxvision_daily_presences", "fluxvision_origins", "fluxvision_weekday_movements",
          "fluxvision_stay_lengths", "fluxvision_busiest_days", "fluxvision_deliveries")
@@ -31,7 +32,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 @dg.asset(
-    key=["reports", "fluxvision_ot_reports"], group_name="reports", owners=["team:data"], kinds={"python", "html", "pdf"},
+    key=["reports", "fluxvision_ot_reports"], pool=WAREHOUSE_POOL, group_name="reports", owners=["team:data"], kinds={"python", "html", "pdf"},
     deps=[dg.AssetKey(["marts", m]) for m in MARTS],
     description=("For each OT and year, and for the whole département: a self-contained French HTML report of Flux Vision "
                  "figures (charts with visitor-category and French/foreign filters) and the same report as PDF, "

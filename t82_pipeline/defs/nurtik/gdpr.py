@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 from t82_pipeline.defs.nurtik.landing import suppress
 from t82_pipeline.defs.nurtik.resources import NurtikResource
 from t82_pipeline.lib.pseudonym import contact_key
-from t82_pipeline.lib.resources import LandingResource
+from t82_pipeline.lib.resources import WAREHOUSE_POOL, LandingResource
 
 SUPPRESSIONS_KEY = dg.AssetKey(["landing", "nurtik_suppressions"])
 FOUND_CHECK = "every_erasure_request_found"
@@ -19,7 +19,7 @@ class SuppressionConfig(dg.Config):
     purge_expired: bool = False  # retention: everyone whose 3-year period has ended
 
 
-@dg.asset(key=SUPPRESSIONS_KEY, group_name="gdpr", owners=["team:data"], kinds={"python"},
+@dg.asset(key=SUPPRESSIONS_KEY, pool=WAREHOUSE_POOL, group_name="gdpr", owners=["team:data"], kinds={"python"},
           check_specs=[dg.AssetCheckSpec(FOUND_CHECK, asset=SUPPRESSIONS_KEY,
                                          description="Every erasure request matched a person we hold")],
           description=("The suppression list (keyed hashes only) and the GDPR rewrite of landing: erasure requests "

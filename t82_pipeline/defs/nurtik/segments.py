@@ -10,12 +10,14 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from t82_pipeline.lib.resources import WAREHOUSE_POOL
+
 
 class SegmentExportTarget(dg.ConfigurableResource):
     folder: str
 
 
-@dg.asset(key=["publish", "nurtik_segment_exports"], group_name="nurtik", owners=["team:data"], kinds={"python", "csv"},
+@dg.asset(key=["publish", "nurtik_segment_exports"], pool=WAREHOUSE_POOL, group_name="nurtik", owners=["team:data"], kinds={"python", "csv"},
           deps=[dg.AssetKey(["personal", "nurtik_segment_contacts"])],
           description=("One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
                        "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."))

@@ -10,7 +10,7 @@ from t82_pipeline.defs.opendata.coverage import land_download
 from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, publish, upload
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
-from t82_pipeline.lib.resources import DropFolderResource, LandingResource
+from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
 
 
 class OpenDataTarget(dg.ConfigurableResource):
@@ -25,6 +25,7 @@ class OpenDataTarget(dg.ConfigurableResource):
 
 @dg.asset(
     key=["publish", "datatourisme_feed"],
+    pool=WAREHOUSE_POOL,
     group_name="opendata",
     owners=["team:data"],
     kinds={"python", "json"},

@@ -8,6 +8,7 @@ from t82_pipeline.defs.serving.catalog import served_tables
 from t82_pipeline.defs.serving.files import publish_files
 from t82_pipeline.defs.serving.postgres import publish_postgres
 from t82_pipeline.lib.quality import validate_frame
+from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.settings import REPO_ROOT
 
 LAST_COUNTS = ".last_published_counts.json"
@@ -85,6 +86,7 @@ def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, serving: Serv
 
 @dg.asset(
     key=["serving", "ot_marts"],
+    pool=WAREHOUSE_POOL,
     group_name="serving",
     owners=["team:data"],
     kinds={"duckdb", "parquet", "postgres"},

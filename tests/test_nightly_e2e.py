@@ -107,6 +107,10 @@ def test_rerun_on_same_input_changes_nothing(nightly):
     assert nightly["second"].success
     assert len(LandingZone(s.landing_dir).manifests("apidae")) == nightly["batches_after_first"]
     assert query(s, "select * from marts.offers order by offer_key") == nightly["offers_after_first"]
+    # Nothing changed: the published feed stays, and its build and RDF check are skipped.
+    feed = nightly["second"].asset_materializations_for_node("publish__datatourisme_feed")[0].metadata
+    assert feed["skipped"].value is True
+    assert nightly["first"].asset_materializations_for_node("publish__datatourisme_feed")[0].metadata["skipped"].value is False
 
 
 def test_each_ot_gets_serving_files_with_only_its_rows(nightly):

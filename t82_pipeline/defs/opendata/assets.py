@@ -1,3 +1,5 @@
+import hashlib
+import json
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
@@ -7,10 +9,13 @@ from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.opendata.agenda import agenda_files
 from t82_pipeline.defs.opendata.coverage import land_download
-from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, publish, upload
+from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, current_fingerprint, publish, upload
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
+
+
+UPLOADED = ".uploaded"  # in a published feed folder: the PUT target has it too
 
 
 class OpenDataTarget(dg.ConfigurableResource):
@@ -39,7 +44,6 @@ class OpenDataTarget(dg.ConfigurableResource):
     ),
 )
 def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResource, opendata: OpenDataTarget) -> dg.MaterializeResult:
-    ontology = load_ontology()
     with warehouse.get_connection() as con:
         cursor = con.execute("""
             select offers.*, coverage.published_by_apidae_connector
@@ -49,6 +53,17 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
         ot_names = dict(con.execute("select ot_code, ot_name from reference.tourist_offices_82").fetchall())
+    # Same marts, policy, base URI and day (agendas list upcoming events) → the same feed: the
+    # published one stays, and the costly build and RDF check are skipped.
+    today = date.today()
+    fingerprint = hashlib.sha256(json.dumps([rows, sorted(ot_names.items()), opendata.base_uri, today.isoformat()],
+                                            default=str, sort_keys=True).encode()).hexdigest()
+    root = Path(opendata.folder)
+    uploaded = not opendata.put_url or (root / "current" / UPLOADED).exists()
+    if fingerprint == current_fingerprint(root) and uploaded:
+        context.log.info("open-data marts unchanged since the current feed: nothing to publish")
+        return dg.MaterializeResult(metadata={"skipped": True, "path": dg.MetadataValue.path(str((root / "current").resolve()))})
+    ontology = load_ontology()
     feed, built = Feed(), {}
     for row in rows:
         if row["held_back_reason"]:
@@ -62,13 +77,14 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
     published = {r["dc:identifier"] for r in feed.records}
     published_rows = [row for key, (row, _) in built.items() if key in published]
     policy_version = rows[0]["policy_version"] if rows else "none"
-    agenda = agenda_files(published_rows, ot_names, date.today(), urlparse(opendata.base_uri).netloc or "t82")
-    target = publish(feed, Path(opendata.folder), policy_version, extra_files=agenda)
+    agenda = agenda_files(published_rows, ot_names, today, urlparse(opendata.base_uri).netloc or "t82")
+    target = publish(feed, root, policy_version, extra_files=agenda, fingerprint=fingerprint)
     if opendata.put_url:
         from t82_pipeline.lib.http import build_session
 
         with build_session(opendata.http_retries) as session:
             context.log.info(f"uploaded to {upload(target, opendata.put_url, session, opendata.put_token)}")
+        (target / UPLOADED).write_text(fingerprint, encoding="utf-8")  # a failed upload is retried next run
     reasons: dict[str, int] = {}
     for held in feed.held_back:
         reasons[held["reason"]] = reasons.get(held["reason"], 0) + 1
@@ -76,7 +92,7 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
     return dg.MaterializeResult(metadata={
         "published": len(feed.records), "held_back": len(feed.held_back),
         "held_back_reasons": "\n".join(f"{n} × {r}" for r, n in sorted(reasons.items())) or "none",
-        "policy_version": policy_version, "path": dg.MetadataValue.path(str(target))})
+        "policy_version": policy_version, "path": dg.MetadataValue.path(str(target)), "skipped": False})
 
 
 @dg.asset(

@@ -121,7 +121,14 @@ class Feed:
     held_back: list[dict] = field(default_factory=list)
 
 
-def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, bytes] | None = None) -> Path:
+def current_fingerprint(root: Path) -> str | None:
+    """The input fingerprint of the feed readers see now (None: no feed yet)."""
+    path = root / "current" / "publication.json"
+    return json.loads(path.read_text(encoding="utf-8")).get("input_fingerprint") if path.exists() else None
+
+
+def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, bytes] | None = None,
+            fingerprint: str | None = None) -> Path:
     """Writes the whole feed in a new folder, then swaps the ``current`` link in one step.
     The previous feed stays complete and readable until the swap."""
     root.mkdir(parents=True, exist_ok=True)
@@ -129,7 +136,7 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
     target = root / f"feed-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     tmp = root / f".tmp-{target.name}"
     try:
-        _write_feed(tmp, feed, stamp, policy_version, extra_files or {})
+        _write_feed(tmp, feed, stamp, policy_version, extra_files or {}, fingerprint)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # the current feed was never touched
         raise
@@ -146,7 +153,8 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
     return target
 
 
-def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, extra_files: dict[str, bytes]) -> None:
+def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, extra_files: dict[str, bytes],
+                fingerprint: str | None) -> None:
     (tmp / "objects").mkdir(parents=True)
     index = []
     for record in feed.records:
@@ -162,7 +170,7 @@ def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, ext
         (tmp / rel).write_bytes(content)
     (tmp / "publication.json").write_text(json.dumps({
         "published_at": stamp.isoformat(), "policy_version": policy_version, "records": len(feed.records),
-        "held_back": feed.held_back}, ensure_ascii=False, indent=1), encoding="utf-8")
+        "input_fingerprint": fingerprint, "held_back": feed.held_back}, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def upload(feed_dir: Path, base_url: str, session, token: str = "", timeout_s: float = 60.0) -> str:

@@ -28,6 +28,14 @@ def test_lineage_runs_from_landing_to_marts():
             dg.AssetKey(["landing", "tif_xml_objects"]), dg.AssetKey(["reference", "communes_82"])} <= ancestors
 
 
+def test_nightly_leaves_flux_vision_to_its_delivery_refresh():
+    nightly = defs.resolve_job_def("nightly").asset_layer.asset_graph
+    selected = {k.to_user_string() for k in nightly.executable_asset_keys}
+    assert {"marts/offers", "marts/opendata_offers", "serving/ot_marts", "publish/datatourisme_feed"} <= selected
+    assert not {k for k in selected if "fluxvision" in k and not k.startswith("reference/")}
+    assert not {k for k in selected if k.startswith("reports/")}
+
+
 def test_every_asset_is_described_grouped_and_owned():
     graph = defs.get_repository_def().asset_graph
     for key in graph.get_all_asset_keys():

@@ -31,6 +31,11 @@ class ServingTarget(dg.ConfigurableResource):
         with duckdb.connect(self.warehouse_path, read_only=True) as con:
             return dict(con.execute("select ot_code, ot_name from reference.tourist_offices_82").fetchall())
 
+    def built_relations(self) -> set[str]:
+        with duckdb.connect(self.warehouse_path, read_only=True) as con:
+            return {f"{schema}.{name}" for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables").fetchall()}
+
     def last_counts(self) -> dict[str, int]:
         path = Path(self.folder) / LAST_COUNTS
         return json.loads(path.read_text()) if path.exists() else {}
@@ -98,10 +103,14 @@ def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, serving: Serv
     ),
 )
 def ot_marts(context: dg.AssetExecutionContext, serving: ServingTarget) -> dg.MaterializeResult:
-    tables = served_tables(Path(serving.manifest_path))
+    declared = served_tables(Path(serving.manifest_path))
+    # Flux Vision marts exist once a first delivery is refreshed; until then the OTs get the rest.
+    built = serving.built_relations()
+    tables = [t for t in declared if t.relation in built]
     offices = serving.offices()
     rows = publish_files(Path(serving.warehouse_path), tables, offices, Path(serving.folder))
-    metadata: dict = {"files_rows_per_ot": dg.MetadataValue.json(rows), "tables": ", ".join(t.name for t in tables)}
+    metadata: dict = {"files_rows_per_ot": dg.MetadataValue.json(rows), "tables": ", ".join(t.name for t in tables),
+                      "not_built_yet": ", ".join(t.name for t in declared if t not in tables) or "none"}
     if serving.pg_dsn:
         metadata["postgres_rows"] = dg.MetadataValue.json(
             publish_postgres(Path(serving.warehouse_path), tables, offices, serving.pg_dsn))

@@ -1,5 +1,8 @@
 
 import json
+import os
+import shutil
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -7,6 +10,9 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from t82_pipeline.defs.dbt.project import dbt_project
 from t82_pipeline.defs.dbt.translator import T82DbtTranslator
 from t82_pipeline.lib.resources import WAREHOUSE_POOL  # dbt is the only writer of the warehouse
+
+
+KEPT_RUN_FOLDERS = 20  # dbt's logs and artifacts of the last runs, for debugging
 
 
 class DbtBuildConfig(dg.Config):
@@ -26,4 +32,25 @@ def t82_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, confi
     args = ["build", "--indirect-selection", "cautious", "--vars", json.dumps({"as_of_date": config.as_of_date})]
     if config.full_refresh:
         args.append("--full-refresh")
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()
+    keep_parse_cache(invocation.target_path, context.log)
+
+
+def keep_parse_cache(run_target: Path, log) -> None:
+    """dagster-dbt gives each run its own target folder, seeded with the project's parse cache. A
+    cache made at install time with another warehouse path or other vars is invalid at run time,
+    and dbt re-parses the whole project every night (seconds). Keeping the last run's cache makes
+    the next run's parse partial; old run folders are pruned."""
+    target = Path(dbt_project().project_dir) / "target"
+    try:
+        fresh = run_target / "partial_parse.msgpack"
+        if fresh.exists():
+            tmp = target / f".partial_parse.{os.getpid()}.msgpack"
+            shutil.copyfile(fresh, tmp)
+            os.replace(tmp, target / "partial_parse.msgpack")
+        runs = sorted(target.glob("t82_dbt_models-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in runs[KEPT_RUN_FOLDERS:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:  # a read-only image: runs still work, they just parse in full
+        log.warning(f"dbt parse cache not kept: {exc}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +15,21 @@ from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
 SOURCE = "apidae"
 # Reference files the staging needs to resolve communes and labels of an export.
 REQUIRED_EXPORT_FILES = ("communes.json", "elements_reference.json")
+# Apidae writes management dates as 2017-10-03T15:26:47.009+0000; staging parses exactly that.
+APIDAE_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}[+-]\d{2}:?\d{2}")
 
 
 def _dump(obj: object) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _bad_management_date(obj: dict) -> str | None:
+    gestion = obj.get("gestion") if isinstance(obj.get("gestion"), dict) else {}
+    for field in ("dateCreation", "dateModification"):
+        value = gestion.get(field)
+        if value is not None and not (isinstance(value, str) and APIDAE_DATETIME.fullmatch(value)):
+            return f"gestion.{field} is not an Apidae date-time: {str(value)[:40]!r}"
+    return None
 
 
 def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> Iterator[bytes]:
@@ -27,6 +39,9 @@ def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> It
         object_id = obj.get("id") if isinstance(obj, dict) else None
         if not isinstance(object_id, int):
             batch.quarantine(where, "object has no integer 'id'", json.dumps(obj, ensure_ascii=False)[:2000])
+            continue
+        if bad_date := _bad_management_date(obj):
+            batch.quarantine(f"{where} id={object_id}", bad_date)
             continue
         if object_id in seen:
             batch.quarantine(f"{where} id={object_id}", "duplicate id in the same batch")

@@ -100,3 +100,13 @@ def test_object_without_id_is_quarantined_and_the_rest_lands(httpserver, tmp_pat
     assert batch.manifest["record_count"] == 1
     assert batch.quarantined[0]["record"] == "page first=0 item 1"
     assert batch.quarantined[0]["reason"] == "object has no integer 'id'"
+
+
+def test_object_with_a_malformed_modification_date_is_quarantined(httpserver, tmp_path):
+    objects = sample_objects()[:2]
+    objects[1]["gestion"]["dateModification"] = "2026-11-02T06:00:00"  # no milliseconds nor offset
+    httpserver.expect_request(SEARCH_PATH).respond_with_handler(paging_handler(objects))
+    batch = land_api_snapshot(client(httpserver, page_size=10), LandingZone(tmp_path))
+    assert batch.manifest["record_count"] == 1
+    assert batch.quarantined[0]["record"] == f"page first=0 item 1 id={objects[1]['id']}"
+    assert batch.quarantined[0]["reason"] == "gestion.dateModification is not an Apidae date-time: '2026-11-02T06:00:00'"

@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/run.py [--scales 1 13]
 
 Each stage runs in a fresh process; wall time and peak RSS of the whole process tree (sampled
-every 50 ms with psutil) are recorded. Results: benchmarks/results/latest.{md,json}.
-Not part of the test suite.
+every 50 ms with psutil) are recorded. Side by side, on the same files: DuckDB's own readers (the
+limit), dlt (the peer, in its own virtualenv benchmarks/.venv-dlt, installed on first use) and
+pandas (the naive path). Results: benchmarks/results/latest.{md,json}. Not part of the test suite.
 """
 
 import argparse
@@ -23,26 +24,45 @@ import psutil
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
 RESULTS = HERE / "results"
+DLT_VENV = HERE / ".venv-dlt"
+DLT_REQUIREMENTS = ["dlt[duckdb]==1.31.0", "duckdb==1.5.5"]  # the same DuckDB as t82
+# (name, stage function, what). Stages run in this order at each scale; "setup" ones are not timed.
 STAGES = [
     ("nightly_cold", "nightly", "full nightly job, empty landing and warehouse"),
-    ("nightly_warm", "nightly", "same input again: nothing new lands, dbt rebuilds"),
-    ("apidae_landing", "apidae_landing", "Apidae API pages → landing NDJSON (local server)"),
-    ("dbt_build", "dbt_build", "dbt build: staging → marts + tests"),
+    ("nightly_warm", "nightly", "same input again: nothing new lands, dbt rebuilds, the feed is skipped"),
+    ("setup", "touch_one_percent", ""),
+    ("nightly_incremental", "nightly", "1 % of Apidae objects and Nurtik contacts changed since the last run"),
+    ("setup", "restore_samples", ""),
+    ("dbt_build", "dbt_build", "dbt build alone: staging → marts + tests"),
+    ("apidae_staging", "apidae_staging", "our staging view of the landed Apidae NDJSON, materialised"),
+    ("datatourisme_feed", "datatourisme_feed", "DATAtourisme feed: JSON-LD records, RDF/ontology check, publish"),
+    ("fairguest_reports", "fairguest_reports", "provider reports: one HTML + PDF per provider, e-mails to the outbox"),
+    ("apidae_landing", "apidae_landing", "Apidae API pages → checked landing NDJSON (local server)"),
     ("duckdb_read_json", "duckdb_read_json_limit", "limit: DuckDB read_json of the same NDJSON"),
+    ("dlt", "dlt", "peer: dlt loading the same NDJSON into DuckDB (defaults)"),
     ("pandas_json_normalize", "pandas_json_normalize_naive", "naive: json.loads + pandas.json_normalize"),
     ("fluxvision_parsing", "fluxvision_parsing", "Flux Vision ZIPs → checked rows (Parquet) in landing"),
     ("duckdb_read_csv", "duckdb_read_csv_limit", "limit: unzip + DuckDB read_csv of the same tables"),
     ("fluxvision_refresh", "fluxvision_refresh", "Flux Vision refresh: dbt models, per-OT reports (HTML+PDF), serving"),
 ]
+SKIPPED_AT_REGION = {"fairguest_reports"}  # ≈5,000 PDFs: linear in providers, measured at 1×
 
 
-def measure(args: list[str], env: dict) -> tuple[float, float]:
+def ensure_dlt() -> Path:
+    """dlt in its own virtualenv: a peer to compare with, not a dependency of t82."""
+    python = DLT_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(DLT_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *DLT_REQUIREMENTS], check=True)
+    return python
+
+
+def measure(name: str, command: list[str], env: dict) -> tuple[float, float]:
     # The stage's logs go to a file: a pipe nobody reads fills up and blocks the stage.
-    log_path = WORK / f"{args[0]}.log"
+    log_path = WORK / f"{name}.log"
     log = open(log_path, "w")
     started = time.perf_counter()
-    proc = psutil.Popen([sys.executable, str(HERE / "stages.py"), *args], env=env,
-                        stdout=log, stderr=subprocess.STDOUT)
+    proc = psutil.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     peak = 0
     while proc.poll() is None:
         try:
@@ -54,49 +74,80 @@ def measure(args: list[str], env: dict) -> tuple[float, float]:
     wall = time.perf_counter() - started
     log.close()
     if proc.returncode != 0:
-        raise SystemExit(f"stage {args} failed:\n{log_path.read_text()[-3000:]}")
+        raise SystemExit(f"stage {name} failed:\n{log_path.read_text()[-3000:]}")
     return wall, peak / 2**20
 
 
-def run_scale(scale: float) -> list[dict]:
+def run_scale(scale: float, dlt_python: Path) -> list[dict]:
     root = WORK / f"x{scale:g}"
     env = {**os.environ, "T82_DATA_DIR": str(root), "DAGSTER_HOME": str(root / "dagster_home"),
            "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"), "T82_LANDING_DIR": str(root / "landing")}
     (root / "dagster_home").mkdir(parents=True, exist_ok=True)
     shutil.copy(HERE.parent / "data" / "dagster_home" / "dagster.yaml", root / "dagster_home" / "dagster.yaml")
-    measure(["generate", str(scale)], env)  # written once, reused
-    objects = sum(1 for _ in open(root / "generated" / "apidae" / "objects.ndjson", "rb"))
+    stage = lambda *args: [sys.executable, str(HERE / "stages.py"), *args]  # noqa: E731
+    measure("generate", stage("generate", str(scale)), env)  # written once, reused
+    measure("restore_samples", stage("restore_samples"), env)  # an interrupted run may have left edits
+    objects_file = root / "generated" / "apidae" / "objects.ndjson"
+    objects = sum(1 for _ in open(objects_file, "rb"))
     rows = []
-    for name, stage, what in STAGES:
+    for name, function, what in STAGES:
+        if scale > 1 and name in SKIPPED_AT_REGION:
+            continue
+        stage_env = env
+        if name == "nightly_cold":
+            for folder in ("landing", "warehouse", "publish", "serving", "state"):
+                shutil.rmtree(root / folder, ignore_errors=True)
+        if name == "fairguest_reports":
+            shutil.rmtree(root / "state", ignore_errors=True)  # the ledger: otherwise a month is sent once
+        if name == "apidae_landing":  # its own landing folder: the warehouse's stays as built
+            shutil.rmtree(root / "landing_apidae", ignore_errors=True)
+            stage_env = {**env, "T82_LANDING_DIR": str(root / "landing_apidae")}
         if name == "fluxvision_parsing":
             shutil.rmtree(root / "landing" / "fluxvision", ignore_errors=True)
-        if name in ("nightly_cold", "apidae_landing"):
-            shutil.rmtree(root / "landing", ignore_errors=True)
-            shutil.rmtree(root / "warehouse", ignore_errors=True)
-        wall, rss = measure([stage], env)
+        command = ([str(dlt_python), str(HERE / "dlt_peer.py"), str(objects_file), str(root / "dlt")]
+                   if function == "dlt" else stage(function))
+        wall, rss = measure(function if name == "setup" else name, command, stage_env)
+        if name == "setup":
+            continue
         rows.append({"scale": scale, "objects": objects, "stage": name, "what": what,
                      "wall_s": round(wall, 2), "peak_rss_mib": round(rss)})
         print(f"{scale:>4g}× {name:24} {wall:8.2f} s {rss:8.0f} MiB", flush=True)
     return rows
 
 
+def with_ingestion_total(rows: list[dict]) -> list[dict]:
+    """Adds Apidae landing + staging, the path the throughput target is about."""
+    out = list(rows)
+    for scale in sorted({r["scale"] for r in rows}):
+        parts = {r["stage"]: r for r in rows if r["scale"] == scale and r["stage"] in ("apidae_landing", "apidae_staging")}
+        if len(parts) == 2:
+            out.append({"scale": scale, "objects": parts["apidae_landing"]["objects"], "stage": "apidae_landing+staging",
+                        "what": "ours, for the throughput target: landing then staging",
+                        "wall_s": round(sum(p["wall_s"] for p in parts.values()), 2),
+                        "peak_rss_mib": max(p["peak_rss_mib"] for p in parts.values())})
+    return out
+
+
 def write_results(rows: list[dict]) -> None:
     RESULTS.mkdir(exist_ok=True)
     machine = {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
                "python": platform.python_version(),
-               "versions": {p: version(p) for p in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "pandas")}}
+               "versions": {p: version(p) for p in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "pandas")}
+               | {"dlt": DLT_REQUIREMENTS[0].split("==")[1]}}
     (RESULTS / "latest.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2))
-    limit = {r["scale"]: r["wall_s"] for r in rows if r["stage"] == "duckdb_read_json"}
-    csv_limit = {r["scale"]: r["wall_s"] for r in rows if r["stage"] == "duckdb_read_csv"}
+    wall = {(r["scale"], r["stage"]): r["wall_s"] for r in rows}
     lines = [f"Machine: {machine['cores']} cores, {machine['memory_gib']} GiB, Python {machine['python']}, "
              + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()), "",
-             "| scale | Apidae objects | stage | wall (s) | peak RSS (MiB) | ÷ DuckDB limit | what |",
-             "|---|---|---|---|---|---|---|"]
+             "| scale | Apidae objects | stage | wall (s) | peak RSS (MiB) | ÷ DuckDB limit | ÷ dlt | what |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        # Flux Vision stages compare with DuckDB's read_csv, the others with its read_json.
-        base = csv_limit if r["stage"].startswith(("fluxvision", "duckdb_read_csv")) else limit
-        ratio = r["wall_s"] / base[r["scale"]] if base.get(r["scale"]) else float("nan")
-        lines.append(f"| {r['scale']:g}× | {r['objects']} | {r['stage']} | {r['wall_s']} | {r['peak_rss_mib']} | {ratio:.1f} | {r['what']} |")
+        # Flux Vision stages compare with DuckDB's read_csv; Apidae ingestion with read_json and dlt.
+        limit = wall.get((r["scale"], "duckdb_read_csv" if r["stage"].startswith(("fluxvision", "duckdb_read_csv"))
+                          else "duckdb_read_json"))
+        peer = wall.get((r["scale"], "dlt")) if r["stage"].startswith(("apidae", "dlt", "duckdb_read_json", "pandas")) else None
+        ratio = lambda base: f"{r['wall_s'] / base:.2f}" if base else ""  # noqa: E731
+        lines.append(f"| {r['scale']:g}× | {r['objects']} | {r['stage']} | {r['wall_s']} | {r['peak_rss_mib']} "
+                     f"| {ratio(limit)} | {ratio(peer)} | {r['what']} |")
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
 
 
@@ -104,7 +155,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 13])
     args = parser.parse_args()
-    rows = [row for scale in args.scales for row in run_scale(scale)]
+    dlt_python = ensure_dlt()
+    rows = with_ingestion_total([row for scale in args.scales for row in run_scale(scale, dlt_python)])
     write_results(rows)
     print((RESULTS / "latest.md").read_text())
 

@@ -19,12 +19,91 @@ def nightly() -> None:
 
 
 def apidae_landing() -> None:
-    from t82_pipeline.resources import build_resources
+    # Only what landing needs is imported (not the whole code location): the stage measures
+    # paging, checks and writing, as the landing asset does them.
     from t82_pipeline.defs.sit.apidae_landing import land_api_snapshot
+    from t82_pipeline.defs.sit.resources import ApidaeResource
+    from t82_pipeline.lib.landing import LandingZone
+    from t82_pipeline.lib.settings import get_settings
+
+    s = get_settings()
+    with ApidaeResource.from_settings(s).client() as client:
+        land_api_snapshot(client, LandingZone(s.landing_dir))
+
+
+def apidae_staging() -> None:
+    """Our staging of the landed Apidae NDJSON (the dbt view, same explicit fields), materialised."""
+    import duckdb
+
+    from t82_pipeline.lib.settings import get_settings
+
+    con = duckdb.connect()
+    con.execute(f"attach '{get_settings().warehouse_path}' as wh (read_only)")
+    con.execute("create table objects as select * from wh.staging.stg_apidae__objects")
+
+
+def datatourisme_feed() -> None:
+    """The feed built from the open-data marts into an empty folder (nothing to skip)."""
+    import tempfile
+
+    import dagster as dg
+
+    from t82_pipeline.defs.opendata.assets import datatourisme_feed as feed_asset
+    from t82_pipeline.resources import build_resources
 
     resources = build_resources()
-    with resources["apidae"].client() as client:
-        land_api_snapshot(client, resources["landing"].zone())
+    with tempfile.TemporaryDirectory() as folder:
+        resources["opendata"] = resources["opendata"].model_copy(update={"folder": folder})
+        if not dg.materialize([feed_asset], resources=resources).success:
+            sys.exit("feed build failed")
+
+
+def fairguest_reports() -> None:
+    from t82_pipeline.cli import run_reports
+
+    if not run_reports():
+        sys.exit("provider reports failed")
+
+
+def touch_one_percent(seed: str = "1") -> None:
+    """Changes 1 % of the Apidae objects and Nurtik contacts served by the local stand-ins, as a
+    day of edits would: renamed objects, contacts with a new postcode, each with a new
+    modification date. The generated files are kept aside and put back by restore_samples."""
+    import random
+    import shutil
+
+    from t82_pipeline.lib.settings import get_settings
+
+    s = get_settings()
+    rng = random.Random(int(seed))
+    for path, edit in ((s.samples_dir / "apidae" / "objects.ndjson", _edit_apidae_object),
+                       (s.samples_dir / "nurtik" / "contacts.ndjson", _edit_nurtik_contact)):
+        pristine = path.with_name(path.name + ".pristine")
+        if not pristine.exists():
+            shutil.copyfile(path, pristine)
+        lines = pristine.read_text(encoding="utf-8").splitlines()
+        for i in rng.sample(range(len(lines)), max(1, len(lines) // 100)):
+            lines[i] = json.dumps(edit(json.loads(lines[i])), ensure_ascii=False)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _edit_apidae_object(obj: dict) -> dict:
+    obj.setdefault("nom", {})["libelleFr"] = f"{obj.get('nom', {}).get('libelleFr', '')} (modifié)"
+    obj.setdefault("gestion", {})["dateModification"] = "2026-11-02T06:00:00.000+0000"  # Apidae's format
+    return obj
+
+
+def _edit_nurtik_contact(contact: dict) -> dict:
+    contact["postcode"] = "82000"
+    contact["updated_at"] = "2026-11-02T06:00:00Z"
+    return contact
+
+
+def restore_samples() -> None:
+    from t82_pipeline.lib.settings import get_settings
+
+    for pristine in get_settings().samples_dir.glob("*/*.pristine"):
+        pristine.replace(pristine.with_suffix(""))
 
 
 def dbt_build() -> None:

@@ -27,16 +27,7 @@ def build_resources(settings: Settings | None = None) -> dict:
     s = settings or get_settings()
     return {
         "landing": LandingResource(root=str(s.landing_dir)),
-        "apidae": ApidaeResource(
-            base_url=s.apidae_base_url,
-            api_key=s.apidae_api_key,
-            project_id=s.apidae_project_id,
-            selection_ids=list(s.apidae_selection_ids),
-            page_size=s.apidae_page_size,
-            timeout_s=s.http_timeout_s,
-            retries=s.http_retries,
-            samples_file=str(s.samples_dir / "apidae" / "objects.ndjson"),
-        ),
+        "apidae": ApidaeResource.from_settings(s),
         "apidae_export_drop": DropFolderResource(path=str(s.apidae_export_drop_dir)),
         "tif_drop": DropFolderResource(path=str(s.tif_drop_dir)),
         "fairguest": FairguestResource(base_url=s.fairguest_base_url, group_id=s.fairguest_group_id, token=s.fairguest_token,

@@ -10,7 +10,7 @@ import dagster as dg
 
 from t82_pipeline.defs.sit.apidae_client import ApidaeClient
 from t82_pipeline.lib.http import build_session
-from t82_pipeline.lib.settings import EMBEDDED
+from t82_pipeline.lib.settings import EMBEDDED, Settings
 
 
 class ApidaeResource(dg.ConfigurableResource):
@@ -26,6 +26,12 @@ class ApidaeResource(dg.ConfigurableResource):
     retries: int = 4
     backoff_factor: float = 1.0
     samples_file: str = ""
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> ApidaeResource:
+        return cls(base_url=s.apidae_base_url, api_key=s.apidae_api_key, project_id=s.apidae_project_id,
+                   selection_ids=list(s.apidae_selection_ids), page_size=s.apidae_page_size, timeout_s=s.http_timeout_s,
+                   retries=s.http_retries, samples_file=str(s.samples_dir / "apidae" / "objects.ndjson"))
 
     @contextmanager
     def client(self) -> Iterator[ApidaeClient]:

@@ -48,14 +48,18 @@ def datatourisme_feed() -> None:
 
     import dagster as dg
 
+    from t82_pipeline.defs.opendata.assets import OpenDataTarget
     from t82_pipeline.defs.opendata.assets import datatourisme_feed as feed_asset
     from t82_pipeline.resources import build_resources
 
     resources = build_resources()
     with tempfile.TemporaryDirectory() as folder:
-        resources["opendata"] = resources["opendata"].model_copy(update={"folder": folder})
-        if not dg.materialize([feed_asset], resources=resources).success:
-            sys.exit("feed build failed")
+        resources["opendata"] = OpenDataTarget(folder=folder, base_uri=resources["opendata"].base_uri)
+        result = dg.materialize([feed_asset], resources=resources)
+        metadata = result.asset_materializations_for_node("publish__datatourisme_feed")[0].metadata
+        if metadata["skipped"].value:
+            sys.exit("the feed was not built")
+        print(json.dumps({"published": metadata["published"].value, "held_back": metadata["held_back"].value}))
 
 
 def fairguest_reports() -> None:

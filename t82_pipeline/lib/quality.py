@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -19,6 +20,13 @@ class ValidationSummary:
 
     def as_metadata(self) -> dict:
         return {"evaluated_expectations": self.evaluated, "failures": "\n".join(self.failures) or "none"}
+
+
+def query_frame(sql: str) -> pd.DataFrame:
+    """The rows a check validates, from a DuckDB connection closed right after: the default
+    connection would keep its buffers for the rest of the run."""
+    with duckdb.connect() as con:
+        return con.sql(sql).df()
 
 
 def validate_frame(df: pd.DataFrame, suite_name: str, expectations: list) -> ValidationSummary:

@@ -13,8 +13,6 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from t82_pipeline.defs.fluxvision import charts
-
 TEMPLATES = Path(__file__).parent / "templates"
 MONTH_NAMES = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                "novembre", "décembre"]
@@ -145,6 +143,8 @@ def _presence_series(daily: dict, year: int, categories, provenances) -> tuple[l
 
 
 def build_report(con: duckdb.DuckDBPyConnection, year: int, ot_code: str | None, title: str) -> Report:
+    from t82_pipeline.defs.fluxvision import charts  # matplotlib: only when a report is drawn, not in every run
+
     data = ReportData(con, ot_code)
     report = Report(year, ot_code, title, data.figures(year))
     months = [m for m, *_ in data.monthly(year)]

@@ -9,7 +9,8 @@ from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.opendata.agenda import agenda_files
 from t82_pipeline.defs.opendata.coverage import land_download
-from t82_pipeline.defs.opendata.feed import Feed, build_record, check_records, current_fingerprint, publish, upload
+from t82_pipeline.defs.opendata.feed import (Feed, PreviousFeed, build_record, check_records, current_fingerprint,
+                                             publish, upload)
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
@@ -72,13 +73,14 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
             feed.held_back.append({"record": row["offer_key"], "reason": "déjà publiée dans DATAtourisme par le connecteur Apidae"})
         else:
             built[row["offer_key"]] = (row, build_record(row, ontology, opendata.base_uri))
-    feed.records, invalid = check_records([record for _, record in built.values()], ontology)
+    previous = PreviousFeed.of(root)
+    feed.records, invalid = check_records([record for _, record in built.values()], ontology, previous=previous)
     feed.held_back += invalid
     published = {r["dc:identifier"] for r in feed.records}
     published_rows = [row for key, (row, _) in built.items() if key in published]
     policy_version = rows[0]["policy_version"] if rows else "none"
     agenda = agenda_files(published_rows, ot_names, today, urlparse(opendata.base_uri).netloc or "t82")
-    target = publish(feed, root, policy_version, extra_files=agenda, fingerprint=fingerprint)
+    target = publish(feed, root, policy_version, extra_files=agenda, fingerprint=fingerprint, previous=previous)
     if opendata.put_url:
         from t82_pipeline.lib.http import build_session
 

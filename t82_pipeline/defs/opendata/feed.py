@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -88,18 +89,63 @@ def parse_problems(record: dict) -> list[str]:
         return [f"does not parse as JSON-LD: {exc}"]
 
 
-def check_records(records: list[dict], ontology: Ontology, chunk: int = 500) -> tuple[list[dict], list[dict]]:
+def record_file(record: dict) -> str:
+    uid = record["@id"].rsplit("/", 1)[-1]
+    return f"objects/{uid[0]}/{uid[:2]}/{uid}.json"
+
+
+def record_text(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, indent=1)
+
+
+def checker_version() -> str:
+    """Identifies the ontology and context the RDF check used: a record checked under others is re-checked."""
+    digest = hashlib.sha256()
+    for path in sorted(REFERENCE.glob("*.jsonld")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class PreviousFeed:
+    """The feed readers see now, when it was checked by the same checker: its record files are
+    the proof that a record with the very same text already passed, and are reused as they are."""
+
+    folder: Path
+    _same: dict[str, bool] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, root: Path) -> PreviousFeed | None:
+        publication = root / "current" / "publication.json"
+        if not publication.exists():
+            return None
+        if json.loads(publication.read_text(encoding="utf-8")).get("checker") != checker_version():
+            return None
+        return cls((root / "current").resolve())
+
+    def has(self, record: dict) -> bool:
+        rel = record_file(record)
+        if rel not in self._same:
+            path = self.folder / rel
+            self._same[rel] = path.exists() and path.read_text(encoding="utf-8") == record_text(record)
+        return self._same[rel]
+
+
+def check_records(records: list[dict], ontology: Ontology, chunk: int = 500,
+                  previous: PreviousFeed | None = None) -> tuple[list[dict], list[dict]]:
     """Splits records into publishable ones and held-back ones (with reasons). Records are parsed
     as RDF a chunk at a time (memory stays bounded at regional scale); per-record parses only
-    to find the culprits of a chunk that fails."""
-    good, held = [], []
+    to find the culprits of a chunk that fails. A record published as is in ``previous`` is not
+    parsed again: on a quiet night only the changed records cost an RDF parse."""
+    good, held, publishable = [], [], []
     for record in records:
         problems = record_problems(record, ontology, parse=False)
         if problems:
             held.append({"record": record["dc:identifier"], "reason": "; ".join(problems)})
+        elif previous and previous.has(record):
+            publishable.append(record)
         else:
             good.append(record)
-    publishable = []
     for start in range(0, len(good), chunk):
         part = good[start:start + chunk]
         try:
@@ -128,7 +174,7 @@ def current_fingerprint(root: Path) -> str | None:
 
 
 def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, bytes] | None = None,
-            fingerprint: str | None = None) -> Path:
+            fingerprint: str | None = None, previous: PreviousFeed | None = None) -> Path:
     """Writes the whole feed in a new folder, then swaps the ``current`` link in one step.
     The previous feed stays complete and readable until the swap."""
     root.mkdir(parents=True, exist_ok=True)
@@ -136,7 +182,7 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
     target = root / f"feed-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     tmp = root / f".tmp-{target.name}"
     try:
-        _write_feed(tmp, feed, stamp, policy_version, extra_files or {}, fingerprint)
+        _write_feed(tmp, feed, stamp, policy_version, extra_files or {}, fingerprint, previous)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # the current feed was never touched
         raise
@@ -154,14 +200,16 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
 
 
 def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, extra_files: dict[str, bytes],
-                fingerprint: str | None) -> None:
+                fingerprint: str | None, previous: PreviousFeed | None) -> None:
     (tmp / "objects").mkdir(parents=True)
     index = []
     for record in feed.records:
-        uid = record["@id"].rsplit("/", 1)[-1]
-        rel = f"objects/{uid[0]}/{uid[:2]}/{uid}.json"
+        rel = record_file(record)
         (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / rel).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        if previous and previous.has(record):
+            _link_or_copy(previous.folder / rel, tmp / rel)
+        else:
+            (tmp / rel).write_text(record_text(record), encoding="utf-8")
         index.append({"label": record["rdfs:label"]["fr"][0], "lastUpdate": record["lastUpdate"], "file": rel})
     (tmp / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.copy(REFERENCE / "context.jsonld", tmp / "context.jsonld")
@@ -170,7 +218,15 @@ def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, ext
         (tmp / rel).write_bytes(content)
     (tmp / "publication.json").write_text(json.dumps({
         "published_at": stamp.isoformat(), "policy_version": policy_version, "records": len(feed.records),
-        "input_fingerprint": fingerprint, "held_back": feed.held_back}, ensure_ascii=False, indent=1), encoding="utf-8")
+        "input_fingerprint": fingerprint, "checker": checker_version(), "held_back": feed.held_back}, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """The same bytes as the previous feed: shared (published files are never rewritten)."""
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
 
 
 def upload(feed_dir: Path, base_url: str, session, token: str = "", timeout_s: float = 60.0) -> str:

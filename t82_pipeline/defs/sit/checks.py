@@ -1,12 +1,10 @@
 """Great Expectations checks on landed Apidae batches (blocking: bad batches stop the build)."""
 
-
 import dagster as dg
-import duckdb
 import pandas as pd
 
 from t82_pipeline.defs.sit.assets import apidae_api_objects, tif_xml_objects
-from t82_pipeline.lib.quality import validate_frame
+from t82_pipeline.lib.quality import query_frame, validate_frame
 from t82_pipeline.lib.resources import LandingResource
 from t82_pipeline.lib.settings import REPO_ROOT
 
@@ -30,7 +28,7 @@ def latest_batch_frame(landing: LandingResource, kind: str) -> tuple[str, pd.Dat
         return "", pd.DataFrame(columns=["id", "type", "insee_code", "lon", "lat"])
     manifest = manifests[-1]
     path = next(landing.zone().root.glob(f"apidae/*/{manifest['batch_id']}/objects.ndjson"))
-    frame = duckdb.sql(
+    frame = query_frame(
         f"""
         select id, type,
                localisation.adresse.commune.code as insee_code,
@@ -41,7 +39,7 @@ def latest_batch_frame(landing: LandingResource, kind: str) -> tuple[str, pd.Dat
             localisation: 'STRUCT(adresse STRUCT(commune STRUCT(code VARCHAR)),
                                   geolocalisation STRUCT(geoJson STRUCT(coordinates DOUBLE[])))'}})
         """
-    ).df()
+    )
     return manifest["batch_id"], frame
 
 
@@ -86,11 +84,11 @@ def tif_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
         return dg.AssetCheckResult(passed=True, metadata={"batch_id": "none landed yet"})
     batch_id = manifests[-1]["batch_id"]
     path = next(landing.zone().root.glob(f"tif/*/{batch_id}/objects.ndjson"))
-    df = duckdb.sql(f"""
+    df = query_frame(f"""
         select dc_identifier as id, classification_code as code, commune_insee as insee_code,
                try_cast(longitude as double) as lon, try_cast(latitude as double) as lat
         from read_json('{path}', format='newline_delimited', columns={{dc_identifier: 'VARCHAR',
-            classification_code: 'VARCHAR', commune_insee: 'VARCHAR', longitude: 'VARCHAR', latitude: 'VARCHAR'}})""").df()
+            classification_code: 'VARCHAR', commune_insee: 'VARCHAR', longitude: 'VARCHAR', latitude: 'VARCHAR'}})""")
     in_82 = df[df["insee_code"].fillna("").str.startswith("82") & df["lon"].notna()]
     summary = validate_frame(df, "tif_batch", [
         gxe.ExpectColumnValuesToNotBeNull(column="id"),

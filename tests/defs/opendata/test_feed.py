@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from t82_pipeline.defs.opendata.coverage import land_download
-from t82_pipeline.defs.opendata.feed import record_problems
+from t82_pipeline.defs.opendata.feed import Feed, PreviousFeed, check_records, publish, record_file, record_problems
 from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.defs.opendata.ontology import load_ontology, to_graph
 from t82_pipeline.demo.generate import generate_sit
@@ -143,6 +143,34 @@ def test_checker_rejects_an_unknown_class():
     record = json.loads(sorted((FIXTURES / "datatourisme").glob("15-*.json"))[0].read_text())
     record["@type"] = [*record["@type"], "FlyingSaucer"]
     assert "unknown class FlyingSaucer" in record_problems(record, load_ontology())
+
+
+def test_a_republish_parses_and_writes_only_the_changed_records(feed, tmp_path, monkeypatch):
+    import copy
+
+    from t82_pipeline.defs.opendata import feed as feed_module
+
+    records = feed["records"][:30]
+    root = tmp_path / "opendata"
+    first = publish(Feed(records=records), root, "v1")
+    tonight = copy.deepcopy(records)
+    tonight[7]["rdfs:label"]["fr"] = ["Nom corrigé"]
+    parsed = []
+    real_to_graph = feed_module.to_graph
+    monkeypatch.setattr(feed_module, "to_graph", lambda *rs: parsed.extend(rs) or real_to_graph(*rs))
+
+    previous = PreviousFeed.of(root)
+    publishable, held = check_records(tonight, load_ontology(), previous=previous)
+    second = publish(Feed(records=publishable), root, "v1", previous=previous)
+
+    assert parsed == [tonight[7]] and held == [] and len(publishable) == 30
+    same = [(first / record_file(r)).stat().st_ino == (second / record_file(r)).stat().st_ino for r in tonight]
+    assert same == [i != 7 for i in range(30)]  # unchanged files are the previous ones, linked
+    assert json.loads((second / record_file(tonight[7])).read_text())["rdfs:label"]["fr"] == ["Nom corrigé"]
+    assert json.loads((first / record_file(records[7])).read_text()) == records[7]  # readers of the old feed unaffected
+    # Another ontology or context: every record is checked again.
+    monkeypatch.setattr(feed_module, "checker_version", lambda: "another-ontology")
+    assert PreviousFeed.of(root) is None
 
 
 def test_agenda_feeds_per_ot_hold_their_upcoming_events(feed):

@@ -141,10 +141,11 @@ def write_results(rows: list[dict]) -> None:
              "| scale | Apidae objects | stage | wall (s) | peak RSS (MiB) | ÷ DuckDB limit | ÷ dlt | what |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        # Flux Vision stages compare with DuckDB's read_csv; Apidae ingestion with read_json and dlt.
-        limit = wall.get((r["scale"], "duckdb_read_csv" if r["stage"].startswith(("fluxvision", "duckdb_read_csv"))
-                          else "duckdb_read_json"))
-        peer = wall.get((r["scale"], "dlt")) if r["stage"].startswith(("apidae", "dlt", "duckdb_read_json", "pandas")) else None
+        # Apidae ingestion compares with DuckDB's read_json and with dlt; Flux Vision parsing with read_csv.
+        json_side = r["stage"].startswith(("apidae", "dlt", "duckdb_read_json", "pandas"))
+        csv_side = r["stage"] in ("fluxvision_parsing", "duckdb_read_csv")
+        limit = wall.get((r["scale"], "duckdb_read_json" if json_side else "duckdb_read_csv")) if json_side or csv_side else None
+        peer = wall.get((r["scale"], "dlt")) if json_side else None
         ratio = lambda base: f"{r['wall_s'] / base:.2f}" if base else ""  # noqa: E731
         lines.append(f"| {r['scale']:g}× | {r['objects']} | {r['stage']} | {r['wall_s']} | {r['peak_rss_mib']} "
                      f"| {ratio(limit)} | {ratio(peer)} | {r['what']} |")

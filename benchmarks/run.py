@@ -157,8 +157,13 @@ def main() -> None:
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 13])
     args = parser.parse_args()
     dlt_python = ensure_dlt()
-    rows = with_ingestion_total([row for scale in args.scales for row in run_scale(scale, dlt_python)])
-    write_results(rows)
+    # Scales not measured this time keep their last results; each scale is written as soon as it
+    # is done, so a long region run that fails keeps the département's.
+    previous = json.loads((RESULTS / "latest.json").read_text())["rows"] if (RESULTS / "latest.json").exists() else []
+    rows = [r for r in previous if r["scale"] not in args.scales and r["stage"] != "apidae_landing+staging"]
+    for scale in args.scales:
+        rows += run_scale(scale, dlt_python)
+        write_results(with_ingestion_total(sorted(rows, key=lambda r: r["scale"])))
     print((RESULTS / "latest.md").read_text())
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from t82_pipeline.demo.local_server import serve_json
+from t82_pipeline.demo.local_server import page_after, serve_json
 from t82_pipeline.demo.sit_generator import REFERENCE_DATE
 
 
@@ -28,6 +28,7 @@ def serve_fairguest(folder: Path, token: str) -> Iterator[str]:
     establishments = json.loads((folder / "establishments.json").read_text(encoding="utf-8"))
     reviews = sorted((json.loads(line) for line in (folder / "reviews.ndjson").read_text(encoding="utf-8").splitlines()),
                      key=lambda r: (r["published_at"], r["review_id"]))
+    published = [r["published_at"] for r in reviews]
     ratings = weighted_ratings(reviews)
 
     def route(path: str, q: dict, headers: dict) -> tuple[int, object]:
@@ -39,10 +40,9 @@ def serve_fairguest(folder: Path, token: str) -> Iterator[str]:
         if path.endswith("/sheets"):
             return 200, establishments
         if path.endswith("/reviews"):
-            since = q.get("since", [""])[0]
-            page, size = int(q.get("page", ["1"])[0]), int(q.get("size", ["500"])[0])
-            selected = [r for r in reviews if r["published_at"] > since]
-            return 200, {"total": len(selected), "page": page, "reviews": selected[(page - 1) * size: page * size]}
+            page = int(q.get("page", ["1"])[0])
+            total, selected = page_after(reviews, published, q.get("since", [""])[0], page, int(q.get("size", ["500"])[0]))
+            return 200, {"total": total, "page": page, "reviews": selected}
         return 404, {"error": "not found"}
 
     with serve_json(route) as url:

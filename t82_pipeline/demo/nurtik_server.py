@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from t82_pipeline.demo.local_server import serve_json
+from t82_pipeline.demo.local_server import page_after, serve_json
 
 
 @contextmanager
@@ -16,19 +16,19 @@ def serve_nurtik(folder: Path, token: str) -> Iterator[str]:
         rows = [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines()]
         return sorted(rows, key=lambda r: (r[key], r.get("contact_id", ""), r.get("event_id", "")))
 
-    data = {"/v1/contacts": (load("contacts.ndjson", "updated_at"), "updated_since", "updated_at"),
-            "/v1/events": (load("events.ndjson", "occurred_at"), "since", "occurred_at")}
+    contacts, events = load("contacts.ndjson", "updated_at"), load("events.ndjson", "occurred_at")
+    data = {"/v1/contacts": (contacts, [r["updated_at"] for r in contacts], "updated_since"),
+            "/v1/events": (events, [r["occurred_at"] for r in events], "since")}
 
     def route(path: str, q: dict, headers: dict) -> tuple[int, object]:
         if headers.get("Authorization") != f"Bearer {token}":
             return 401, {"error": "unauthorized"}
         if path not in data:
             return 404, {"error": "not found"}
-        rows, param, field = data[path]
-        since = q.get(param, [""])[0]
-        page, size = int(q.get("page", ["1"])[0]), int(q.get("per_page", ["1000"])[0])
-        selected = [r for r in rows if r[field] > since]
-        return 200, {"data": selected[(page - 1) * size: page * size], "meta": {"total": len(selected), "page": page}}
+        rows, keys, param = data[path]
+        page = int(q.get("page", ["1"])[0])
+        total, selected = page_after(rows, keys, q.get(param, [""])[0], page, int(q.get("per_page", ["1000"])[0]))
+        return 200, {"data": selected, "meta": {"total": total, "page": page}}
 
     with serve_json(route) as url:
         yield url

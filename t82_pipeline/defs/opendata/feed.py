@@ -218,7 +218,8 @@ def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, ext
         (tmp / rel).write_bytes(content)
     (tmp / "publication.json").write_text(json.dumps({
         "published_at": stamp.isoformat(), "policy_version": policy_version, "records": len(feed.records),
-        "input_fingerprint": fingerprint, "checker": checker_version(), "held_back": feed.held_back}, ensure_ascii=False, indent=1), encoding="utf-8")
+        "input_fingerprint": fingerprint, "checker": checker_version(), "held_back": feed.held_back},
+        ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

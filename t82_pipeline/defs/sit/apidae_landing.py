@@ -33,7 +33,8 @@ def _bad_management_date(obj: dict) -> str | None:
 
 
 def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> Iterator[bytes]:
-    """One line per object; objects without a usable id are quarantined."""
+    """One line per object; objects without a usable id or with a malformed management date
+    are quarantined."""
     seen: set[int] = set()
     for where, obj in objects:
         object_id = obj.get("id") if isinstance(obj, dict) else None

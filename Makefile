@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test ui clean
+.PHONY: install demo test ui bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: install
 
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml
+
+# Not a test: about an hour on 2 cores for both scales (results in benchmarks/results/).
+bench: install
+	$(BIN)/python benchmarks/run.py --scales 1 13
 
 clean:
 	rm -rf data/landing data/warehouse data/generated data/drop dbt_project/target

@@ -53,6 +53,7 @@ def ensure_dlt() -> Path:
     python = DLT_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(DLT_VENV)], check=True)
+    if subprocess.run([str(python), "-c", "import dlt"], capture_output=True).returncode:  # new, or an install cut short
         subprocess.run([str(python), "-m", "pip", "install", "-q", *DLT_REQUIREMENTS], check=True)
     return python
 

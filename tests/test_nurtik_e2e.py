@@ -99,6 +99,25 @@ def test_audience_is_aggregated_and_masks_small_counts(nk):
     assert {"departement_82", "aire_toulousaine", "departements_voisins", "etranger"} <= areas
 
 
+def test_base_health_reads_each_month_as_it_stood(nk):
+    # The mart counts consent periods per month; here the same figures are read the plain way:
+    # each person existing at the month's end, with their last newsletter event before it.
+    s = nk["settings"]
+    expected = query(s, """
+        select m.month, count(*),
+               count(*) filter (where (select arg_max(e.status, e.occurred_at) from grc.int_nurtik_consent_events e
+                                       where e.contact_key = p.contact_key and e.purpose = 'newsletter'
+                                         and e.occurred_at < m.month + interval 1 month) = 'confirmed'),
+               count(*) filter (where (select min(a.answered_at) from personal.stg_nurtik__requalification_answers a
+                                       where a.contact_key = p.contact_key) < m.month + interval 1 month)
+        from marts.nurtik_base_health m
+        join personal.int_nurtik_people p on p.created_at < m.month + interval 1 month
+        group by m.month order by m.month""")
+    health = query(s, "select month, contacts, consenting_contacts, requalified_contacts from marts.nurtik_base_health order by month")
+    assert len(health) == 24 and health == expected
+    assert health[-1][2] > 0 and health[-1][3] > 0
+
+
 def test_erasure_removes_a_person_everywhere_and_for_good(nk):
     s = nk["settings"]
     email = sorted(segment_emails(s))[0]

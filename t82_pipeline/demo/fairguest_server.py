@@ -8,28 +8,32 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from t82_pipeline.demo.local_server import page_after, serve_json
+from t82_pipeline.demo.local_server import SortedNdjson, json_with_rows, serve_json
 from t82_pipeline.demo.sit_generator import REFERENCE_DATE
 
 
-def weighted_ratings(reviews: list[dict]) -> dict[int, dict]:
+class WeightedRatings:
     """Fairguest-like rating: mean /10 of the last 36 months, valid from 10 reviews."""
-    since = (datetime.combine(REFERENCE_DATE, datetime.min.time()) - timedelta(days=3 * 365)).isoformat()
-    per_sheet: dict[int, list[float]] = {}
-    for r in reviews:
-        if r["published_at"] >= since:
-            per_sheet.setdefault(r["sheet_id"], []).append(r["rating"] / r["rating_scale"] * 10)
-    return {sid: {"weighted_rating": round(sum(v) / len(v), 2), "weighted_rating_is_valid": len(v) >= 10}
-            for sid, v in per_sheet.items()}
+
+    def __init__(self) -> None:
+        self.since = (datetime.combine(REFERENCE_DATE, datetime.min.time()) - timedelta(days=3 * 365)).isoformat()
+        self.per_sheet: dict[int, list[float]] = {}
+
+    def add(self, review: dict) -> None:
+        if review["published_at"] >= self.since:
+            self.per_sheet.setdefault(review["sheet_id"], []).append(review["rating"] / review["rating_scale"] * 10)
+
+    def by_sheet(self) -> dict[int, dict]:
+        return {sid: {"weighted_rating": round(sum(v) / len(v), 2), "weighted_rating_is_valid": len(v) >= 10}
+                for sid, v in self.per_sheet.items()}
 
 
 @contextmanager
 def serve_fairguest(folder: Path, token: str) -> Iterator[str]:
     establishments = json.loads((folder / "establishments.json").read_text(encoding="utf-8"))
-    reviews = sorted((json.loads(line) for line in (folder / "reviews.ndjson").read_text(encoding="utf-8").splitlines()),
-                     key=lambda r: (r["published_at"], r["review_id"]))
-    published = [r["published_at"] for r in reviews]
-    ratings = weighted_ratings(reviews)
+    weighted = WeightedRatings()
+    reviews = SortedNdjson(folder / "reviews.ndjson", lambda r: (r["published_at"], r["review_id"]), visit=weighted.add)
+    ratings = weighted.by_sheet()
 
     def route(path: str, q: dict, headers: dict) -> tuple[int, object]:
         if headers.get("Authorization") != f"Bearer {token}":
@@ -41,9 +45,12 @@ def serve_fairguest(folder: Path, token: str) -> Iterator[str]:
             return 200, establishments
         if path.endswith("/reviews"):
             page = int(q.get("page", ["1"])[0])
-            total, selected = page_after(reviews, published, q.get("since", [""])[0], page, int(q.get("size", ["500"])[0]))
-            return 200, {"total": total, "page": page, "reviews": selected}
+            total, selected = reviews.page_after(q.get("since", [""])[0], page, int(q.get("size", ["500"])[0]))
+            return 200, json_with_rows("reviews", selected, total=total, page=page)
         return 404, {"error": "not found"}
 
-    with serve_json(route) as url:
-        yield url
+    try:
+        with serve_json(route) as url:
+            yield url
+    finally:
+        reviews.close()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-# (path, query, headers) → (status, JSON payload)
+# (path, query, headers) → (status, JSON payload, or a body already encoded)
 Route = Callable[[str, dict[str, list[str]], dict[str, str]], tuple[int, object]]
 
 
@@ -23,7 +25,7 @@ def serve_json(route: Route) -> Iterator[str]:
         def do_GET(self) -> None:
             url = urlparse(self.path)
             status, payload = route(url.path, parse_qs(url.query), dict(self.headers))
-            body = json.dumps(payload, ensure_ascii=False).encode()
+            body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -39,10 +41,37 @@ def serve_json(route: Route) -> Iterator[str]:
         server.server_close()
 
 
-def page_after(rows: list[dict], keys: list[str], since: str, page: int, size: int) -> tuple[int, list[dict]]:
-    """How many rows come after ``since`` and the ``page``-th page of them, ``rows`` being sorted
-    by ``keys``: found by bisection, as a database index would (a region's contacts and events
-    come in hundreds of pages; a scan per page grew with their square)."""
-    start = bisect.bisect_right(keys, since)
-    offset = start + (page - 1) * size
-    return len(rows) - start, rows[offset:offset + size]
+class SortedNdjson:
+    """An NDJSON file served in the order of ``key`` (a tuple whose first item is what ``since``
+    compares with), as a database index would: pages are found by bisection and read from disk.
+    Only keys and line offsets stay in memory; a region's contacts held as dicts took gigabytes,
+    and a scan per page grew with the square of their number. ``visit`` sees each row once."""
+
+    def __init__(self, path: Path, key: Callable[[dict], tuple], visit: Callable[[dict], None] | None = None):
+        entries, offset = [], 0
+        with open(path, "rb") as f:
+            for line in f:
+                row = json.loads(line)
+                if visit:
+                    visit(row)
+                entries.append((key(row), offset, len(line)))
+                offset += len(line)
+        entries.sort()
+        self.keys = [k[0] for k, _, _ in entries]
+        self.spans = [(o, n) for _, o, n in entries]
+        self.fd = os.open(path, os.O_RDONLY)  # pread: safe from the server's threads
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def page_after(self, since: str, page: int, size: int) -> tuple[int, list[bytes]]:
+        """How many rows come after ``since``, and the ``page``-th page of them (raw JSON)."""
+        start = bisect.bisect_right(self.keys, since)
+        offset = start + (page - 1) * size
+        return len(self.keys) - start, [os.pread(self.fd, n, o).rstrip() for o, n in self.spans[offset:offset + size]]
+
+
+def json_with_rows(rows_field: str, rows: list[bytes], **fields: object) -> bytes:
+    """A JSON object of ``fields`` plus ``rows_field``: the raw rows, not decoded and re-encoded."""
+    head = json.dumps(fields, ensure_ascii=False)[:-1] + (", " if fields else "")
+    return head.encode() + f'"{rows_field}": ['.encode() + b",".join(rows) + b"]}"

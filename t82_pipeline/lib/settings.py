@@ -27,6 +27,7 @@ def _path(name: str, default: Path) -> Path:
 class Settings:
     data_dir: Path
     warehouse_path: Path
+    warehouse_memory_limit: str
     landing_dir: Path
     samples_dir: Path
     apidae_base_url: str
@@ -80,6 +81,8 @@ class Settings:
         return cls(
             data_dir=data_dir,
             warehouse_path=_path("T82_WAREHOUSE_PATH", data_dir / "warehouse" / "t82.duckdb"),
+            # dbt's DuckDB spills to disk beyond this, so the nightly fits a small machine at regional scale.
+            warehouse_memory_limit=os.environ.get("T82_WAREHOUSE_MEMORY_LIMIT", "1GB"),
             landing_dir=_path("T82_LANDING_DIR", data_dir / "landing"),
             samples_dir=samples_dir,
             apidae_base_url=os.environ.get("T82_APIDAE_BASE_URL", EMBEDDED).rstrip("/"),
@@ -127,6 +130,7 @@ class Settings:
         self.warehouse_path.parent.mkdir(parents=True, exist_ok=True)  # DuckDB creates files, not folders
         os.environ["T82_WAREHOUSE_PATH"] = str(self.warehouse_path)
         os.environ["T82_LANDING_DIR"] = str(self.landing_dir)
+        os.environ["T82_WAREHOUSE_MEMORY_LIMIT"] = self.warehouse_memory_limit
         os.environ["T82_CONTACT_KEY_SECRET"] = self.contact_key_secret  # read by lib/dbt_udfs.py, never by SQL
 
 

@@ -9,12 +9,12 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 from t82_pipeline.defs.nurtik.client import NurtikClient
-from t82_pipeline.lib.landing import MANIFEST, LandedBatch, LandingZone
+from t82_pipeline.lib.landing import MANIFEST, BatchWriter, LandedBatch, LandingZone
 from t82_pipeline.lib.pseudonym import contact_key
 
 CONTACTS, EVENTS, EXPORTS, SUPPRESSIONS = "nurtik_contacts", "nurtik_events", "nurtik_exports", "nurtik_suppressions"
@@ -64,25 +64,28 @@ def _land_contact_rows(zone: LandingZone, source: str, rows: Iterable[tuple[str,
                        raw: tuple[str, Path] | None, metadata: dict) -> LandedBatch:
     suppressed = suppressed_keys(zone)
     seen: dict[str, str] = {}
-    kept, dropped, latest = [], 0, ""
-    with zone.open_batch(source) as writer:
+    tally = {"suppressed": 0, "latest": ""}
+
+    def accepted(writer: BatchWriter) -> Iterator[bytes]:
+        # Streamed to the file: a region's contacts held as a list took hundreds of megabytes.
         for ref, contact in rows:
             problem = contact_problem(contact, seen, secret)
             if problem:
                 writer.quarantine(ref, problem)  # no raw copy: it is personal data
-                continue
-            if contact_key(contact["email"], secret) in suppressed:
-                dropped += 1
-                continue
-            kept.append(json.dumps(contact, ensure_ascii=False).encode())
-            latest = max(latest, contact["updated_at"])
-        writer.add_lines("contacts.ndjson", kept)
+            elif contact_key(contact["email"], secret) in suppressed:
+                tally["suppressed"] += 1
+            else:
+                tally["latest"] = max(tally["latest"], contact["updated_at"])
+                yield json.dumps(contact, ensure_ascii=False).encode()
+
+    with zone.open_batch(source) as writer:
+        kept = writer.add_lines("contacts.ndjson", accepted(writer))["rows"]
         payload = ["contacts.ndjson"]
         if raw is not None:
             writer.copy_file(raw[0], raw[1])
             payload = [raw[0]]
-        return zone.commit(writer, payload, {**metadata, "record_count": len(kept), "suppressed_not_landed": dropped,
-                                             "max_updated_at": latest or None})
+        return zone.commit(writer, payload, {**metadata, "record_count": kept, "suppressed_not_landed": tally["suppressed"],
+                                             "max_updated_at": tally["latest"] or None})
 
 
 def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch:
@@ -95,12 +98,18 @@ def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> Lande
 
 def land_events(client: NurtikClient, zone: LandingZone) -> LandedBatch:
     since = max((m.get("max_occurred_at") or "" for m in zone.manifests(EVENTS)), default="") or None
-    events = list(client.events(since))
+    latest = [""]
+
+    def events() -> Iterator[bytes]:
+        for event in client.events(since):
+            latest[0] = max(latest[0], event["occurred_at"])
+            yield json.dumps(event, ensure_ascii=False).encode()
+
     with zone.open_batch(EVENTS) as writer:
-        writer.add_lines("events.ndjson", (json.dumps(e, ensure_ascii=False).encode() for e in events))
+        count = writer.add_lines("events.ndjson", events())["rows"]
         return zone.commit(writer, ["events.ndjson"], {
-            "kind": "nurtik_events", "mode": "delta", "request": {"since": since}, "record_count": len(events),
-            "max_occurred_at": max((e["occurred_at"] for e in events), default=None)})
+            "kind": "nurtik_events", "mode": "delta", "request": {"since": since}, "record_count": count,
+            "max_occurred_at": latest[0] or None})
 
 
 def _export_timestamp(value: str) -> str | None:

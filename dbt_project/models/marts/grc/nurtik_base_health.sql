@@ -1,36 +1,68 @@
 -- Health of the newsletter base month by month over two years (agency only, aggregates).
--- Consent and requalification are read as they stood at each month's end, from the history.
+-- Consent and requalification are read as they stood at each month's end. People and consent
+-- periods are joined to the 24 months and counted straight away: grouping by (month, person)
+-- held millions of keys at regional scale, beyond a capped DuckDB's memory.
 with months as (
     select unnest(generate_series(date_trunc('month', {{ as_of_date() }}) - interval 23 month,
                                   date_trunc('month', {{ as_of_date() }}), interval 1 month))::date as month
 ),
 
-consent_at as (
-    select m.month, e.contact_key, arg_max(e.status, e.occurred_at) as status
-    from months m
-    join {{ ref('int_nurtik_consent_events') }} e
-        on e.purpose = 'newsletter' and e.occurred_at < m.month + interval 1 month
-    group by m.month, e.contact_key
+people as (
+    select p.contact_key,
+           date_trunc('month', p.created_at)::date as created_month,
+           date_trunc('month', a.answered_at)::date as requalified_month,
+           coalesce(q.has_full_profile, false) as has_full_profile,
+           coalesce(r.expires_within_90_days, false) as expires_within_90_days
+    from {{ ref('int_nurtik_people') }} p
+    left join (select contact_key, min(answered_at) as answered_at from {{ ref('stg_nurtik__requalification_answers') }} group by 1) a using (contact_key)
+    left join {{ ref('nurtik_contact_quality') }} q using (contact_key)
+    left join {{ ref('nurtik_contact_retention') }} r using (contact_key)
 ),
 
-people_at as (
-    select m.month, p.contact_key
-    from months m join {{ ref('int_nurtik_people') }} p on p.created_at < m.month + interval 1 month
+-- the newsletter status at the end of each month it changed in: that month's last event
+status_changes as (
+    select contact_key, date_trunc('month', occurred_at)::date as from_month, arg_max(status, occurred_at) as status
+    from {{ ref('int_nurtik_consent_events') }}
+    where purpose = 'newsletter'
+    group by all
+),
+
+-- months from a change to confirmed until the next change (open-ended if none)
+consent_periods as (
+    select * from (
+        select contact_key, from_month, status,
+               lead(from_month) over (partition by contact_key order by from_month) as until_month
+        from status_changes
+    ) where status = 'confirmed'
+),
+
+people_by_month as (
+    select m.month,
+           count(*) as contacts,
+           count(*) filter (where p.requalified_month <= m.month) as requalified_contacts,
+           count(*) filter (where p.has_full_profile) as full_profile_contacts,
+           count(*) filter (where p.expires_within_90_days) as expiring_within_90_days_today
+    from months m join people p on p.created_month <= m.month
+    group by m.month
+),
+
+consenting_by_month as (
+    select m.month, count(*) as consenting_contacts
+    from consent_periods c
+    join people p using (contact_key)
+    join months m on c.from_month <= m.month and (c.until_month is null or c.until_month > m.month)
+                 and p.created_month <= m.month
+    group by m.month
 )
 
 select
-    pa.month,
-    count(*) as contacts,
-    count(*) filter (where c.status = 'confirmed') as consenting_contacts,
-    round(100.0 * count(*) filter (where c.status = 'confirmed') / count(*), 1) as consent_rate_pct,
-    count(*) filter (where a.answered_at < pa.month + interval 1 month) as requalified_contacts,
-    round(100.0 * count(*) filter (where a.answered_at < pa.month + interval 1 month) / count(*), 1) as requalified_pct,
-    round(100.0 * count(*) filter (where q.has_full_profile) / count(*), 1) as full_profile_pct_today,
-    count(*) filter (where r.expires_within_90_days) as expiring_within_90_days_today
-from people_at pa
-left join consent_at c using (month, contact_key)
-left join (select contact_key, min(answered_at) as answered_at from {{ ref('stg_nurtik__requalification_answers') }} group by 1) a
-    using (contact_key)
-left join {{ ref('nurtik_contact_quality') }} q using (contact_key)
-left join {{ ref('nurtik_contact_retention') }} r using (contact_key)
-group by pa.month
+    pm.month,
+    pm.contacts,
+    coalesce(cm.consenting_contacts, 0) as consenting_contacts,
+    round(100.0 * coalesce(cm.consenting_contacts, 0) / pm.contacts, 1) as consent_rate_pct,
+    pm.requalified_contacts,
+    round(100.0 * pm.requalified_contacts / pm.contacts, 1) as requalified_pct,
+    round(100.0 * pm.full_profile_contacts / pm.contacts, 1) as full_profile_pct_today,
+    pm.expiring_within_90_days_today
+from people_by_month pm
+left join consenting_by_month cm using (month)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import requests
 
 from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+from t82_pipeline.lib.json_codec import load_json
 
 SOURCE = "fairguest"
 RATINGS_PATH = "/v2/fairguest/sheets/fairguest-ratings"
@@ -39,7 +40,7 @@ class FairguestClient:
         if response.status_code != 200:
             raise SourceError(SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token))
         try:
-            return response.json()
+            return load_json(response.content)
         except ValueError:
             raise SourceError(SOURCE, where, "response is not valid JSON (truncated body?)") from None
 

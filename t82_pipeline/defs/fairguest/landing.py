@@ -12,16 +12,13 @@ from pathlib import Path
 
 from t82_pipeline.defs.fairguest.client import SOURCE, FairguestClient
 from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.json_codec import dump_json
 from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
 
 PLATFORM_SCALES = {"google": {5}, "booking": {10}, "tripadvisor": {5}, "airbnb": {5}, "expedia": {10}, "facebook": {5}}
 # Back-office export columns (French headers) → review fields.
 EXPORT_COLUMNS = {"id_avis": "review_id", "id_fiche": "sheet_id", "plateforme": "platform", "date": "published_at",
                   "note": "rating", "echelle": "rating_scale", "langue": "lang", "titre": "title", "texte": "text"}
-
-
-def _dump(obj: object) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def review_problem(review: dict) -> str | None:
@@ -50,18 +47,18 @@ def _kept(batch: BatchWriter, reviews: Iterator[tuple[str, dict]]) -> Iterator[b
         if problem:
             batch.quarantine(where, problem, json.dumps({k: v for k, v in review.items() if k != "author_name"}, ensure_ascii=False))
         else:
-            yield _dump(review)
+            yield dump_json(review)
 
 
 def land_establishments(client: FairguestClient, zone: LandingZone) -> LandedBatch:
     with zone.open_batch("fairguest_establishments") as batch:
-        entry = batch.add_lines("establishments.ndjson", (_dump(e) for e in client.establishments()))
+        entry = batch.add_lines("establishments.ndjson", (dump_json(e) for e in client.establishments()))
         return zone.commit(batch, ["establishments.ndjson"], {"kind": "api", "mode": "full", "record_count": entry["rows"]})
 
 
 def land_ratings(client: FairguestClient, zone: LandingZone, sheet_ids: list[int]) -> LandedBatch:
     with zone.open_batch("fairguest_ratings") as batch:
-        lines = (_dump({"sheet_id": sid, "weighted_rating": r.get("weighted_rating"),
+        lines = (dump_json({"sheet_id": sid, "weighted_rating": r.get("weighted_rating"),
                         "is_valid": r.get("weighted_rating_is_valid")}) for sid, r in client.ratings(sheet_ids))
         entry = batch.add_lines("ratings.ndjson", lines)
         # Every snapshot is kept: the rating history is the point.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import requests
 
 from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+from t82_pipeline.lib.json_codec import load_json
 
 SOURCE = "nurtik"
 
@@ -40,7 +41,7 @@ class NurtikClient:
             if response.status_code != 200:
                 raise SourceError(SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token))
             try:
-                payload = response.json()
+                payload = load_json(response.content)
                 data = payload["data"]
             except (ValueError, KeyError, TypeError):
                 raise SourceError(SOURCE, where, "unexpected payload: {\"data\": [...], \"meta\": {...}} expected") from None

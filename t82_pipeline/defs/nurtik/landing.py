@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from t82_pipeline.defs.nurtik.client import NurtikClient
+from t82_pipeline.lib.json_codec import dump_json
 from t82_pipeline.lib.landing import MANIFEST, BatchWriter, LandedBatch, LandingZone
 from t82_pipeline.lib.pseudonym import contact_key
 
@@ -76,7 +77,7 @@ def _land_contact_rows(zone: LandingZone, source: str, rows: Iterable[tuple[str,
                 tally["suppressed"] += 1
             else:
                 tally["latest"] = max(tally["latest"], contact["updated_at"])
-                yield json.dumps(contact, ensure_ascii=False).encode()
+                yield dump_json(contact)
 
     with zone.open_batch(source) as writer:
         kept = writer.add_lines("contacts.ndjson", accepted(writer))["rows"]
@@ -103,7 +104,7 @@ def land_events(client: NurtikClient, zone: LandingZone) -> LandedBatch:
     def events() -> Iterator[bytes]:
         for event in client.events(since):
             latest[0] = max(latest[0], event["occurred_at"])
-            yield json.dumps(event, ensure_ascii=False).encode()
+            yield dump_json(event)
 
     with zone.open_batch(EVENTS) as writer:
         count = writer.add_lines("events.ndjson", events())["rows"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import requests
 
 from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+from t82_pipeline.lib.json_codec import load_json
 
 SEARCH_PATH = "/api/v002/recherche/list-objets-touristiques"
 SOURCE = "apidae"
@@ -71,7 +72,7 @@ class ApidaeClient:
                 redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.api_key),
             )
         try:
-            payload = response.json()
+            payload = load_json(response.content)
         except ValueError:
             raise SourceError(
                 SOURCE, where,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from t82_pipeline.defs.sit.apidae_client import ApidaePage, ApidaeClient
 from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.json_codec import dump_json, load_json
 from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
 
 SOURCE = "apidae"
@@ -17,10 +18,6 @@ SOURCE = "apidae"
 REQUIRED_EXPORT_FILES = ("communes.json", "elements_reference.json")
 # Apidae writes management dates as 2017-10-03T15:26:47.009+0000; staging parses exactly that.
 APIDAE_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}[+-]\d{2}:?\d{2}")
-
-
-def _dump(obj: object) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _bad_management_date(obj: dict) -> str | None:
@@ -48,7 +45,7 @@ def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> It
             batch.quarantine(f"{where} id={object_id}", "duplicate id in the same batch")
             continue
         seen.add(object_id)
-        yield _dump(obj)
+        yield dump_json(obj)
 
 
 def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
@@ -107,7 +104,7 @@ def land_export_zip(zone: LandingZone, zip_path: Path) -> LandedBatch:
 
         def load(name: str) -> object:
             try:
-                return json.loads(archive.read(name))
+                return load_json(archive.read(name))
             except ValueError as exc:
                 raise SourceError(SOURCE, f"{zip_path.name}:{name}", f"invalid JSON: {exc}") from None
 
@@ -120,10 +117,10 @@ def land_export_zip(zone: LandingZone, zip_path: Path) -> LandedBatch:
         with zone.open_batch(SOURCE) as batch:
             batch.copy_file("export.zip", zip_path)
             entry = batch.add_lines("objects.ndjson", _object_lines(batch, objects()))
-            batch.add_lines("communes.ndjson", (_dump(c) for c in load("communes.json")))
-            batch.add_lines("elements_reference.ndjson", (_dump(e) for e in load("elements_reference.json")))
+            batch.add_lines("communes.ndjson", (dump_json(c) for c in load("communes.json")))
+            batch.add_lines("elements_reference.ndjson", (dump_json(e) for e in load("elements_reference.json")))
             deleted = load("objets_supprimes.json") if "objets_supprimes.json" in names else []
-            batch.add_lines("deletions.ndjson", (_dump({"id": i}) for i in deleted))
+            batch.add_lines("deletions.ndjson", (dump_json({"id": i}) for i in deleted))
             return zone.commit(
                 batch,
                 payload_files=["export.zip"],

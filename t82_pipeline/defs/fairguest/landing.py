@@ -59,7 +59,7 @@ def land_establishments(client: FairguestClient, zone: LandingZone) -> LandedBat
 def land_ratings(client: FairguestClient, zone: LandingZone, sheet_ids: list[int]) -> LandedBatch:
     with zone.open_batch("fairguest_ratings") as batch:
         lines = (dump_json({"sheet_id": sid, "weighted_rating": r.get("weighted_rating"),
-                        "is_valid": r.get("weighted_rating_is_valid")}) for sid, r in client.ratings(sheet_ids))
+                            "is_valid": r.get("weighted_rating_is_valid")}) for sid, r in client.ratings(sheet_ids))
         entry = batch.add_lines("ratings.ndjson", lines)
         # Every snapshot is kept: the rating history is the point.
         return zone.commit(batch, ["ratings.ndjson"], {"kind": "api", "mode": "differential", "record_count": entry["rows"]})

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.dbt.project import dbt_project
+from t82_pipeline.defs.dbt.resource import T82DbtCliResource
 from t82_pipeline.defs.fairguest.report_assets import ProviderReportsTarget
 from t82_pipeline.defs.fairguest.resources import FairguestResource
 from t82_pipeline.defs.fluxvision.report_assets import FluxVisionReportsTarget
@@ -44,7 +44,7 @@ def build_resources(settings: Settings | None = None) -> dict:
         "segment_exports": SegmentExportTarget(folder=str(s.segments_dir)),
         "datatourisme_drop": DropFolderResource(path=str(s.datatourisme_drop_dir)),
         # The dbt next to this interpreter: works without an activated venv.
-        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        "dbt": T82DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
         "opendata": OpenDataTarget(folder=str(s.opendata_dir), base_uri=s.opendata_base_uri,
                                    put_url=s.opendata_put_url, put_token=s.opendata_put_token, http_retries=s.http_retries),
         "serving": ServingTarget(

@@ -3,6 +3,18 @@
 import json
 import sys
 import time
+from contextlib import contextmanager
+
+_work_seconds: list[float] = []
+
+
+@contextmanager
+def work():
+    """Times the stage's work alone, without interpreter start and imports (the throughput
+    comparison: the limit's and the peer's own start-up is excluded the same way)."""
+    started = time.perf_counter()
+    yield
+    _work_seconds.append(time.perf_counter() - started)
 
 
 def generate(scale: str) -> None:
@@ -27,8 +39,24 @@ def apidae_landing() -> None:
     from t82_pipeline.lib.settings import get_settings
 
     s = get_settings()
-    with ApidaeResource.from_settings(s).client() as client:
+    with ApidaeResource.from_settings(s).client() as client, work():  # the stand-in's start-up is not ours
         land_api_snapshot(client, LandingZone(s.landing_dir))
+
+
+def apidae_http_floor() -> None:
+    """What any API ingestion pays before its own work: the same pages fetched from the same
+    local stand-in, bodies discarded."""
+    from t82_pipeline.defs.sit.apidae_client import SEARCH_PATH
+    from t82_pipeline.defs.sit.resources import ApidaeResource
+    from t82_pipeline.lib.settings import get_settings
+
+    with ApidaeResource.from_settings(get_settings()).client() as client, work():
+        first, total = 0, None
+        while total is None or first < total:
+            body = client.session.post(client.base_url + SEARCH_PATH, data={"query": json.dumps(client.query(first))}).content
+            if total is None:  # the first page's envelope says how many there are
+                total = int(json.loads(body)["numFound"])
+            first += client.page_size
 
 
 def apidae_staging() -> None:
@@ -37,9 +65,10 @@ def apidae_staging() -> None:
 
     from t82_pipeline.lib.settings import get_settings
 
-    con = duckdb.connect()
-    con.execute(f"attach '{get_settings().warehouse_path}' as wh (read_only)")
-    con.execute("create table objects as select * from wh.staging.stg_apidae__objects")
+    with work():
+        con = duckdb.connect()
+        con.execute(f"attach '{get_settings().warehouse_path}' as wh (read_only)")
+        con.execute("create table objects as select * from wh.staging.stg_apidae__objects")
 
 
 def datatourisme_feed() -> None:
@@ -129,13 +158,14 @@ def duckdb_read_json_limit() -> None:
     from t82_pipeline.lib.settings import get_settings
 
     s = get_settings()
-    con = duckdb.connect()
-    con.sql(f"""create table t as select id, type, nom.libelleFr as name,
+    with work():
+        con = duckdb.connect()
+        con.sql(f"""create table t as select id, type, nom.libelleFr as name,
                    localisation.adresse.commune.code as insee, gestion.dateModification as modified
-               from read_json('{s.samples_dir}/apidae/objects.ndjson', format='newline_delimited', columns={{
-                   id: 'BIGINT', type: 'VARCHAR', nom: 'STRUCT(libelleFr VARCHAR)',
-                   localisation: 'STRUCT(adresse STRUCT(commune STRUCT(code VARCHAR)))',
-                   gestion: 'STRUCT(dateModification VARCHAR)'}})""")
+                       from read_json('{s.samples_dir}/apidae/objects.ndjson', format='newline_delimited', columns={{
+                           id: 'BIGINT', type: 'VARCHAR', nom: 'STRUCT(libelleFr VARCHAR)',
+                           localisation: 'STRUCT(adresse STRUCT(commune STRUCT(code VARCHAR)))',
+                           gestion: 'STRUCT(dateModification VARCHAR)'}})""")
 
 
 def pandas_json_normalize_naive() -> None:
@@ -145,7 +175,7 @@ def pandas_json_normalize_naive() -> None:
     from t82_pipeline.lib.settings import get_settings
 
     s = get_settings()
-    with open(s.samples_dir / "apidae" / "objects.ndjson", encoding="utf-8") as f:
+    with work(), open(s.samples_dir / "apidae" / "objects.ndjson", encoding="utf-8") as f:
         frame = pd.json_normalize([json.loads(line) for line in f])
     assert len(frame) > 0
 
@@ -157,8 +187,9 @@ def fluxvision_parsing() -> None:
 
     s = get_settings()
     zone = LandingZone(s.landing_dir)
-    for path in sorted(s.fluxvision_drop_dir.glob("*.zip")):
-        land_delivery(zone, path, delivery_key(path))
+    with work():
+        for path in sorted(s.fluxvision_drop_dir.glob("*.zip")):
+            land_delivery(zone, path, delivery_key(path))
 
 
 def duckdb_read_csv_limit() -> None:
@@ -171,7 +202,7 @@ def duckdb_read_csv_limit() -> None:
     from t82_pipeline.lib.settings import get_settings
 
     s = get_settings()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, work():
         for path in sorted(s.fluxvision_drop_dir.glob("*.zip")):
             zipfile.ZipFile(path).extractall(f"{tmp}/{path.stem}")
         con = duckdb.connect()
@@ -189,4 +220,5 @@ def fluxvision_refresh() -> None:
 if __name__ == "__main__":
     started = time.perf_counter()
     globals()[sys.argv[1]](*sys.argv[2:])
-    print(json.dumps({"stage": sys.argv[1], "inner_seconds": round(time.perf_counter() - started, 3)}))
+    print(json.dumps({"stage": sys.argv[1], "inner_seconds": round(time.perf_counter() - started, 3),
+                      **({"work_seconds": round(sum(_work_seconds), 3)} if _work_seconds else {})}))

@@ -8,7 +8,6 @@ Real behaviour it handles (../shared/research/apidae.md): credentials travel ins
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import requests
@@ -56,8 +55,11 @@ class ApidaeClient:
             q["selectionIds"] = list(self.selection_ids)
         return q
 
-    def fetch_page(self, first: int) -> ApidaePage:
-        where = f"{SEARCH_PATH} first={first} count={self.page_size}"
+    def where(self, first: int) -> str:
+        return f"{SEARCH_PATH} first={first} count={self.page_size}"
+
+    def fetch_body(self, first: int) -> bytes:
+        """One page's body as received (checked for HTTP errors, not parsed)."""
         try:
             response = self.session.post(
                 self.base_url + SEARCH_PATH,
@@ -65,21 +67,21 @@ class ApidaeClient:
                 timeout=self.timeout_s,
             )
         except requests.RequestException as exc:
-            raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.api_key)) from None
+            raise SourceError(SOURCE, self.where(first), redact(f"request failed after retries: {exc}", self.api_key)) from None
         if response.status_code != 200:
             raise SourceError(
-                SOURCE, where,
+                SOURCE, self.where(first),
                 redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.api_key),
             )
+        return response.content
+
+    def parse_page(self, first: int, body: bytes) -> ApidaePage:
         try:
-            payload = load_json(response.content)
+            payload = load_json(body)
         except ValueError:
-            raise SourceError(
-                SOURCE, where,
-                f"response is not valid JSON (truncated body?), {len(response.content)} bytes received",
-            ) from None
+            raise SourceError(SOURCE, self.where(first), not_json(body)) from None
         if not isinstance(payload, dict) or "numFound" not in payload:
-            raise SourceError(SOURCE, where, "unexpected envelope: no numFound (schema changed?)")
+            raise SourceError(SOURCE, self.where(first), "unexpected envelope: no numFound (schema changed?)")
         echo = {k: v for k, v in payload.get("query", {}).items() if k != "apiKey"}
         return ApidaePage(
             first=first,
@@ -88,12 +90,9 @@ class ApidaeClient:
             query_echo=echo,
         )
 
-    def iter_pages(self) -> Iterator[ApidaePage]:
-        first = 0
-        while True:
-            page = self.fetch_page(first)
-            received = len(page.objects)  # the consumer may drop objects once written
-            yield page
-            first += self.page_size
-            if first >= page.num_found or received == 0:
-                return
+    def fetch_page(self, first: int) -> ApidaePage:
+        return self.parse_page(first, self.fetch_body(first))
+
+
+def not_json(body: bytes) -> str:
+    return f"response is not valid JSON (truncated body?), {len(body)} bytes received"

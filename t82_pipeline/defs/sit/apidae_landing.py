@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from t82_pipeline.defs.sit.apidae_client import ApidaePage, ApidaeClient
+import duckdb
+
+from t82_pipeline.defs.sit.apidae_client import ApidaeClient, ApidaePage, not_json
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.json_codec import dump_json, load_json
 from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
@@ -20,13 +23,37 @@ REQUIRED_EXPORT_FILES = ("communes.json", "elements_reference.json")
 APIDAE_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}[+-]\d{2}:?\d{2}")
 
 
+NO_ID = "object has no integer 'id'"
+DUPLICATE = "duplicate id in the same batch"
+# DuckDB parses the fetched pages and hands back, per object in API order, its JSON text and the
+# fields the checks need: no Python object is built for an object's fields.
+PAGE_OBJECTS_SQL = """
+with pages as (
+    select cast(parse_filename(filename, true) as bigint) as first, objetsTouristiques as objs
+    from read_json({files}, format = 'auto', filename = true, maximum_object_size = 1073741824,
+                   columns = {{objetsTouristiques: 'JSON[]'}})
+),
+objects as (
+    select first, generate_subscripts(objs, 1) - 1 as item, unnest(objs) as obj from pages
+)
+select first, item, obj::varchar, json_type(obj, '$.id'), obj ->> '$.id',
+       json_type(obj, '$.gestion.dateCreation'), obj ->> '$.gestion.dateCreation',
+       json_type(obj, '$.gestion.dateModification'), obj ->> '$.gestion.dateModification'
+from objects
+"""
+INTEGER_JSON_TYPES = ("UBIGINT", "BIGINT")
+
+
+def _date_problem(field: str, value: object) -> str | None:
+    if value is not None and not (isinstance(value, str) and APIDAE_DATETIME.fullmatch(value)):
+        return f"gestion.{field} is not an Apidae date-time: {str(value)[:40]!r}"
+    return None
+
+
 def _bad_management_date(obj: dict) -> str | None:
     gestion = obj.get("gestion") if isinstance(obj.get("gestion"), dict) else {}
-    for field in ("dateCreation", "dateModification"):
-        value = gestion.get(field)
-        if value is not None and not (isinstance(value, str) and APIDAE_DATETIME.fullmatch(value)):
-            return f"gestion.{field} is not an Apidae date-time: {str(value)[:40]!r}"
-    return None
+    return _date_problem("dateCreation", gestion.get("dateCreation")) or _date_problem(
+        "dateModification", gestion.get("dateModification"))
 
 
 def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> Iterator[bytes]:
@@ -35,45 +62,88 @@ def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> It
     seen: set[int] = set()
     for where, obj in objects:
         object_id = obj.get("id") if isinstance(obj, dict) else None
-        if not isinstance(object_id, int):
-            batch.quarantine(where, "object has no integer 'id'", json.dumps(obj, ensure_ascii=False)[:2000])
+        if not isinstance(object_id, int) or isinstance(object_id, bool):
+            batch.quarantine(where, NO_ID, json.dumps(obj, ensure_ascii=False)[:2000])
             continue
         if bad_date := _bad_management_date(obj):
             batch.quarantine(f"{where} id={object_id}", bad_date)
             continue
         if object_id in seen:
-            batch.quarantine(f"{where} id={object_id}", "duplicate id in the same batch")
+            batch.quarantine(f"{where} id={object_id}", DUPLICATE)
             continue
         seen.add(object_id)
         yield dump_json(obj)
 
 
+def _page_object_lines(batch: BatchWriter, rows: Iterator[tuple]) -> Iterator[bytes]:
+    """The same checks as ``_object_lines``, on the rows of PAGE_OBJECTS_SQL."""
+    seen: set[str] = set()
+    for first, item, line, id_type, object_id, created_type, created, modified_type, modified in rows:
+        where = f"page first={first} item {item}"
+        if id_type not in INTEGER_JSON_TYPES:
+            batch.quarantine(where, NO_ID, line[:2000])
+            continue
+        # A JSON null is no date; any other non-string's text cannot look like a date-time.
+        bad_date = (_date_problem("dateCreation", None if created_type in (None, "NULL") else created)
+                    or _date_problem("dateModification", None if modified_type in (None, "NULL") else modified))
+        if bad_date:
+            batch.quarantine(f"{where} id={object_id}", bad_date)
+            continue
+        if object_id in seen:
+            batch.quarantine(f"{where} id={object_id}", DUPLICATE)
+            continue
+        seen.add(object_id)
+        yield line.encode()
+
+
+def _fetch_pages(client: ApidaeClient, folder: Path) -> tuple[ApidaePage, list[Path]]:
+    """Every page of the search, written as received. Only the first is parsed in Python: its
+    numFound says how many pages follow (its objects are dropped, DuckDB reads them)."""
+    body = client.fetch_body(0)
+    head = client.parse_page(0, body)
+    head.objects = []
+    pages = []
+    for first in range(0, max(head.num_found, 1), client.page_size):
+        pages.append(folder / f"{first:012d}.json")
+        pages[-1].write_bytes(body if first == 0 else client.fetch_body(first))
+    return head, pages
+
+
+def _page_rows(client: ApidaeClient, pages: list[Path]) -> Iterator[tuple]:
+    files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in pages) + "]"
+    with duckdb.connect() as con:
+        try:
+            result = con.execute(PAGE_OBJECTS_SQL.format(files=files))
+        except duckdb.Error as exc:
+            for page in pages:  # name the page DuckDB could not read
+                body = page.read_bytes()
+                try:
+                    load_json(body)
+                except ValueError:
+                    raise SourceError(SOURCE, client.where(int(page.stem)), not_json(body)) from None
+            raise SourceError(SOURCE, f"{len(pages)} pages", f"pages could not be read: {exc}") from None
+        while rows := result.fetchmany(2048):
+            yield from rows
+
+
 def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
     """Walks every page of the project's search and lands it as one full-snapshot batch."""
-    pages: list[ApidaePage] = []
-
-    def objects() -> Iterator[tuple[str, dict]]:
-        for page in client.iter_pages():
-            pages.append(page)
-            for i, obj in enumerate(page.objects):
-                yield f"page first={page.first} item {i}", obj
-            page.objects = []  # stream: keep the envelope, drop the objects once written
-
-    with zone.open_batch(SOURCE) as batch:
-        entry = batch.add_lines("objects.ndjson", _object_lines(batch, objects()))
-        last = pages[-1]
+    with zone.open_batch(SOURCE) as batch, tempfile.TemporaryDirectory(prefix=".pages-", dir=batch.tmp_dir.parent) as folder:
+        head, pages = _fetch_pages(client, Path(folder))
+        rows = _page_rows(client, pages) if head.num_found else iter(())
+        entry = batch.add_lines("objects.ndjson", _page_object_lines(batch, rows))
         received = entry["rows"] + batch.quarantine_count
-        if received != last.num_found:
+        if received != head.num_found:
             # Objects changed while paging, or the server capped results: keep, but say so.
-            batch.quarantine("envelope", f"numFound={last.num_found} but {received} objects received")
+            batch.quarantine("envelope", f"numFound={head.num_found} but {received} objects received")
         return zone.commit(
             batch,
             payload_files=["objects.ndjson"],
             metadata={
                 "kind": "api",
                 "mode": "full",
-                "request": {"url": client.base_url, "query": last.query_echo, "pages": len(pages)},
-                "num_found": last.num_found,
+                "request": {"url": client.base_url, "query": head.query_echo, "pages": len(pages)},
+                "num_found": head.num_found,
                 "record_count": entry["rows"],
             },
         )

@@ -110,3 +110,34 @@ def test_object_with_a_malformed_modification_date_is_quarantined(httpserver, tm
     assert batch.manifest["record_count"] == 1
     assert batch.quarantined[0]["record"] == f"page first=0 item 1 id={objects[1]['id']}"
     assert batch.quarantined[0]["reason"] == "gestion.dateModification is not an Apidae date-time: '2026-11-02T06:00:00'"
+
+
+def test_truncated_later_page_is_an_error_naming_that_page(httpserver, tmp_path):
+    objects = sample_objects()
+    good = paging_handler(objects)
+
+    def second_page_cut(request):
+        response = good(request)
+        if json.loads(request.form["query"])["first"] == 2:
+            response.set_data(response.get_data()[:100])
+        return response
+
+    httpserver.expect_request(SEARCH_PATH, method="POST").respond_with_handler(second_page_cut)
+    zone = LandingZone(tmp_path)
+    with pytest.raises(SourceError, match=r"first=2 count=2: response is not valid JSON \(truncated body\?\), 100 bytes"):
+        land_api_snapshot(client(httpserver, page_size=2), zone)
+    assert zone.manifests("apidae") == [] and not list((tmp_path / "apidae").glob(".*"))  # no pages left behind
+
+
+def test_duplicate_and_non_integer_ids_are_quarantined(httpserver, tmp_path):
+    objects = sample_objects()[:3]
+    duplicate = {**objects[0], "nom": {"libelleFr": "again"}}
+    text_id = {**objects[2], "id": str(objects[2]["id"])}
+    httpserver.expect_request(SEARCH_PATH).respond_with_handler(paging_handler([objects[0], objects[1], duplicate, text_id]))
+    batch = land_api_snapshot(client(httpserver, page_size=3), LandingZone(tmp_path))
+    kept = [json.loads(line) for line in (batch.path / "objects.ndjson").read_text().splitlines()]
+    assert kept == objects[:2]  # the objects themselves, unchanged
+    assert [(q["record"], q["reason"]) for q in batch.quarantined] == [
+        (f"page first=0 item 2 id={objects[0]['id']}", "duplicate id in the same batch"),
+        ("page first=3 item 0", "object has no integer 'id'")]
+    assert f'"id":"{text_id["id"]}"' in batch.quarantined[1]["raw"]  # a raw copy, cut at 2,000 characters

@@ -6,7 +6,8 @@ import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -50,50 +51,45 @@ def _date_problem(field: str, value: object) -> str | None:
     return None
 
 
-def _bad_management_date(obj: dict) -> str | None:
-    gestion = obj.get("gestion") if isinstance(obj.get("gestion"), dict) else {}
-    return _date_problem("dateCreation", gestion.get("dateCreation")) or _date_problem(
-        "dateModification", gestion.get("dateModification"))
+# (where, integer id or None, gestion.dateCreation, gestion.dateModification, the object's line)
+Candidate = tuple[str, object, object, object, Callable[[], bytes]]
 
 
-def _object_lines(batch: BatchWriter, objects: Iterator[tuple[str, dict]]) -> Iterator[bytes]:
-    """One line per object; objects without a usable id or with a malformed management date
-    are quarantined."""
-    seen: set[int] = set()
+def _checked_lines(batch: BatchWriter, candidates: Iterator[Candidate]) -> Iterator[bytes]:
+    """One line per object; objects without an integer id or with a malformed management date,
+    and repeated ids, are quarantined."""
+    seen: set = set()
+    for where, object_id, created, modified, line in candidates:
+        if object_id is None:
+            batch.quarantine(where, NO_ID, line().decode()[:2000])
+            continue
+        if bad_date := _date_problem("dateCreation", created) or _date_problem("dateModification", modified):
+            batch.quarantine(f"{where} id={object_id}", bad_date)
+            continue
+        if object_id in seen:
+            batch.quarantine(f"{where} id={object_id}", DUPLICATE)
+            continue
+        seen.add(object_id)
+        yield line()
+
+
+def _object_candidates(objects: Iterator[tuple[str, object]]) -> Iterator[Candidate]:
+    """Objects already decoded (export files)."""
     for where, obj in objects:
-        object_id = obj.get("id") if isinstance(obj, dict) else None
-        if not isinstance(object_id, int) or isinstance(object_id, bool):
-            batch.quarantine(where, NO_ID, json.dumps(obj, ensure_ascii=False)[:2000])
-            continue
-        if bad_date := _bad_management_date(obj):
-            batch.quarantine(f"{where} id={object_id}", bad_date)
-            continue
-        if object_id in seen:
-            batch.quarantine(f"{where} id={object_id}", DUPLICATE)
-            continue
-        seen.add(object_id)
-        yield dump_json(obj)
+        fields = obj if isinstance(obj, dict) else {}
+        object_id = fields.get("id")
+        gestion = fields.get("gestion") if isinstance(fields.get("gestion"), dict) else {}
+        yield (where, object_id if isinstance(object_id, int) and not isinstance(object_id, bool) else None,
+               gestion.get("dateCreation"), gestion.get("dateModification"), partial(dump_json, obj))
 
 
-def _page_object_lines(batch: BatchWriter, rows: Iterator[tuple]) -> Iterator[bytes]:
-    """The same checks as ``_object_lines``, on the rows of PAGE_OBJECTS_SQL."""
-    seen: set[str] = set()
+def _page_candidates(rows: Iterator[tuple]) -> Iterator[Candidate]:
+    """Rows of PAGE_OBJECTS_SQL. A JSON null is no date; any other non-string's text cannot look
+    like a date-time, so it is checked as text."""
     for first, item, line, id_type, object_id, created_type, created, modified_type, modified in rows:
-        where = f"page first={first} item {item}"
-        if id_type not in INTEGER_JSON_TYPES:
-            batch.quarantine(where, NO_ID, line[:2000])
-            continue
-        # A JSON null is no date; any other non-string's text cannot look like a date-time.
-        bad_date = (_date_problem("dateCreation", None if created_type in (None, "NULL") else created)
-                    or _date_problem("dateModification", None if modified_type in (None, "NULL") else modified))
-        if bad_date:
-            batch.quarantine(f"{where} id={object_id}", bad_date)
-            continue
-        if object_id in seen:
-            batch.quarantine(f"{where} id={object_id}", DUPLICATE)
-            continue
-        seen.add(object_id)
-        yield line.encode()
+        yield (f"page first={first} item {item}", object_id if id_type in INTEGER_JSON_TYPES else None,
+               None if created_type in (None, "NULL") else created,
+               None if modified_type in (None, "NULL") else modified, line.encode)
 
 
 def _fetch_pages(client: ApidaeClient, folder: Path) -> tuple[ApidaePage, list[Path]]:
@@ -131,7 +127,7 @@ def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
     with zone.open_batch(SOURCE) as batch, tempfile.TemporaryDirectory(prefix=".pages-", dir=batch.tmp_dir.parent) as folder:
         head, pages = _fetch_pages(client, Path(folder))
         rows = _page_rows(client, pages) if head.num_found else iter(())
-        entry = batch.add_lines("objects.ndjson", _page_object_lines(batch, rows))
+        entry = batch.add_lines("objects.ndjson", _checked_lines(batch, _page_candidates(rows)))
         received = entry["rows"] + batch.quarantine_count
         if received != head.num_found:
             # Objects changed while paging, or the server capped results: keep, but say so.
@@ -186,7 +182,7 @@ def land_export_zip(zone: LandingZone, zip_path: Path) -> LandedBatch:
 
         with zone.open_batch(SOURCE) as batch:
             batch.copy_file("export.zip", zip_path)
-            entry = batch.add_lines("objects.ndjson", _object_lines(batch, objects()))
+            entry = batch.add_lines("objects.ndjson", _checked_lines(batch, _object_candidates(objects())))
             batch.add_lines("communes.ndjson", (dump_json(c) for c in load("communes.json")))
             batch.add_lines("elements_reference.ndjson", (dump_json(e) for e in load("elements_reference.json")))
             deleted = load("objets_supprimes.json") if "objets_supprimes.json" in names else []

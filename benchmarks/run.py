@@ -40,7 +40,7 @@ STAGES = [
     ("fairguest_reports", "fairguest_reports", "provider reports: one HTML + PDF per provider, e-mails to the outbox"),
     ("apidae_http_floor", "apidae_http_floor", "the same API pages fetched and discarded: what any API ingestion pays first"),
     ("apidae_landing", "apidae_landing", "Apidae API pages → checked landing NDJSON (local server)"),
-    ("duckdb_read_json", "duckdb_read_json_limit", "limit: DuckDB read_json of the same NDJSON"),
+    ("duckdb_read_json", "duckdb_read_json_limit", "limit: DuckDB read_json of the same fields from the same landed files"),
     ("dlt", "dlt", "peer: dlt loading the same NDJSON into DuckDB (defaults)"),
     ("pandas_json_normalize", "pandas_json_normalize_naive", "naive: json.loads + pandas.json_normalize"),
     ("fluxvision_parsing", "fluxvision_parsing", "Flux Vision ZIPs → checked rows (Parquet) in landing"),

@@ -4,9 +4,10 @@
 
 Each stage runs in a fresh process; wall time and peak RSS of the whole process tree (sampled
 every 50 ms with psutil) are recorded, and for the ingestion stages the work alone (timed by the
-stage, without interpreter start and imports), which the throughput ratios compare. Side by side, on the same files: DuckDB's own readers (the
-limit), dlt (the peer, in its own virtualenv benchmarks/.venv-dlt, installed on first use) and
-pandas (the naive path). Results: benchmarks/results/latest.{md,json}. Not part of the test suite.
+stage, without interpreter start and imports), which the throughput ratios compare. Side by
+side, on the same files: DuckDB's own readers (the limit), dlt (the peer, in its own virtualenv
+benchmarks/.venv-dlt, installed on first use) and pandas (the naive path). Results:
+benchmarks/results/latest.{md,json}. Not part of the test suite.
 """
 
 import argparse

@@ -108,8 +108,10 @@ def _fetch_pages(client: ApidaeClient, folder: Path) -> tuple[ApidaePage, list[P
 def _page_rows(client: ApidaeClient, pages: list[Path]) -> Iterator[tuple]:
     files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in pages) + "]"
     with duckdb.connect() as con:
-        try:
+        try:  # a bad page can surface at execute or while rows stream: the batch is not committed
             result = con.execute(PAGE_OBJECTS_SQL.format(files=files))
+            while rows := result.fetchmany(2048):
+                yield from rows
         except duckdb.Error as exc:
             for page in pages:  # name the page DuckDB could not read
                 body = page.read_bytes()
@@ -118,8 +120,6 @@ def _page_rows(client: ApidaeClient, pages: list[Path]) -> Iterator[tuple]:
                 except ValueError:
                     raise SourceError(SOURCE, client.where(int(page.stem)), not_json(body)) from None
             raise SourceError(SOURCE, f"{len(pages)} pages", f"pages could not be read: {exc}") from None
-        while rows := result.fetchmany(2048):
-            yield from rows
 
 
 def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:

@@ -14,8 +14,24 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = "embedded"
-# Only for generated sample data: production sets T82_CONTACT_KEY_SECRET (see NurtikResource).
+PRODUCTION = "production"
+MODES = (EMBEDDED, PRODUCTION)
+# Stand-in credentials of the embedded default only: public, so production refuses them.
 DEMO_CONTACT_KEY_SECRET = "embedded-demo-secret"
+DEMO_API_KEY = "demo-key"
+DEMO_TOKEN = "demo-token"
+DEMO_SECRETS = {DEMO_CONTACT_KEY_SECRET, DEMO_API_KEY, DEMO_TOKEN}
+DEMO_ALERT_EMAILS = "data@tarnetgaronne-tourisme.fr"
+MIN_CONTACT_KEY_SECRET_LENGTH = 32
+
+
+class SettingsError(RuntimeError):
+    """Settings that cannot run: one message listing every problem by variable name."""
+
+    def __init__(self, mode: str, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"t82 refuses to start in T82_ENV={mode}: fix these settings (see .env.example):\n"
+                         + "\n".join(f"  - {p}" for p in problems))
 
 
 def _path(name: str, default: Path) -> Path:
@@ -23,8 +39,16 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _mode() -> str:
+    mode = os.environ.get("T82_ENV", "").strip().lower() or EMBEDDED
+    if mode not in MODES:
+        raise SettingsError(mode, [f"T82_ENV must be one of {', '.join(MODES)}, not {mode!r}"])
+    return mode
+
+
 @dataclass(frozen=True)
 class Settings:
+    mode: str
     data_dir: Path
     warehouse_path: Path
     warehouse_memory_limit: str
@@ -70,24 +94,58 @@ class Settings:
     opendata_base_uri: str
 
     @property
-    def is_embedded(self) -> bool:
-        return self.apidae_base_url == EMBEDDED
+    def is_production(self) -> bool:
+        return self.mode == PRODUCTION
+
+    def production_problems(self) -> list[str]:
+        """Everything that would make production fall back on a demo stand-in or fail unseen."""
+        problems = [f"{name} must be a real base URL, not {value or 'empty'!r}"
+                    for name, value in [("T82_APIDAE_BASE_URL", self.apidae_base_url),
+                                        ("T82_FAIRGUEST_BASE_URL", self.fairguest_base_url),
+                                        ("T82_NURTIK_BASE_URL", self.nurtik_base_url)]
+                    if value in ("", EMBEDDED)]
+        for name, value in [("T82_APIDAE_API_KEY", self.apidae_api_key), ("T82_APIDAE_PROJECT_ID", self.apidae_project_id),
+                            ("T82_FAIRGUEST_TOKEN", self.fairguest_token), ("T82_NURTIK_TOKEN", self.nurtik_token)]:
+            if not value or value in DEMO_SECRETS:
+                problems.append(f"{name} is {'empty' if not value else 'the public demo value'}")
+        if not self.contact_key_secret or self.contact_key_secret in DEMO_SECRETS:
+            problems.append("T82_CONTACT_KEY_SECRET is " + ("empty" if not self.contact_key_secret else "the public demo secret")
+                            + ": real contacts would be keyed with a value anyone can read")
+        elif len(self.contact_key_secret) < MIN_CONTACT_KEY_SECRET_LENGTH:
+            problems.append(f"T82_CONTACT_KEY_SECRET is shorter than {MIN_CONTACT_KEY_SECRET_LENGTH} characters")
+        if not self.smtp_host:
+            problems.append("T82_SMTP_HOST is empty: provider e-mails and alerts would only reach a local outbox folder")
+        if not self.alert_emails:
+            problems.append("T82_ALERT_EMAILS is empty: nobody would hear of a failed night")
+        return problems
+
+    def check(self) -> None:
+        if self.is_production and (problems := self.production_problems()):
+            raise SettingsError(self.mode, problems)
 
     @classmethod
     def from_env(cls) -> "Settings":
+        mode = _mode()
+        # The stand-ins' credentials exist only in the embedded default: production has no fallback.
+        embedded = mode == EMBEDDED
+
+        def demo(value: str) -> str:
+            return value if embedded else ""
+
         data_dir = _path("T82_DATA_DIR", REPO_ROOT / "data")
         samples_dir = _path("T82_SAMPLES_DIR", data_dir / "generated")
         selection = os.environ.get("T82_APIDAE_SELECTION_IDS", "")
         return cls(
+            mode=mode,
             data_dir=data_dir,
             warehouse_path=_path("T82_WAREHOUSE_PATH", data_dir / "warehouse" / "t82.duckdb"),
             # dbt's DuckDB spills to disk beyond this, so the nightly fits a small machine at regional scale.
             warehouse_memory_limit=os.environ.get("T82_WAREHOUSE_MEMORY_LIMIT", "1GB"),
             landing_dir=_path("T82_LANDING_DIR", data_dir / "landing"),
             samples_dir=samples_dir,
-            apidae_base_url=os.environ.get("T82_APIDAE_BASE_URL", EMBEDDED).rstrip("/"),
-            apidae_api_key=os.environ.get("T82_APIDAE_API_KEY", "demo-key"),
-            apidae_project_id=os.environ.get("T82_APIDAE_PROJECT_ID", "0"),
+            apidae_base_url=os.environ.get("T82_APIDAE_BASE_URL", demo(EMBEDDED)).rstrip("/"),
+            apidae_api_key=os.environ.get("T82_APIDAE_API_KEY") or demo(DEMO_API_KEY),
+            apidae_project_id=os.environ.get("T82_APIDAE_PROJECT_ID") or demo("0"),
             apidae_selection_ids=tuple(int(s) for s in selection.split(",") if s.strip()),
             apidae_page_size=min(int(os.environ.get("T82_APIDAE_PAGE_SIZE", "200")), 200),
             apidae_export_drop_dir=_path("T82_APIDAE_EXPORT_DROP_DIR", data_dir / "drop" / "apidae"),
@@ -103,19 +161,20 @@ class Settings:
             smtp_starttls=os.environ.get("T82_SMTP_STARTTLS", "true").lower() == "true",
             mail_from=os.environ.get("T82_MAIL_FROM", "Tarn-et-Garonne Tourisme <noreply@tarnetgaronne-tourisme.fr>"),
             outbox_dir=_path("T82_OUTBOX_DIR", data_dir / "outbox"),
-            alert_emails=tuple(a.strip() for a in os.environ.get("T82_ALERT_EMAILS", "data@tarnetgaronne-tourisme.fr").split(",") if a.strip()),
-            fairguest_base_url=os.environ.get("T82_FAIRGUEST_BASE_URL", EMBEDDED).rstrip("/"),
+            alert_emails=tuple(a.strip() for a in os.environ.get("T82_ALERT_EMAILS", demo(DEMO_ALERT_EMAILS)).split(",")
+                               if a.strip()),
+            fairguest_base_url=os.environ.get("T82_FAIRGUEST_BASE_URL", demo(EMBEDDED)).rstrip("/"),
             fairguest_group_id=os.environ.get("T82_FAIRGUEST_GROUP_ID", "82"),
-            fairguest_token=os.environ.get("T82_FAIRGUEST_TOKEN", "demo-token"),
+            fairguest_token=os.environ.get("T82_FAIRGUEST_TOKEN") or demo(DEMO_TOKEN),
             reports_dir=_path("T82_REPORTS_DIR", data_dir / "reports"),
             state_dir=_path("T82_STATE_DIR", data_dir / "state"),
             fairguest_report_link=os.environ.get("T82_FAIRGUEST_REPORT_LINK", "https://www.fairguest.com/?idFiche={sheet_id}"),
             fairguest_drop_dir=_path("T82_FAIRGUEST_DROP_DIR", data_dir / "drop" / "fairguest"),
             fluxvision_drop_dir=_path("T82_FLUXVISION_DROP_DIR", data_dir / "drop" / "fluxvision"),
-            nurtik_base_url=os.environ.get("T82_NURTIK_BASE_URL", EMBEDDED).rstrip("/"),
-            nurtik_token=os.environ.get("T82_NURTIK_TOKEN", "demo-token"),
+            nurtik_base_url=os.environ.get("T82_NURTIK_BASE_URL", demo(EMBEDDED)).rstrip("/"),
+            nurtik_token=os.environ.get("T82_NURTIK_TOKEN") or demo(DEMO_TOKEN),
             nurtik_drop_dir=_path("T82_NURTIK_DROP_DIR", data_dir / "drop" / "nurtik"),
-            contact_key_secret=os.environ.get("T82_CONTACT_KEY_SECRET") or DEMO_CONTACT_KEY_SECRET,
+            contact_key_secret=os.environ.get("T82_CONTACT_KEY_SECRET") or demo(DEMO_CONTACT_KEY_SECRET),
             segments_dir=_path("T82_SEGMENTS_DIR", data_dir / "publish" / "nurtik_segments"),
             serving_dir=_path("T82_SERVING_DIR", data_dir / "serving"),
             serving_pg_dsn=os.environ.get("T82_SERVING_PG_DSN", ""),
@@ -136,6 +195,8 @@ class Settings:
 
 @cache
 def get_settings() -> Settings:
+    """The settings, checked: in production a bad setting stops every entry point here."""
     settings = Settings.from_env()
+    settings.check()
     settings.export_for_dbt()
     return settings

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.dbt.project import dbt_project
@@ -23,14 +25,22 @@ from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 from t82_pipeline.lib.settings import Settings, get_settings
 
 
+def secret(name: str, value: str) -> str | dg.EnvVar:
+    """A secret as ``dg.EnvVar``: Dagster resolves it in the run's process, and the repository
+    snapshot (what the UI and its GraphQL API show) holds the variable's name, never its value.
+    A value not taken from the environment (a demo stand-in's, a test's) is passed as it is."""
+    return dg.EnvVar(name) if value and os.environ.get(name) == value else value
+
+
 def build_resources(settings: Settings | None = None) -> dict:
     s = settings or get_settings()
     return {
         "landing": LandingResource(root=str(s.landing_dir)),
-        "apidae": ApidaeResource.from_settings(s),
+        "apidae": ApidaeResource.from_settings(s, api_key=secret("T82_APIDAE_API_KEY", s.apidae_api_key)),
         "apidae_export_drop": DropFolderResource(path=str(s.apidae_export_drop_dir)),
         "tif_drop": DropFolderResource(path=str(s.tif_drop_dir)),
-        "fairguest": FairguestResource(base_url=s.fairguest_base_url, group_id=s.fairguest_group_id, token=s.fairguest_token,
+        "fairguest": FairguestResource(base_url=s.fairguest_base_url, group_id=s.fairguest_group_id,
+                                       token=secret("T82_FAIRGUEST_TOKEN", s.fairguest_token),
                                        retries=s.http_retries, timeout_s=s.http_timeout_s, samples_dir=str(s.samples_dir / "fairguest")),
         "fairguest_drop": DropFolderResource(path=str(s.fairguest_drop_dir)),
         "provider_reports": ProviderReportsTarget(
@@ -38,7 +48,8 @@ def build_resources(settings: Settings | None = None) -> dict:
             output_dir=str(s.reports_dir / "fairguest"), link_template=s.fairguest_report_link),
         "fluxvision_drop": DropFolderResource(path=str(s.fluxvision_drop_dir)),
         "fluxvision_reports": FluxVisionReportsTarget(output_dir=str(s.reports_dir / "fluxvision"), warehouse_path=str(s.warehouse_path)),
-        "nurtik": NurtikResource(base_url=s.nurtik_base_url, token=s.nurtik_token, contact_key_secret=s.contact_key_secret,
+        "nurtik": NurtikResource(base_url=s.nurtik_base_url, token=secret("T82_NURTIK_TOKEN", s.nurtik_token),
+                                 contact_key_secret=secret("T82_CONTACT_KEY_SECRET", s.contact_key_secret),
                                  retries=s.http_retries, timeout_s=s.http_timeout_s, samples_dir=str(s.samples_dir / "nurtik")),
         "nurtik_drop": DropFolderResource(path=str(s.nurtik_drop_dir)),
         "segment_exports": SegmentExportTarget(folder=str(s.segments_dir)),
@@ -46,14 +57,16 @@ def build_resources(settings: Settings | None = None) -> dict:
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": T82DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
         "opendata": OpenDataTarget(folder=str(s.opendata_dir), base_uri=s.opendata_base_uri,
-                                   put_url=s.opendata_put_url, put_token=s.opendata_put_token, http_retries=s.http_retries),
+                                   put_url=s.opendata_put_url,
+                                   put_token=secret("T82_OPENDATA_PUT_TOKEN", s.opendata_put_token), http_retries=s.http_retries),
         "serving": ServingTarget(
             folder=str(s.serving_dir), warehouse_path=str(s.warehouse_path),
-            manifest_path=str(dbt_project().manifest_path), pg_dsn=s.serving_pg_dsn,
+            manifest_path=str(dbt_project().manifest_path), pg_dsn=secret("T82_SERVING_PG_DSN", s.serving_pg_dsn),
             max_overnight_drop=s.serving_max_overnight_drop,
         ),
         "mail": MailResource(
-            smtp_host=s.smtp_host, smtp_port=s.smtp_port, smtp_user=s.smtp_user, smtp_password=s.smtp_password,
+            smtp_host=s.smtp_host, smtp_port=s.smtp_port, smtp_user=s.smtp_user,
+            smtp_password=secret("T82_SMTP_PASSWORD", s.smtp_password),
             starttls=s.smtp_starttls, sender=s.mail_from, outbox_dir=str(s.outbox_dir),
         ),
         "alerts": AlertTarget(recipients=list(s.alert_emails)),

@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,8 @@ def t82_settings(tmp_path: Path):
         yield settings
 
 
-@pytest.fixture
-def smtp_server():
+@contextmanager
+def running_smtp_server():
     """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
     from aiosmtpd.controller import Controller
 
@@ -70,3 +71,9 @@ def smtp_server():
         yield controller, handler.messages
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    with running_smtp_server() as server:
+        yield server

@@ -5,7 +5,6 @@ checks the daemon launches runs that succeed and are recorded in PostgreSQL."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +16,11 @@ import requests
 
 from t82_pipeline.lib.settings import REPO_ROOT
 from tests.postgres import postgres_server
+from tests.support.processes import free_port
+from tests.support.processes import wait_for as wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -85,13 +80,7 @@ def runs_in_postgres(dsn: str) -> list[tuple[str, str]]:
 
 
 def wait_for(predicate, timeout_s: float, what: str, state):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(2)
-    pytest.fail(f"timed out waiting for {what}:\n" + (state["logs"] / "daemon.log").read_text()[-3000:])
+    return wait_until(predicate, timeout_s, what, [state["logs"] / "daemon.log"])
 
 
 def test_schedule_turned_on_in_the_webserver_runs_through_the_daemon(deployment):

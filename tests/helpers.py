@@ -12,7 +12,8 @@ from t82_pipeline.resources import build_resources
 from tests.conftest import AS_OF_DATE
 
 
-def run_graph(settings, with_fairguest: bool = False, **resource_overrides) -> dg.ExecuteInProcessResult:
+def run_graph(settings, with_fairguest: bool = False, instance: dg.DagsterInstance | None = None,
+              **resource_overrides) -> dg.ExecuteInProcessResult:
     """The nightly graph. Fairguest landing only when the test generated its data; provider
     reports never (they send e-mails: tests run them on purpose)."""
     resources = {**build_resources(settings), **resource_overrides}
@@ -22,6 +23,7 @@ def run_graph(settings, with_fairguest: bool = False, **resource_overrides) -> d
          *opendata_defs.asset_checks, *serving_defs.assets, *serving_defs.asset_checks],
         resources=resources,
         run_config={"ops": {"t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},
+        instance=instance,
         raise_on_error=False,
     )
 

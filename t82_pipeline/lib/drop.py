@@ -1,5 +1,6 @@
-"""Landing every file of a drop folder: a bad file is reported by name and skipped, never fatal;
-the asset reports the outcome through its ``all_drop_files_loaded`` check."""
+"""Landing every file of a drop folder: a bad file is reported by name and skipped, never fatal
+(whatever it raises: a decoding error, broken JSON, a corrupt archive); the asset reports the
+outcome through its ``all_drop_files_loaded`` check."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ def land_drop_folder(context: dg.AssetExecutionContext, folder: DropFolderResour
     for path in [p for pattern in patterns for p in folder.files(pattern)]:
         try:
             batch = land(path)
-        except SourceError as exc:
-            context.log.error(str(exc))
-            rejected.append(f"{path.name}: {exc.problem}")
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+            problem = exc.problem if isinstance(exc, SourceError) else f"{type(exc).__name__}: {str(exc)[:300]}"
+            context.log.error(f"[{folder.path}] {path.name}: {problem}")
+            rejected.append(f"{path.name}: {problem}")
             continue
         for q in batch.quarantined if batch.is_new else []:
             context.log.warning(f"[{batch.source}] quarantined {q['record']}: {q['reason']}")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -17,6 +20,26 @@ class SourceError(RuntimeError):
     def __init__(self, source: str, where: str, problem: str):
         self.source, self.where, self.problem = source, where, problem
         super().__init__(f"[{source}] {where}: {problem}")
+
+
+class UnparseableBody(SourceError):
+    """An HTTP 200 whose body does not parse (cut by a gateway or proxy): worth another try."""
+
+
+T = TypeVar("T")
+
+
+def retry_unparseable(attempt: Callable[[], T], retries: int, backoff_s: float) -> T:
+    """``attempt()`` again, with exponential backoff, while it raises UnparseableBody: a truncated
+    200 is treated like a 5xx. The last error is raised when the retries are spent."""
+    for n in range(retries + 1):
+        try:
+            return attempt()
+        except UnparseableBody:
+            if n == retries:
+                raise
+            time.sleep(min(backoff_s * 2**n, 60))
+    raise AssertionError("unreachable")
 
 
 def build_session(retries: int, backoff_factor: float = 1.0) -> requests.Session:

@@ -7,6 +7,7 @@ from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.batch_checks import ndjson_check
 from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
+from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
 
 GROUP = "fairguest"
 REVIEWS_VALID = "reviews_batch_is_valid"
@@ -29,12 +30,17 @@ OWNERS = ["team:data"]
 
 @dg.asset(key=["landing", "fairguest_api"], group_name=GROUP, owners=OWNERS, kinds={"python", "json"},
           freshness_policy=freshness_policy("landing/fairguest_api"),
-          check_specs=[dg.AssetCheckSpec("no_review_quarantined", asset=["landing", "fairguest_api"]),
+          check_specs=[pull_check_spec(["landing", "fairguest_api"]),
+                       dg.AssetCheckSpec("no_review_quarantined", asset=["landing", "fairguest_api"]),
                        dg.AssetCheckSpec(REVIEWS_VALID, asset=["landing", "fairguest_api"],
                                          description="Great Expectations on the new reviews batch")],
           description=("Fairguest establishments (snapshot), ratings /10 (one snapshot per poll, kept as history) and "
                        "reviews since the last landed one (incremental), as NDJSON. Bad reviews are quarantined."))
 def fairguest_api(context: dg.AssetExecutionContext, fairguest: FairguestResource, landing: LandingResource) -> dg.MaterializeResult:
+    return pull_or_keep_last(context, "fairguest", lambda: _pull_fairguest(context, fairguest, landing))
+
+
+def _pull_fairguest(context: dg.AssetExecutionContext, fairguest: FairguestResource, landing: LandingResource) -> dg.MaterializeResult:
     zone = landing.zone()
     with fairguest.client() as client:
         establishments = land_establishments(client, zone)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import requests
 
-from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+from t82_pipeline.lib.http import SourceError, UnparseableBody, body_excerpt, redact, retry_unparseable
 from t82_pipeline.lib.json_codec import load_json
 
 SOURCE = "fairguest"
@@ -29,8 +29,13 @@ class FairguestClient:
     session: requests.Session
     timeout_s: float = 30.0
     page_size: int = 500
+    retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
+    backoff_s: float = 1.0
 
     def _get(self, path: str, params: dict) -> object:
+        return retry_unparseable(lambda: self._get_once(path, params), self.retries, self.backoff_s)
+
+    def _get_once(self, path: str, params: dict) -> object:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         where = f"{path} {params.get('page', '')}".strip()
         try:
@@ -42,7 +47,7 @@ class FairguestClient:
         try:
             return load_json(response.content)
         except ValueError:
-            raise SourceError(SOURCE, where, "response is not valid JSON (truncated body?)") from None
+            raise UnparseableBody(SOURCE, where, "response is not valid JSON (truncated body?)") from None
 
     def establishments(self) -> list[dict]:
         payload = self._get(f"/v2/fairguest/groups/{self.group_id}/sheets", {})

@@ -3,13 +3,16 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from t82_pipeline.defs.fairguest.reports import Ledger, build_reports, previous_month
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.mail import MailResource
+from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
 
 SENT_CHECK = "all_reports_sent"
+REPORT_MARTS = ("fairguest_provider_summary", "fairguest_provider_monthly", "fairguest_provider_themes")
 
 
 class ReportConfig(dg.Config):
@@ -31,7 +34,7 @@ class ProviderReportsTarget(dg.ConfigurableResource):
     group_name="reports",
     owners=["team:data"],
     kinds={"python", "email", "pdf"},
-    deps=[dg.AssetKey(["marts", n]) for n in ("fairguest_provider_summary", "fairguest_provider_monthly", "fairguest_provider_themes")],
+    deps=[dg.AssetKey(["marts", n]) for n in REPORT_MARTS],
     check_specs=[dg.AssetCheckSpec(SENT_CHECK, asset=["reports", "fairguest_provider_reports"])],
     description=("Monthly e-mail to each Fairguest provider (French HTML body + the same report as PDF): rating and "
                  "trend, review volume, top positive and negative themes with quotes, change since the last report. "
@@ -40,6 +43,9 @@ class ProviderReportsTarget(dg.ConfigurableResource):
 def fairguest_provider_reports(context: dg.AssetExecutionContext, config: ReportConfig, mail: MailResource,
                                provider_reports: ProviderReportsTarget) -> dg.MaterializeResult:
     period = config.period or previous_month(date.today())
+    with duckdb.connect(provider_reports.warehouse_path, read_only=True) as con:
+        if missing := missing_relations(con, [f"marts.{m}" for m in REPORT_MARTS]):
+            return nothing_to_publish(context, missing)
     reports = build_reports(Path(provider_reports.warehouse_path), period, provider_reports.link_template, config.sheet_ids or None)
     out_dir = Path(provider_reports.output_dir) / period
     out_dir.mkdir(parents=True, exist_ok=True)

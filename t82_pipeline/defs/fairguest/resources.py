@@ -24,7 +24,7 @@ class FairguestResource(dg.ConfigurableResource):
     @contextmanager
     def client(self) -> Iterator[FairguestClient]:
         with build_session(self.retries) as session, self._served_url() as url:
-            yield FairguestClient(url, self.group_id, self.token, session, self.timeout_s)
+            yield FairguestClient(url, self.group_id, self.token, session, self.timeout_s, retries=self.retries)
 
     @contextmanager
     def _served_url(self) -> Iterator[str]:

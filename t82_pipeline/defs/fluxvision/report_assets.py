@@ -9,6 +9,7 @@ import duckdb
 from t82_pipeline.defs.fluxvision.reports import build_reports, year_signatures
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
+from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
 
 MARTS = ("fluxvision_monthly", "fluxvision_daily_presences", "fluxvision_origins", "fluxvision_weekday_movements",
          "fluxvision_stay_lengths", "fluxvision_busiest_days", "fluxvision_deliveries")
@@ -42,6 +43,8 @@ def fluxvision_ot_reports(context: dg.AssetExecutionContext, config: FluxVisionR
                           fluxvision_reports: FluxVisionReportsTarget) -> dg.MaterializeResult:
     root = Path(fluxvision_reports.output_dir)
     with duckdb.connect(fluxvision_reports.warehouse_path, read_only=True) as con:
+        if missing := missing_relations(con, ["reference.tourist_offices_82", *(f"marts.{m}" for m in MARTS)]):
+            return nothing_to_publish(context, missing)
         offices = con.execute("select ot_code, ot_name from reference.tourist_offices_82 order by ot_code").fetchall()
         signatures = year_signatures(con)
     territories = [(code, name) for code, name in offices if not config.ot_codes or code in config.ot_codes]

@@ -6,6 +6,7 @@ from t82_pipeline.lib.batch_checks import ndjson_check
 from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
+from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
 
 GROUP = "nurtik"
 CONTACTS_VALID = "contacts_batch_is_valid"
@@ -29,13 +30,18 @@ OWNERS = ["team:data"]
 
 @dg.asset(key=["landing", "nurtik_api"], group_name=GROUP, owners=OWNERS, kinds={"python", "json"},
           freshness_policy=freshness_policy("landing/nurtik_api"),
-          check_specs=[dg.AssetCheckSpec("no_contact_quarantined", asset=["landing", "nurtik_api"]),
+          check_specs=[pull_check_spec(["landing", "nurtik_api"]),
+                       dg.AssetCheckSpec("no_contact_quarantined", asset=["landing", "nurtik_api"]),
                        dg.AssetCheckSpec(CONTACTS_VALID, asset=["landing", "nurtik_api"],
                                          description="Great Expectations on the new contacts batch")],
           description=("Nurtik contacts updated since the last pull (with their consent history and interests) and "
                        "activity events, as NDJSON. Personal data: landing is restricted. People on the suppression "
                        "list are never landed again; bad rows are quarantined with their reason."))
 def nurtik_api(context: dg.AssetExecutionContext, nurtik: NurtikResource, landing: LandingResource) -> dg.MaterializeResult:
+    return pull_or_keep_last(context, "nurtik", lambda: _pull_nurtik(context, nurtik, landing))
+
+
+def _pull_nurtik(context: dg.AssetExecutionContext, nurtik: NurtikResource, landing: LandingResource) -> dg.MaterializeResult:
     zone = landing.zone()
     with nurtik.client() as client:
         contacts = land_contacts(client, zone, nurtik.contact_key_secret)

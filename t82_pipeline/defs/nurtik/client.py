@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import requests
 
-from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+from t82_pipeline.lib.http import SourceError, UnparseableBody, body_excerpt, redact, retry_unparseable
 from t82_pipeline.lib.json_codec import load_json
 
 SOURCE = "nurtik"
@@ -28,23 +28,30 @@ class NurtikClient:
     session: requests.Session
     timeout_s: float = 30.0
     per_page: int = 1000
+    retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
+    backoff_s: float = 1.0
+
+    def _page(self, path: str, params: dict, page: int) -> list:
+        where = f"{path} page {page}"
+        try:
+            response = self.session.get(self.base_url + path, params={**params, "page": page, "per_page": self.per_page},
+                                        headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout_s)
+        except requests.RequestException as exc:
+            raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.token)) from None
+        if response.status_code != 200:
+            raise SourceError(SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token))
+        try:
+            payload = load_json(response.content)
+        except ValueError:
+            raise UnparseableBody(SOURCE, where, "response is not valid JSON (truncated body?)") from None
+        if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+            raise SourceError(SOURCE, where, "unexpected payload: {\"data\": [...], \"meta\": {...}} expected")
+        return payload["data"]
 
     def _pages(self, path: str, params: dict) -> Iterator[dict]:
         page = 1
         while True:
-            where = f"{path} page {page}"
-            try:
-                response = self.session.get(self.base_url + path, params={**params, "page": page, "per_page": self.per_page},
-                                            headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout_s)
-            except requests.RequestException as exc:
-                raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.token)) from None
-            if response.status_code != 200:
-                raise SourceError(SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token))
-            try:
-                payload = load_json(response.content)
-                data = payload["data"]
-            except (ValueError, KeyError, TypeError):
-                raise SourceError(SOURCE, where, "unexpected payload: {\"data\": [...], \"meta\": {...}} expected") from None
+            data = retry_unparseable(lambda: self._page(path, params, page), self.retries, self.backoff_s)
             yield from data
             if len(data) < self.per_page:
                 return

@@ -26,7 +26,7 @@ class NurtikResource(dg.ConfigurableResource):
         if self.base_url != EMBEDDED and self.contact_key_secret == DEMO_CONTACT_KEY_SECRET:
             raise SourceError("nurtik", "settings", "T82_CONTACT_KEY_SECRET must be set for real contacts (the demo secret is public)")
         with build_session(self.retries) as session, self._served_url() as url:
-            yield NurtikClient(url, self.token, session, self.timeout_s)
+            yield NurtikClient(url, self.token, session, self.timeout_s, retries=self.retries)
 
     @contextmanager
     def _served_url(self) -> Iterator[str]:

@@ -14,9 +14,11 @@ from t82_pipeline.defs.opendata.feed import (Feed, PreviousFeed, build_record, c
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
+from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
 
 
 UPLOADED = ".uploaded"  # in a published feed folder: the PUT target has it too
+FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", "reference.tourist_offices_82")
 
 
 class OpenDataTarget(dg.ConfigurableResource):
@@ -46,6 +48,8 @@ class OpenDataTarget(dg.ConfigurableResource):
 )
 def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResource, opendata: OpenDataTarget) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
+        if missing := missing_relations(con, FEED_INPUTS):
+            return nothing_to_publish(context, missing)
         cursor = con.execute("""
             select offers.*, coverage.published_by_apidae_connector
             from marts.opendata_offers as offers
@@ -116,7 +120,8 @@ def datatourisme_download(
     return land_drop_folder(context, datatourisme_drop, ["*.zip"], lambda p: land_download(zone, p))
 
 
-@dg.asset_check(asset=dg.AssetKey(["marts", "opendata_coverage"]), description=(
+# Checks that read the warehouse queue in its pool too: a dbt run elsewhere holds DuckDB's lock.
+@dg.asset_check(asset=dg.AssetKey(["marts", "opendata_coverage"]), pool=WAREHOUSE_POOL, description=(
     "Our publishable records against the latest DATAtourisme download: none may be there twice."))
 def no_record_duplicated_in_datatourisme(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:

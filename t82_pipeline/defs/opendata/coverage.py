@@ -4,10 +4,10 @@ with the few fields the coverage check needs extracted as NDJSON next to the raw
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from t82_pipeline.lib.archive import READ_ERRORS, open_zip
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandedBatch, LandingZone
 
@@ -37,15 +37,16 @@ def coverage_fields(obj: dict) -> dict:
 
 
 def land_download(zone: LandingZone, zip_path: Path) -> LandedBatch:
-    try:
-        archive = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(SOURCE, zip_path.name, f"not a readable ZIP: {exc}") from None
-    with archive:
+    with open_zip(zip_path, SOURCE) as archive:
         names = set(archive.namelist())
         if "index.json" not in names:
             raise SourceError(SOURCE, zip_path.name, "not a DATAtourisme flux: no index.json")
-        index = json.loads(archive.read("index.json"))
+        try:
+            index = json.loads(archive.read("index.json"))
+        except (ValueError, *READ_ERRORS) as exc:
+            raise SourceError(SOURCE, f"{zip_path.name}:index.json", f"unreadable: {exc}") from None
+        if not isinstance(index, list) or not all(isinstance(e, dict) for e in index):
+            raise SourceError(SOURCE, f"{zip_path.name}:index.json", "not a list of entries (schema changed?)")
         with zone.open_batch(SOURCE) as batch:
             batch.copy_file("download.zip", zip_path)
 
@@ -55,7 +56,7 @@ def land_download(zone: LandingZone, zip_path: Path) -> LandedBatch:
                     member = name if name in names else f"objects/{name}"
                     try:
                         obj = json.loads(archive.read(member))
-                    except (KeyError, ValueError) as exc:
+                    except (KeyError, ValueError, *READ_ERRORS) as exc:
                         batch.quarantine(f"{zip_path.name}:{name}", f"object unreadable: {exc}")
                         continue
                     yield json.dumps(coverage_fields(obj), ensure_ascii=False).encode()

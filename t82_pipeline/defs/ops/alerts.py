@@ -8,6 +8,10 @@ import dagster as dg
 
 from t82_pipeline.lib.freshness import SOURCE_MAX_AGE
 from t82_pipeline.lib.mail import MailResource
+from t82_pipeline.lib.source_pull import PULL_SUCCEEDED, pull_failed
+
+# How far back the late-source alert looks for a source's last successful pull.
+PULLS_LOOKED_AT = 60
 
 
 class AlertTarget(dg.ConfigurableResource):
@@ -43,20 +47,53 @@ def run_failure_alert(context: dg.RunFailureSensorContext, mail: MailResource, a
     mail.send(mail.compose(alerts.recipients, subject, body))
 
 
+def failed_pulls(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The sources whose pull failed in a run (their ERROR check), with the error."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    evaluations = [r.event_log_entry.dagster_event.event_specific_data for r in records]
+    return [f"- {e.asset_key.to_user_string()} : {e.description}" for e in evaluations
+            if e.check_name == PULL_SUCCEEDED and not e.passed]
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitor_all_code_locations=False,
+                      default_status=dg.DefaultSensorStatus.RUNNING,
+                      description="E-mails the data engineer when a run went on past a failed source (its last good "
+                                  "landing was used): which source, and the error.")
+def source_failure_alert(context: dg.RunStatusSensorContext, mail: MailResource, alerts: AlertTarget) -> None:
+    failed = failed_pulls(context.instance, context.dagster_run.run_id)
+    if not failed or not alerts.recipients:
+        return
+    run = context.dagster_run
+    sources = ", ".join(line.split(" : ")[0][2:].removeprefix("landing/") for line in failed)
+    body = "\n".join([
+        f"Le job « {run.job_name} » est allé au bout (run {run.run_id}), mais ces sources n'ont pas pu être "
+        "chargées : leurs marts gardent leur dernier état valide.", "", *failed, "",
+        f"Détails : {alerts.ui_url}/runs/{run.run_id}"])
+    mail.send(mail.compose(alerts.recipients, f"[t82] Source(s) en échec dans {run.job_name} : {sources}", body))
+
+
+def last_pulls(instance: dg.DagsterInstance, key: dg.AssetKey) -> tuple[datetime | None, str | None]:
+    """When the source last landed successfully, and the error of its latest attempt if that failed."""
+    records = instance.fetch_materializations(key, limit=PULLS_LOOKED_AT, ascending=False).records
+    latest_error = pull_failed(records[0].asset_materialization.metadata) if records else None
+    good = next((r for r in records if not pull_failed(r.asset_materialization.metadata)), None)
+    return (datetime.fromtimestamp(good.timestamp, timezone.utc) if good else None), latest_error
+
+
 @dg.sensor(minimum_interval_seconds=900, default_status=dg.DefaultSensorStatus.RUNNING,
-           description="E-mails the data engineer once a day per source whose landing is older than allowed.")
+           description="E-mails the data engineer once a day per source whose last successful landing is older than "
+                       "allowed, or whose latest pull failed (with the error).")
 def late_source_alert(context: dg.SensorEvaluationContext, mail: MailResource, alerts: AlertTarget) -> dg.SkipReason:
     now = datetime.now(timezone.utc)
     alerted = json.loads(context.cursor) if context.cursor else {}
     late = []
     for key_string, max_age in SOURCE_MAX_AGE.items():
         key = dg.AssetKey.from_user_string(key_string)
-        event = context.instance.get_latest_materialization_event(key)
-        last = datetime.fromtimestamp(event.timestamp, timezone.utc) if event else None
-        if (last is None or now - last > max_age) and alerted.get(key.to_user_string()) != now.date().isoformat():
-            late.append(f"- {key.to_user_string()} : dernière mise à jour "
-                        f"{last:%d/%m/%Y %H:%M} UTC" if last else f"- {key.to_user_string()} : jamais chargée")
-            alerted[key.to_user_string()] = now.date().isoformat()
+        last, error = last_pulls(context.instance, key)
+        if (last is None or now - last > max_age or error) and alerted.get(key_string) != now.date().isoformat():
+            seen = f"dernière mise à jour réussie {last:%d/%m/%Y %H:%M} UTC" if last else "jamais chargée"
+            late.append(f"- {key_string} : {seen}" + (f" ; dernier essai en échec : {error}" if error else ""))
+            alerted[key_string] = now.date().isoformat()
     context.update_cursor(json.dumps(alerted))
     if late and alerts.recipients:
         mail.send(mail.compose(alerts.recipients, "[t82] Source(s) en retard",

@@ -10,6 +10,7 @@ from t82_pipeline.defs.serving.postgres import publish_postgres
 from t82_pipeline.lib.quality import validate_frame
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.settings import REPO_ROOT
+from t82_pipeline.lib.warehouse import built_relations, nothing_to_publish
 
 LAST_COUNTS = ".last_published_counts.json"
 # What is served is declared in dbt (meta.serving): read once from the prepared manifest so the
@@ -33,15 +34,15 @@ class ServingTarget(dg.ConfigurableResource):
 
     def built_relations(self) -> set[str]:
         with duckdb.connect(self.warehouse_path, read_only=True) as con:
-            return {f"{schema}.{name}" for schema, name in con.execute(
-                "select table_schema, table_name from information_schema.tables").fetchall()}
+            return built_relations(con)
 
     def last_counts(self) -> dict[str, int]:
         path = Path(self.folder) / LAST_COUNTS
         return json.loads(path.read_text()) if path.exists() else {}
 
 
-@dg.asset_check(asset=dg.AssetKey(["marts", "ot_offer_quality"]), blocking=True, description=(
+# Checks that read the warehouse queue in its pool too: a dbt run elsewhere holds DuckDB's lock.
+@dg.asset_check(asset=dg.AssetKey(["marts", "ot_offer_quality"]), blocking=True, pool=WAREHOUSE_POOL, description=(
     "Before the OTs see it: every OT present once, scores within 0–100 (Great Expectations), and no OT "
     "losing more than the allowed share of its records since the last publish."))
 def ot_marts_are_sound(serving: ServingTarget) -> dg.AssetCheckResult:
@@ -72,6 +73,7 @@ KEYED = "rows_belong_to_an_ot"
                                          "on it; rows without one reach no OT)")
            for t in SERVED if t.ot_column],
     can_subset=True,
+    pool=WAREHOUSE_POOL,
 )
 def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, serving: ServingTarget):
     import great_expectations.expectations as gxe
@@ -106,6 +108,8 @@ def ot_marts(context: dg.AssetExecutionContext, serving: ServingTarget) -> dg.Ma
     declared = served_tables(Path(serving.manifest_path))
     # Flux Vision marts exist once a first delivery is refreshed; until then the OTs get the rest.
     built = serving.built_relations()
+    if "reference.tourist_offices_82" not in built:
+        return nothing_to_publish(context, ["reference.tourist_offices_82"])
     tables = [t for t in declared if t.relation in built]
     offices = serving.offices()
     rows = publish_files(Path(serving.warehouse_path), tables, offices, Path(serving.folder))
@@ -114,8 +118,9 @@ def ot_marts(context: dg.AssetExecutionContext, serving: ServingTarget) -> dg.Ma
     if serving.pg_dsn:
         metadata["postgres_rows"] = dg.MetadataValue.json(
             publish_postgres(Path(serving.warehouse_path), tables, offices, serving.pg_dsn))
-    with duckdb.connect(serving.warehouse_path, read_only=True) as con:
-        counts = dict(con.execute("select ot_code, offer_count from marts.ot_offer_quality").fetchall())
-    (Path(serving.folder) / LAST_COUNTS).write_text(json.dumps(counts))
+    if "marts.ot_offer_quality" in built:  # what the next publish compares with
+        with duckdb.connect(serving.warehouse_path, read_only=True) as con:
+            counts = dict(con.execute("select ot_code, offer_count from marts.ot_offer_quality").fetchall())
+        (Path(serving.folder) / LAST_COUNTS).write_text(json.dumps(counts))
     context.log.info(f"served {len(tables)} marts to {len(offices)} OTs")
     return dg.MaterializeResult(metadata=metadata)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import requests
 
-from t82_pipeline.lib.http import SourceError, body_excerpt, redact
+from t82_pipeline.lib.http import SourceError, UnparseableBody, body_excerpt, redact, retry_unparseable
 from t82_pipeline.lib.json_codec import load_json
 
 SEARCH_PATH = "/api/v002/recherche/list-objets-touristiques"
@@ -38,6 +38,8 @@ class ApidaeClient:
     timeout_s: float = 30.0
     response_fields: tuple[str, ...] = ("@all",)
     locales: tuple[str, ...] = ("fr", "en")
+    retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
+    backoff_s: float = 1.0
 
     def query(self, first: int) -> dict:
         q = {
@@ -79,7 +81,7 @@ class ApidaeClient:
         try:
             payload = load_json(body)
         except ValueError:
-            raise SourceError(SOURCE, self.where(first), not_json(body)) from None
+            raise UnparseableBody(SOURCE, self.where(first), not_json(body)) from None
         if not isinstance(payload, dict) or "numFound" not in payload:
             raise SourceError(SOURCE, self.where(first), "unexpected envelope: no numFound (schema changed?)")
         echo = {k: v for k, v in payload.get("query", {}).items() if k != "apiKey"}
@@ -91,7 +93,15 @@ class ApidaeClient:
         )
 
     def fetch_page(self, first: int) -> ApidaePage:
-        return self.parse_page(first, self.fetch_body(first))
+        return retry_unparseable(lambda: self.parse_page(first, self.fetch_body(first)), self.retries, self.backoff_s)
+
+    def fetch_head(self) -> tuple[bytes, ApidaePage]:
+        """The first page, as received and parsed (its numFound says how many pages follow)."""
+        def attempt() -> tuple[bytes, ApidaePage]:
+            body = self.fetch_body(0)
+            return body, self.parse_page(0, body)
+
+        return retry_unparseable(attempt, self.retries, self.backoff_s)
 
 
 def not_json(body: bytes) -> str:

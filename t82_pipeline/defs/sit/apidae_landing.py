@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -13,7 +12,8 @@ from pathlib import Path
 import duckdb
 
 from t82_pipeline.defs.sit.apidae_client import ApidaeClient, ApidaePage, not_json
-from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.archive import READ_ERRORS, open_zip
+from t82_pipeline.lib.http import SourceError, UnparseableBody, retry_unparseable
 from t82_pipeline.lib.json_codec import dump_json, load_json
 from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
 
@@ -94,15 +94,35 @@ def _page_candidates(rows: Iterator[tuple]) -> Iterator[Candidate]:
 
 def _fetch_pages(client: ApidaeClient, folder: Path) -> tuple[ApidaePage, list[Path]]:
     """Every page of the search, written as received. Only the first is parsed in Python: its
-    numFound says how many pages follow (its objects are dropped, DuckDB reads them)."""
-    body = client.fetch_body(0)
-    head = client.parse_page(0, body)
+    numFound says how many pages follow (its objects are dropped, DuckDB reads them). A page
+    whose body is not whole JSON (cut on its way) is fetched again, like a 5xx."""
+    body, head = client.fetch_head()
     head.objects = []
     pages = []
     for first in range(0, max(head.num_found, 1), client.page_size):
         pages.append(folder / f"{first:012d}.json")
         pages[-1].write_bytes(body if first == 0 else client.fetch_body(first))
+    for page in _unparseable(pages[1:]):
+        retry_unparseable(partial(_refetch, client, page), client.retries, client.backoff_s)
     return head, pages
+
+
+def _unparseable(pages: list[Path]) -> list[Path]:
+    """Pages that are not valid JSON, found by DuckDB in one pass (no object decoded in Python)."""
+    if not pages:
+        return []
+    with duckdb.connect() as con:
+        bad = con.execute("select filename from read_text($files) where not json_valid(content)",
+                          {"files": [str(p) for p in pages]}).fetchall()
+    return [Path(name) for (name,) in bad]
+
+
+def _refetch(client: ApidaeClient, page: Path) -> None:
+    first = int(page.stem)
+    body = client.fetch_body(first)
+    page.write_bytes(body)
+    if _unparseable([page]):
+        raise UnparseableBody(SOURCE, client.where(first), not_json(body))
 
 
 def _page_rows(client: ApidaeClient, pages: list[Path]) -> Iterator[tuple]:
@@ -158,10 +178,7 @@ def read_notification(zip_path: Path) -> dict:
 def land_export_zip(zone: LandingZone, zip_path: Path) -> LandedBatch:
     notification = read_notification(zip_path)
     full = str(notification.get("reinitialisation", "false")).lower() == "true"
-    try:
-        archive = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(SOURCE, zip_path.name, f"not a readable ZIP: {exc}") from None
+    archive = open_zip(zip_path, SOURCE)
     with archive:
         names = [n for n in archive.namelist() if not n.startswith("__MACOSX/") and not n.endswith("/")]
         missing = [f for f in REQUIRED_EXPORT_FILES if f not in names]
@@ -173,6 +190,8 @@ def land_export_zip(zone: LandingZone, zip_path: Path) -> LandedBatch:
                 return load_json(archive.read(name))
             except ValueError as exc:
                 raise SourceError(SOURCE, f"{zip_path.name}:{name}", f"invalid JSON: {exc}") from None
+            except READ_ERRORS as exc:
+                raise SourceError(SOURCE, f"{zip_path.name}:{name}", f"damaged archive entry: {exc}") from None
 
         def objects() -> Iterator[tuple[str, dict]]:
             for name in sorted(n for n in names if n.startswith("objets_modifies/")):

@@ -12,6 +12,7 @@ from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.landing import LandedBatch
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
+from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
 
 GROUP = "sit"
 OWNERS = ["team:data"]
@@ -33,6 +34,7 @@ def _batch_metadata(batch: LandedBatch) -> dict:
     freshness_policy=freshness_policy("landing/apidae_api_objects"),
     owners=OWNERS,
     kinds={"python", "json"},
+    check_specs=[pull_check_spec(["landing", "apidae_api_objects"])],
     description=(
         "Full snapshot of the Apidae project's objects, paged from recherche/list-objets-touristiques "
         "and landed unchanged as NDJSON (one object per line) with a manifest. Same payload → no new batch."
@@ -41,14 +43,15 @@ def _batch_metadata(batch: LandedBatch) -> dict:
 def apidae_api_objects(
     context: dg.AssetExecutionContext, apidae: ApidaeResource, landing: LandingResource
 ) -> dg.MaterializeResult:
-    with apidae.client() as client:
-        batch = land_api_snapshot(client, landing.zone())
-    for q in batch.quarantined:
-        context.log.warning(f"[apidae] quarantined {q['record']}: {q['reason']}")
-    return dg.MaterializeResult(
-        metadata={**_batch_metadata(batch), "num_found": batch.manifest.get("num_found"),
-                  "source_url": apidae.base_url}
-    )
+    def pull() -> dg.MaterializeResult:
+        with apidae.client() as client:
+            batch = land_api_snapshot(client, landing.zone())
+        for q in batch.quarantined:
+            context.log.warning(f"[apidae] quarantined {q['record']}: {q['reason']}")
+        return dg.MaterializeResult(
+            metadata={**_batch_metadata(batch), "num_found": batch.manifest.get("num_found"), "source_url": apidae.base_url})
+
+    return pull_or_keep_last(context, "apidae", pull)
 
 
 @dg.asset(

@@ -28,8 +28,8 @@ class ApidaeResource(dg.ConfigurableResource):
     samples_file: str = ""
 
     @classmethod
-    def from_settings(cls, s: Settings) -> ApidaeResource:
-        return cls(base_url=s.apidae_base_url, api_key=s.apidae_api_key, project_id=s.apidae_project_id,
+    def from_settings(cls, s: Settings, api_key: str | dg.EnvVar | None = None) -> ApidaeResource:
+        return cls(base_url=s.apidae_base_url, api_key=api_key or s.apidae_api_key, project_id=s.apidae_project_id,
                    selection_ids=list(s.apidae_selection_ids), page_size=s.apidae_page_size, timeout_s=s.http_timeout_s,
                    retries=s.http_retries, samples_file=str(s.samples_dir / "apidae" / "objects.ndjson"))
 
@@ -45,6 +45,8 @@ class ApidaeResource(dg.ConfigurableResource):
                 selection_ids=tuple(self.selection_ids),
                 page_size=self.page_size,
                 timeout_s=self.timeout_s,
+                retries=self.retries,
+                backoff_s=self.backoff_factor,
             )
 
     def confirm_export(self, url: str) -> None:

@@ -7,10 +7,14 @@ import dagster as dg
 
 from t82_pipeline.lib.resources import DropFolderResource
 
+SIT_DROPPED = dg.AssetSelection.assets(["landing", "apidae_export_objects"], ["landing", "tif_xml_objects"]).downstream()
 sit_drop_job = dg.define_asset_job(
     "sit_drop_job",
-    selection=dg.AssetSelection.assets(["landing", "apidae_export_objects"], ["landing", "tif_xml_objects"]).downstream(),
+    # With the models those need from other sources, rebuilt from their last landing: on a first
+    # run (files dropped before any nightly) they do not exist yet. No other source is pulled.
+    selection=SIT_DROPPED | (SIT_DROPPED.upstream() - dg.AssetSelection.key_prefixes("landing")),
     description="Lands dropped SIT files and rebuilds what depends on them.",
+    executor_def=dg.in_process_executor,  # as the nightly: its steps queue in the warehouse pool
 )
 
 

@@ -16,6 +16,7 @@ def client(httpserver, page_size=2, retries=2, timeout_s=5.0) -> ApidaeClient:
     return ApidaeClient(
         base_url=httpserver.url_for("").rstrip("/"), api_key=API_KEY, project_id="42",
         session=build_session(retries, backoff_factor=0.01), page_size=page_size, timeout_s=timeout_s,
+        retries=retries, backoff_s=0.01,
     )
 
 
@@ -77,13 +78,37 @@ def test_timeout_is_retried_then_reported(httpserver):
         client(httpserver, retries=1, timeout_s=0.3).fetch_page(0)
 
 
-def test_truncated_body_is_an_error_naming_the_page(httpserver, tmp_path):
+def test_a_body_truncated_on_every_retry_is_an_error_naming_the_page(httpserver, tmp_path):
     real = (APIDAE / "GeotrekCE_Geotrek-admin__list_479743.json").read_text()
+    httpserver.clear_log()  # a timed-out request of an earlier test may still arrive
     httpserver.expect_request(SEARCH_PATH).respond_with_data(real[: len(real) // 2], content_type="application/json")
     zone = LandingZone(tmp_path)
-    with pytest.raises(SourceError, match=r"first=0 count=2: response is not valid JSON \(truncated body\?\)"):
-        land_api_snapshot(client(httpserver), zone)
+    with pytest.raises(SourceError, match=r"first=0 count=3: response is not valid JSON \(truncated body\?\)"):
+        land_api_snapshot(client(httpserver, page_size=3), zone)
     assert zone.manifests("apidae") == []  # nothing half-landed
+    tries = [r for r, _ in httpserver.log if json.loads(r.form["query"])["count"] == 3]
+    assert len(tries) == 3  # the first try and two retries
+
+
+def test_a_page_truncated_once_is_fetched_again(httpserver, tmp_path):
+    objects = sample_objects()
+    pages = paging_handler(objects)
+    cut = {"first=2": 1, "first=0": 1}  # the head page and a later one, each cut once
+
+    def handler(request):
+        response = pages(request)
+        query = json.loads(request.form["query"])
+        if cut.get(f"first={query['first']}"):
+            cut[f"first={query['first']}"] -= 1
+            return Response(response.get_data()[:50], content_type="application/json")
+        return response
+
+    httpserver.clear_log()
+    httpserver.expect_request(SEARCH_PATH, method="POST").respond_with_handler(handler)
+    batch = land_api_snapshot(client(httpserver, page_size=2), LandingZone(tmp_path))
+    lines = (batch.path / "objects.ndjson").read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [o["id"] for o in objects]
+    assert batch.manifest["quarantined"] == 0 and len(httpserver.log) == 5
 
 
 def test_schema_drift_without_num_found_is_an_error(httpserver):

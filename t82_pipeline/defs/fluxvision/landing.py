@@ -7,13 +7,13 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path, PurePosixPath
 
 from t82_pipeline.defs.fluxvision.parsing import DeliveryParser, TableError, TableName, decode, label_key, xlsx_to_text
+from t82_pipeline.lib.archive import MIB, READ_ERRORS, ArchiveLimits, open_zip
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandedBatch, LandingZone
 from t82_pipeline.lib.settings import REPO_ROOT
@@ -22,6 +22,8 @@ SOURCE = "fluxvision"
 PARSED = "parsed.parquet"
 DELIVERY_PATTERNS = ["*.zip", "*.csv", "*.xlsx"]
 ZONE_ALIASES = REPO_ROOT / "dbt_project" / "seeds" / "fluxvision_zone_aliases.csv"
+# A two-month delivery of the ten EPCI is a few MiB of small tables.
+LIMITS = ArchiveLimits(max_entries=2_000, max_entry_bytes=256 * MIB, max_total_bytes=1024 * MIB)
 
 
 def delivery_key(path: Path) -> str:
@@ -38,7 +40,7 @@ def known_zone_keys(aliases: Path = ZONE_ALIASES) -> frozenset[str]:
 def _tables(path: Path) -> Iterator[tuple[str, str, bytes, str]]:
     """(reference, file name, bytes, issued-at) of each table of a delivery."""
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
+        with open_zip(path, SOURCE, LIMITS) as zf:
             for info in zf.infolist():
                 if info.is_dir() or PurePosixPath(info.filename).name.startswith("."):
                     continue
@@ -53,8 +55,8 @@ def land_delivery(zone: LandingZone, path: Path, partition: str) -> LandedBatch:
     """Lands one dropped delivery; re-dropping the same bytes is a no-op."""
     try:
         tables = list(_tables(path))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(SOURCE, path.name, f"cannot be opened: {exc}") from exc
+    except READ_ERRORS as exc:
+        raise SourceError(SOURCE, path.name, f"cannot be opened: {exc}") from None
     known = known_zone_keys()
     rejected: dict[str, TableError] = {}
     skipped = []

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from t82_pipeline.lib.sql import UnsafeIdentifier, quote_identifier
+
 NAME = re.compile(r"^(?P<family>[A-Za-z]+(?:_[A-Za-z]+)*)_(?P<year>\d{4})B(?P<bimestre>[1-6])_(?P<zone>.+?)(?P<k>\d+)\.(?:csv|xlsx)$",
                   re.IGNORECASE)
 # Day-level families and the breakdowns Orange delivers (research note §2).
@@ -99,8 +101,15 @@ def xlsx_to_text(data: bytes) -> str:
     return out.getvalue()
 
 
+# A header is a few hundred bytes; a table on one endless line is refused, not parsed.
+MAX_HEADER_CHARS = 64 * 1024
+
+
 def header_of(text: str) -> tuple[list[str], str]:
-    first = text.split("\n", 1)[0].rstrip("\r")
+    end = text.find("\n", 0, MAX_HEADER_CHARS + 1)
+    if end == -1 and len(text) > MAX_HEADER_CHARS:
+        raise TableError(f"line 1 is longer than {MAX_HEADER_CHARS} characters: not a Flux Vision table", 1)
+    first = text[: end if end != -1 else len(text)].rstrip("\r")
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
     if not header or header[0] != "Date":
@@ -109,7 +118,7 @@ def header_of(text: str) -> tuple[list[str], str]:
 
 
 def _flag(column: str, header: list[str]) -> str:
-    return f"lower(trim(\"{column}\")) in ('1', 'oui', 'o', 'true', 'vrai', 'x')" if column in header else "null"
+    return f"lower(trim({quote_identifier(column)})) in ('1', 'oui', 'o', 'true', 'vrai', 'x')" if column in header else "null"
 
 
 @dataclass
@@ -138,6 +147,11 @@ class DeliveryParser:
     def add(self, ref: str, table: TableName, text: str, issued_at: str) -> None:
         """Checks the header now (raises TableError); rows are checked and loaded by ``load``."""
         header, delimiter = header_of(text)
+        for position, column in enumerate(header, start=1):
+            try:
+                quote_identifier(column)
+            except UnsafeIdentifier as exc:  # it would be spliced into SQL as a column name
+                raise TableError(f"header column {position}: {exc}", 1) from None
         missing = [c for c in REQUIRED + BREAKDOWN_COLUMNS.get(table.breakdown or "", []) if c not in header]
         if missing:
             raise TableError(f"header lacks column(s) {', '.join(missing)} for family {table.family}"
@@ -146,6 +160,8 @@ class DeliveryParser:
         # Each row carries its line number (header = line 1): DuckDB reads files in parallel and
         # does not promise row order, while a rejected table must name its bad line.
         lines = text.split("\n")  # not splitlines(): labels may hold other Unicode separators
+        if (too_long := next((n for n, line in enumerate(lines, start=1) if len(line) > MAX_HEADER_CHARS), None)) is not None:
+            raise TableError(f"line {too_long} is longer than {MAX_HEADER_CHARS} characters", too_long)
         numbered = [f"_line{delimiter}{lines[0]}",
                     *(f"{n}{delimiter}{line}" for n, line in enumerate(lines[1:], start=2) if line.strip())]
         path.write_text("\n".join(numbered) + "\n", encoding="utf-8")
@@ -195,9 +211,10 @@ class DeliveryParser:
             "source_file": "?", "line": "_line", "family": "?", "breakdown": "?", "period_year": "?", "bimestre": "?",
             "issued_at": "?::timestamp", "zone_label": "trim(ZoneObservation)", "day": _DAY,
             "provenance": "trim(Provenance)", "category": "trim(CategorieVisiteur)", "volume": _VOLUME,
-            **{name: (f"nullif(trim(\"{col}\"), '')" if col in header else "null") for col, name in NAMED.items()},
+            **{name: (f"nullif(trim({quote_identifier(col)}), '')" if col in header else "null") for col, name in NAMED.items()},
             "stay_nights": "try_cast(DureeSejourNum as integer)" if "DureeSejourNum" in header else "null",
-            "breakdown_key": ("concat_ws('|', " + ", ".join(f"trim(\"{c}\")" for c in key_columns) + ")") if key_columns else "''",
+            "breakdown_key": ("concat_ws('|', " + ", ".join(f"trim({quote_identifier(c)})" for c in key_columns) + ")")
+            if key_columns else "''",
             "holiday_zone_a": _flag("VacancesA", header), "holiday_zone_b": _flag("VacancesB", header),
             "holiday_zone_c": _flag("VacancesC", header), "bank_holiday": _flag("Ferie", header),
         }

@@ -84,6 +84,23 @@ def test_bad_tables_are_quarantined_with_file_line_and_reason(tmp_path, zone):
     assert rows_of(batch, "select sum(volume) from p") == [(6324,)]
 
 
+def test_a_header_crafted_as_sql_is_refused_and_reads_no_local_file(tmp_path, zone):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("CANARY-LOCAL-FILE")
+    crafted = f'Date") || (select content from read_text(\'{secret}\')) || trim("Date'
+    hostile = "\n".join([HEADER + ";" + crafted, *(row + ";x" for row in GOOD_ROWS)]).encode()
+    path = zip_of(tmp_path / "B4 2025_2.zip", {
+        "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode(),
+        "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": hostile,
+    })
+    batch = land_delivery(zone, path, "B4 2025_2")
+    reasons = {q["record"]: q["reason"] for q in batch.quarantined}
+    assert "header column 11" in reasons[f"{path.name}/GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv, line 1"]
+    assert "not a plain column name" in reasons[f"{path.name}/GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv, line 1"]
+    assert rows_of(batch, "select count(*) from p") == [(2,)]
+    assert b"CANARY-LOCAL-FILE" not in (batch.path / PARSED).read_bytes()
+
+
 def test_loose_csv_with_commas_quotes_and_a_bom(tmp_path, zone):
     out = io.StringIO()
     writer = csv.writer(out)

@@ -7,40 +7,36 @@ import os
 import sys
 from pathlib import Path
 
+from t82_pipeline.demo.run_report import RunReporter, merge_config
 from t82_pipeline.lib.settings import REPO_ROOT, get_settings
 
 
-def run_nightly(as_of_date: str | None = None) -> bool:
+def run_job(reporter: RunReporter, title: str, job: str, run_config: dict | None = None, **kwargs) -> bool:
     import dagster as dg
 
     from t82_pipeline.definitions import defs
 
-    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "data" / "dagster_home"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, run_config=merge_config(run_config, reporter.verbose), raise_on_error=False, **kwargs)
+        return reporter.report(title, result, instance)
+
+
+def run_nightly(reporter: RunReporter, as_of_date: str | None = None) -> bool:
     run_config = {"ops": {"t82_dbt_models": {"config": {"as_of_date": as_of_date}}}} if as_of_date else None
-    with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("nightly").execute_in_process(
-            instance=instance, run_config=run_config, raise_on_error=False
-        )
-    return result.success
+    return run_job(reporter, "Nightly job", "nightly", run_config)
 
 
-def run_reports() -> bool:
+def run_reports(reporter: RunReporter) -> bool:
     """The monthly provider reports, as their schedule would send them (to the outbox by default)."""
-    import dagster as dg
-
-    from t82_pipeline.definitions import defs
-
-    with dg.DagsterInstance.get() as instance:
-        return defs.resolve_job_def("fairguest_reports").execute_in_process(instance=instance, raise_on_error=False).success
+    return run_job(reporter, "Provider reports", "fairguest_reports")
 
 
-def run_fluxvision() -> bool:
+def run_fluxvision(reporter: RunReporter) -> bool:
     """Lands every Flux Vision delivery of the drop folder as its sensor would (one partition per
     file, oldest first), then refreshes the marts and per-OT reports once."""
     import dagster as dg
 
-    from t82_pipeline.definitions import defs
     from t82_pipeline.defs.fluxvision.assets import DELIVERIES
     from t82_pipeline.defs.fluxvision.landing import DELIVERY_PATTERNS, delivery_key
     from t82_pipeline.lib.resources import DropFolderResource
@@ -50,10 +46,8 @@ def run_fluxvision() -> bool:
     keys = [delivery_key(p) for p in files]
     with dg.DagsterInstance.get() as instance:
         instance.add_dynamic_partitions(DELIVERIES.name, [k for k in keys if not instance.has_dynamic_partition(DELIVERIES.name, k)])
-        landing = defs.resolve_job_def("fluxvision_delivery")
-        landed = [landing.execute_in_process(partition_key=k, instance=instance, raise_on_error=False).success for k in keys]
-        refreshed = defs.resolve_job_def("fluxvision_refresh").execute_in_process(instance=instance, raise_on_error=False).success
-    return all(landed) and refreshed
+    landed = [run_job(reporter, f"Flux Vision delivery {k}", "fluxvision_delivery", partition_key=k) for k in keys]
+    return all(landed) and run_job(reporter, "Flux Vision refresh", "fluxvision_refresh")
 
 
 def print_outputs() -> None:
@@ -84,15 +78,21 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="generate sample data if needed, run the nightly job, show outputs")
     demo.add_argument("--as-of-date", help="reference date for freshness (default: today)")
+    demo.add_argument("--verbose", action="store_true", help="print Dagster's full event log as the runs go")
     args = parser.parse_args()
 
     if args.command == "demo":
         from t82_pipeline.demo.generate import ensure_samples
 
+        os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "data" / "dagster_home"))
+        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
         stats = ensure_samples()
         print(f"Sample data: {'generated ' + str(stats) if stats else 'already generated'} in {get_settings().samples_dir}")
-        if not run_nightly(args.as_of_date) or not run_fluxvision() or not run_reports():
-            print("A run failed: open the Dagster UI (make ui) to see which step and why.", file=sys.stderr)
+        reporter = RunReporter(get_settings().data_dir / "logs", verbose=args.verbose)
+        print(f"Dagster's full event log: {reporter.log_path}")
+        if not run_nightly(reporter, args.as_of_date) or not run_fluxvision(reporter) or not run_reports(reporter):
+            print(f"\nA run failed (above: the step and its error). Full event log: {reporter.log_path}; "
+                  "or open the Dagster UI (make ui).", file=sys.stderr)
             sys.exit(1)
         print_outputs()
 

@@ -2,7 +2,8 @@
 
 Layout: ``<landing>/<source>/<load_date>/<batch_id>/{<files>, manifest.json}``.
 A batch is assembled in a hidden temporary folder and renamed into place in one step, so a
-reader never sees half a batch and a crash leaves nothing behind. The batch id is derived
+reader never sees half a batch; what a crash leaves (a process killed mid-batch) is removed
+by the next batch of that source. The batch id is derived
 from the payload's sha256: landing the same payload twice is a no-op.
 """
 
@@ -11,15 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from t82_pipeline.lib.leftovers import owned_name, remove_leftovers
+
 MANIFEST = "manifest.json"
 QUARANTINE = "quarantine.ndjson"
+TMP_PREFIX = ".tmp-"
 
 
 @dataclass
@@ -112,9 +115,14 @@ class LandingZone:
                 return manifest_path.parent
         return None
 
+    def remove_leftovers(self, source: str) -> list[Path]:
+        """Half-written batches of crashed runs (their process is gone)."""
+        return remove_leftovers(self.root / source, TMP_PREFIX)
+
     @contextmanager
     def open_batch(self, source: str) -> Iterator[BatchWriter]:
-        tmp = self.root / source / f".tmp-{uuid.uuid4().hex}"
+        self.remove_leftovers(source)
+        tmp = self.root / source / owned_name(TMP_PREFIX)
         tmp.mkdir(parents=True)
         try:
             yield BatchWriter(source=source, tmp_dir=tmp)

@@ -28,6 +28,9 @@ def nurtik_segment_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
                            "order by segment_code, email").fetchall()
     root = Path(segment_exports.folder)
     root.parent.mkdir(parents=True, exist_ok=True)
+    old = root.with_name(f".{root.name}.old")
+    if old.exists() and not root.exists():  # a crash mid-swap: the last complete export comes back first
+        os.replace(old, root)
     staging = root.with_name(f".{root.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
@@ -44,7 +47,6 @@ def nurtik_segment_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
     finally:
         for f, _ in writers.values():
             f.close()
-    old = root.with_name(f".{root.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if root.exists():
         os.replace(root, old)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from t82_pipeline.defs.opendata.ontology import REFERENCE, Ontology, term_problems, to_graph
+from t82_pipeline.lib.leftovers import owned_name, remove_leftovers
 
 AGENCY = "Tarn-et-Garonne Tourisme"
 # Minimum fields observed in 100 % of real published objects (research note §1.4).
@@ -178,9 +179,10 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
     """Writes the whole feed in a new folder, then swaps the ``current`` link in one step.
     The previous feed stays complete and readable until the swap."""
     root.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(root, ".tmp-feed-", ".current-")  # a crashed publish's half-written feed or link
     stamp = datetime.now(timezone.utc)
     target = root / f"feed-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    tmp = root / f".tmp-{target.name}"
+    tmp = root / owned_name(".tmp-feed-")
     try:
         _write_feed(tmp, feed, stamp, policy_version, extra_files or {}, fingerprint, previous)
     except BaseException:
@@ -188,7 +190,7 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
         raise
     tmp.rename(target)
 
-    link_tmp = root / f".current-{uuid.uuid4().hex}"
+    link_tmp = root / owned_name(".current-")
     link_tmp.symlink_to(target.name)
     previous = (root / "current").resolve() if (root / "current").is_symlink() else None
     os.replace(link_tmp, root / "current")  # atomic on POSIX

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from t82_pipeline.defs.serving.catalog import ServedTable
+from t82_pipeline.lib.leftovers import owned_name, remove_leftovers
 
 
 def served_select(table: ServedTable, con: duckdb.DuckDBPyConnection, catalog: str = "") -> str:
@@ -40,6 +41,7 @@ def publish_files(warehouse: Path, tables: list[ServedTable], offices: dict[str,
     stamp = datetime.now(timezone.utc)
     versions = root / ".versions"
     versions.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(root, ".link-")  # a crashed publish's link; its version folder goes below
     rows: dict[str, int] = {}
     served: dict[str, list[str]] = {}
     for ot_code, ot_name in sorted(offices.items()):
@@ -60,7 +62,7 @@ def publish_files(warehouse: Path, tables: list[ServedTable], offices: dict[str,
             out.execute("detach wh")
         (folder / "README.md").write_text(data_dictionary(ot_name, tables, stamp, served), encoding="utf-8")
         os.chmod(folder / "t82.duckdb", 0o444)  # BI tools open it read-only
-        link_tmp = root / f".link-{uuid.uuid4().hex}"
+        link_tmp = root / owned_name(".link-")
         link_tmp.symlink_to(folder.relative_to(root))
         previous = (root / ot_code).resolve() if (root / ot_code).is_symlink() else None
         os.replace(link_tmp, root / ot_code)

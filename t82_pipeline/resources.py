@@ -34,26 +34,31 @@ def secret(name: str, value: str) -> str | dg.EnvVar:
 
 def build_resources(settings: Settings | None = None) -> dict:
     s = settings or get_settings()
+
+    def drop(folder: Path) -> DropFolderResource:
+        return DropFolderResource(path=str(folder), settle_seconds=s.drop_settle_seconds)
+
     return {
         "landing": LandingResource(root=str(s.landing_dir)),
         "apidae": ApidaeResource.from_settings(s, api_key=secret("T82_APIDAE_API_KEY", s.apidae_api_key)),
-        "apidae_export_drop": DropFolderResource(path=str(s.apidae_export_drop_dir)),
-        "tif_drop": DropFolderResource(path=str(s.tif_drop_dir)),
+        "apidae_export_drop": drop(s.apidae_export_drop_dir),
+        "tif_drop": drop(s.tif_drop_dir),
         "fairguest": FairguestResource(base_url=s.fairguest_base_url, group_id=s.fairguest_group_id,
                                        token=secret("T82_FAIRGUEST_TOKEN", s.fairguest_token),
                                        retries=s.http_retries, timeout_s=s.http_timeout_s, samples_dir=str(s.samples_dir / "fairguest")),
-        "fairguest_drop": DropFolderResource(path=str(s.fairguest_drop_dir)),
+        "fairguest_drop": drop(s.fairguest_drop_dir),
         "provider_reports": ProviderReportsTarget(
             warehouse_path=str(s.warehouse_path), ledger_path=str(s.state_dir / "report_ledger.duckdb"),
             output_dir=str(s.reports_dir / "fairguest"), link_template=s.fairguest_report_link),
-        "fluxvision_drop": DropFolderResource(path=str(s.fluxvision_drop_dir)),
+        "fluxvision_drop": drop(s.fluxvision_drop_dir),
         "fluxvision_reports": FluxVisionReportsTarget(output_dir=str(s.reports_dir / "fluxvision"), warehouse_path=str(s.warehouse_path)),
         "nurtik": NurtikResource(base_url=s.nurtik_base_url, token=secret("T82_NURTIK_TOKEN", s.nurtik_token),
                                  contact_key_secret=secret("T82_CONTACT_KEY_SECRET", s.contact_key_secret),
                                  retries=s.http_retries, timeout_s=s.http_timeout_s, samples_dir=str(s.samples_dir / "nurtik")),
-        "nurtik_drop": DropFolderResource(path=str(s.nurtik_drop_dir)),
+        "nurtik_drop": drop(s.nurtik_drop_dir),
+        "nurtik_erasure_requests": drop(s.nurtik_erasure_dir),
         "segment_exports": SegmentExportTarget(folder=str(s.segments_dir)),
-        "datatourisme_drop": DropFolderResource(path=str(s.datatourisme_drop_dir)),
+        "datatourisme_drop": drop(s.datatourisme_drop_dir),
         # The dbt next to this interpreter: works without an activated venv.
         "dbt": T82DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
         "opendata": OpenDataTarget(folder=str(s.opendata_dir), base_uri=s.opendata_base_uri,

@@ -18,6 +18,7 @@ def isolated_settings(data: Path, **env: str) -> Iterator:
         mp.setenv("T82_DATA_DIR", str(data))
         mp.setenv("T82_WAREHOUSE_PATH", str(data / "warehouse" / "t82.duckdb"))
         mp.setenv("T82_LANDING_DIR", str(data / "landing"))
+        mp.setenv("T82_DROP_SETTLE_SECONDS", "0")  # files are written before the run; tests of settling set it
         for name, value in env.items():
             mp.setenv(name, value)
         settings = Settings.from_env()

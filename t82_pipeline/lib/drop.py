@@ -19,7 +19,14 @@ ALL_FILES_LOADED = "all_drop_files_loaded"
 def land_drop_folder(context: dg.AssetExecutionContext, folder: DropFolderResource, patterns: list[str],
                      land: Callable[[Path], LandedBatch]) -> dg.MaterializeResult:
     landed, rejected = [], []
-    for path in [p for pattern in patterns for p in folder.files(pattern)]:
+    found = [p for pattern in patterns for p in folder.files(pattern)]
+    for link in [p for p in found if p.is_symlink()]:  # could point anywhere on the machine
+        rejected.append(f"{link.name}: a symbolic link, refused (drop the file itself)")
+        context.log.error(f"[{folder.path}] {rejected[-1]}")
+    ready, moving = folder.settled([p for p in found if not p.is_symlink()])
+    for path in moving:
+        context.log.warning(f"[{folder.path}] {path.name}: still being written, left for the next run")
+    for path in ready:
         try:
             batch = land(path)
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
@@ -34,7 +41,8 @@ def land_drop_folder(context: dg.AssetExecutionContext, folder: DropFolderResour
     return dg.MaterializeResult(
         metadata={
             "folder": dg.MetadataValue.path(folder.path),
-            "files_seen": len(landed) + len(rejected),
+            "files_seen": len(found),
+            "still_being_written": len(moving),
             "new_batches": len(new),
             "rows": sum(b.manifest.get("record_count", 0) for b in new),
             "quarantined_records": sum(b.manifest.get("quarantined", 0) for b in new),

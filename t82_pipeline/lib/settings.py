@@ -62,6 +62,7 @@ class Settings:
     apidae_export_drop_dir: Path
     tif_drop_dir: Path
     http_timeout_s: float
+    drop_settle_seconds: float
     http_retries: int
     opendata_dir: Path
     datatourisme_drop_dir: Path
@@ -74,6 +75,7 @@ class Settings:
     nurtik_base_url: str
     nurtik_token: str = field(repr=False)
     nurtik_drop_dir: Path
+    nurtik_erasure_dir: Path
     contact_key_secret: str = field(repr=False)
     segments_dir: Path
     reports_dir: Path
@@ -151,6 +153,7 @@ class Settings:
             apidae_export_drop_dir=_path("T82_APIDAE_EXPORT_DROP_DIR", data_dir / "drop" / "apidae"),
             tif_drop_dir=_path("T82_TIF_DROP_DIR", data_dir / "drop" / "tif"),
             http_timeout_s=float(os.environ.get("T82_HTTP_TIMEOUT_S", "30")),
+            drop_settle_seconds=float(os.environ.get("T82_DROP_SETTLE_SECONDS", "1")),
             http_retries=int(os.environ.get("T82_HTTP_RETRIES", "4")),
             opendata_put_url=os.environ.get("T82_OPENDATA_PUT_URL", ""),
             opendata_put_token=os.environ.get("T82_OPENDATA_PUT_TOKEN", ""),
@@ -174,6 +177,7 @@ class Settings:
             nurtik_base_url=os.environ.get("T82_NURTIK_BASE_URL", demo(EMBEDDED)).rstrip("/"),
             nurtik_token=os.environ.get("T82_NURTIK_TOKEN") or demo(DEMO_TOKEN),
             nurtik_drop_dir=_path("T82_NURTIK_DROP_DIR", data_dir / "drop" / "nurtik"),
+            nurtik_erasure_dir=_path("T82_NURTIK_ERASURE_DIR", data_dir / "restricted" / "nurtik_erasure"),
             contact_key_secret=os.environ.get("T82_CONTACT_KEY_SECRET") or demo(DEMO_CONTACT_KEY_SECRET),
             segments_dir=_path("T82_SEGMENTS_DIR", data_dir / "publish" / "nurtik_segments"),
             serving_dir=_path("T82_SERVING_DIR", data_dir / "serving"),

@@ -118,11 +118,27 @@ def test_base_health_reads_each_month_as_it_stood(nk):
     assert health[-1][2] > 0 and health[-1][3] > 0
 
 
+def request_erasure(settings, instance, *emails: str):
+    """What the GDPR officer does: a file in the restricted folder, then the erasure job."""
+    settings.nurtik_erasure_dir.mkdir(parents=True, exist_ok=True)
+    (settings.nurtik_erasure_dir / "demandes.txt").write_text("\n".join(emails) + "\n", encoding="utf-8")
+    return run_nurtik(settings, instance, {"erase_contact_keys": [], "purge_expired": False})
+
+
+def never_in_dagster(instance, result, email: str) -> None:
+    """Run config, event log and metadata never hold the address."""
+    assert email.lower() not in json.dumps(result.dagster_run.run_config).lower()
+    logs = " ".join(str(e) for e in instance.all_logs(result.run_id)).lower()
+    assert "materialization" in logs and email.lower() not in logs
+
+
 def test_erasure_removes_a_person_everywhere_and_for_good(nk):
     s = nk["settings"]
     email = sorted(segment_emails(s))[0]
-    result = run_nurtik(s, nk["instance"], {"erase_emails": [email.upper()], "purge_expired": False})
+    result = request_erasure(s, nk["instance"], email.upper())
     assert result.success
+    never_in_dagster(nk["instance"], result, email)
+    assert list(s.nurtik_erasure_dir.iterdir()) == []  # the request itself is gone
     assert email not in segment_emails(s)
     assert query(s, f"select count(*) from personal.stg_nurtik__contacts where email = '{email}'") == [(0,)]
     for path in s.landing_dir.rglob("*"):
@@ -137,8 +153,29 @@ def test_erasure_removes_a_person_everywhere_and_for_good(nk):
     assert query(s, f"select count(*) from personal.int_nurtik_people where email = '{email}'") == [(0,)]
 
 
+def test_erasure_reaches_every_address_the_person_ever_had(nk):
+    s = nk["settings"]
+    rows = ["x-88888;{email};Alice;Ancienne;;82000;FR;02/10/2026 10:00;{when};inscrit;02/10/2026 10:00;formulaire:12;velo"]
+    for name, email, when in (("export-alice-1.csv", "alice.old@exemple.fr", "02/10/2026 10:00"),
+                              ("export-alice-2.csv", "alice.new@exemple.fr", "03/11/2026 10:00")):
+        (s.nurtik_drop_dir / name).write_text(";".join(EXPORT_HEADER) + "\n" + rows[0].format(email=email, when=when) + "\n",
+                                              encoding="utf-8")
+    assert run_nurtik(s, nk["instance"]).success
+
+    def landed_text() -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in s.landing_dir.rglob("*")
+                       if p.is_file() and p.suffix in (".ndjson", ".csv"))
+
+    assert "alice.old@exemple.fr" in landed_text() and "alice.new@exemple.fr" in landed_text()
+    assert request_erasure(s, nk["instance"], "alice.new@exemple.fr").success
+    assert query(s, "select count(*) from personal.stg_nurtik__contacts where contact_id = 'x-88888'") == [(0,)]
+    assert "alice.old@" not in landed_text() and "alice.new@" not in landed_text()
+    latest = [m for m in LandingZone(s.landing_dir).manifests("nurtik_suppressions") if m["reason"] == "erasure"][-1]
+    assert latest["record_count"] == 2  # both addresses are on the suppression list
+
+
 def test_erasure_of_an_unknown_person_is_reported(nk):
-    result = run_nurtik(nk["settings"], nk["instance"], {"erase_emails": ["personne.inconnue@exemple.fr"], "purge_expired": False})
+    result = request_erasure(nk["settings"], nk["instance"], "personne.inconnue@exemple.fr")
     checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
               for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
     assert checks["every_erasure_request_found"] is False
@@ -149,7 +186,7 @@ def test_retention_purge_removes_exactly_the_expired(nk):
     before = {k for (k,) in query(s, "select contact_key from grc.nurtik_contact_retention")}
     expired = {k for (k,) in query(s, "select contact_key from grc.nurtik_contact_retention where is_expired")}
     assert 0 < len(expired) < len(before)
-    assert run_nurtik(s, nk["instance"], {"erase_emails": [], "purge_expired": True}).success
+    assert run_nurtik(s, nk["instance"], {"erase_contact_keys": [], "purge_expired": True}).success
     after = {k for (k,) in query(s, "select contact_key from grc.nurtik_contact_retention")}
     assert after == before - expired
     suppressed = sum(m["record_count"] for m in LandingZone(s.landing_dir).manifests("nurtik_suppressions") if m["reason"] == "retention")

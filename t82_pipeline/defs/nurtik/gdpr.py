@@ -1,35 +1,54 @@
-"""GDPR jobs: the weekly retention purge and one person's erasure. Both add keyed hashes to the
+"""GDPR jobs: the weekly retention purge and people's erasure. Both add keyed hashes to the
 suppression list (so the person is never re-imported) and rewrite them out of landing, then
-rebuild what depends on Nurtik."""
+rebuild what depends on Nurtik.
+
+Erasure requests never sit in clear in Dagster (run config, logs and metadata are kept for
+ever): they are read from a restricted folder (T82_NURTIK_ERASURE_DIR, one e-mail per line),
+whose files are deleted once the erasure is done, or given as keyed hashes in run config."""
+
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from t82_pipeline.defs.nurtik.landing import suppress
+from t82_pipeline.defs.nurtik.landing import linked_people, suppress
 from t82_pipeline.defs.nurtik.resources import NurtikResource
 from t82_pipeline.lib.pseudonym import contact_key
-from t82_pipeline.lib.resources import WAREHOUSE_POOL, LandingResource
+from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
 
 SUPPRESSIONS_KEY = dg.AssetKey(["landing", "nurtik_suppressions"])
 FOUND_CHECK = "every_erasure_request_found"
+REQUEST_PATTERNS = ("*.txt", "*.csv")
 
 
 class SuppressionConfig(dg.Config):
-    erase_emails: list[str] = []  # erasure requests (right to be forgotten)
+    # Erasure requests as keyed hashes (`contact_key`), for a tool that already holds them;
+    # e-mail addresses go in the restricted folder, never here.
+    erase_contact_keys: list[str] = []
     purge_expired: bool = False  # retention: everyone whose 3-year period has ended
+
+
+def requested_addresses(folder: DropFolderResource) -> tuple[list[Path], list[str]]:
+    files = [p for pattern in REQUEST_PATTERNS for p in folder.files(pattern) if not p.is_symlink()]
+    addresses = [line.strip().strip(";,").strip('"') for f in files
+                 for line in f.read_text(encoding="utf-8-sig", errors="replace").splitlines()]
+    return files, [a for a in addresses if "@" in a]
 
 
 @dg.asset(key=SUPPRESSIONS_KEY, pool=WAREHOUSE_POOL, group_name="gdpr", owners=["team:data"], kinds={"python"},
           check_specs=[dg.AssetCheckSpec(FOUND_CHECK, asset=SUPPRESSIONS_KEY,
                                          description="Every erasure request matched a person we hold")],
           description=("The suppression list (keyed hashes only) and the GDPR rewrite of landing: erasure requests "
-                       "(config erase_emails) and the retention purge (purge_expired) add people to it and remove "
-                       "their lines from every landed Nurtik file; they are never imported again."))
+                       "(files of e-mails in T82_NURTIK_ERASURE_DIR, or keyed hashes in config) and the retention purge "
+                       "(purge_expired) add people, with every address and id linked to them, to it and remove their "
+                       "lines from every landed Nurtik file; they are never imported again."))
 def nurtik_suppressions(context: dg.AssetExecutionContext, config: SuppressionConfig, nurtik: NurtikResource,
-                        landing: LandingResource, warehouse: DuckDBResource) -> dg.MaterializeResult:
+                        landing: LandingResource, warehouse: DuckDBResource,
+                        nurtik_erasure_requests: DropFolderResource) -> dg.MaterializeResult:
     zone = landing.zone()
     secret = nurtik.contact_key_secret
-    requested = {contact_key(e, secret) for e in config.erase_emails} - {None}
+    request_files, addresses = requested_addresses(nurtik_erasure_requests)
+    requested = ({contact_key(e, secret) for e in addresses} | set(config.erase_contact_keys)) - {None}
     # Reads the last built models rather than depending on them: this asset feeds what it reads.
     with warehouse.get_connection() as con:
         expired = {k for (k,) in con.execute(
@@ -39,8 +58,12 @@ def nurtik_suppressions(context: dg.AssetExecutionContext, config: SuppressionCo
     missing = requested - known
     results = {}
     if requested:
-        # Suppressed even when unknown: a person who asked to be forgotten must not be imported later.
-        results["erasure"] = suppress(zone, requested, "erasure", secret)
+        # Every address and id ever linked to the person goes too; suppressed even when unknown:
+        # a person who asked to be forgotten must not be imported later.
+        keys, ids = linked_people(zone, requested, secret)
+        results["erasure"] = suppress(zone, keys, "erasure", secret, ids)
+    for request in request_files:  # done: the requests themselves are personal data
+        request.unlink()
     if expired:
         results["retention"] = suppress(zone, expired, "retention", secret)
     if missing:
@@ -57,8 +80,9 @@ def nurtik_suppressions(context: dg.AssetExecutionContext, config: SuppressionCo
 _rebuild = dg.AssetSelection.assets(SUPPRESSIONS_KEY).downstream()
 nurtik_erasure_job = dg.define_asset_job(
     "nurtik_erasure", selection=_rebuild,
-    description="Erases people on request (config: erase_emails) everywhere, landing included, then rebuilds.",
-    config={"ops": {"landing__nurtik_suppressions": {"config": {"erase_emails": [], "purge_expired": False}}}})
+    description=("Erases the people whose e-mails are in the restricted erasure folder (T82_NURTIK_ERASURE_DIR), "
+                 "everywhere, landing included, then rebuilds."),
+    config={"ops": {"landing__nurtik_suppressions": {"config": {"erase_contact_keys": [], "purge_expired": False}}}})
 nurtik_retention_job = dg.define_asset_job(
     "nurtik_retention", selection=_rebuild,
     description="Weekly: purges everyone whose retention period has ended, then rebuilds.",

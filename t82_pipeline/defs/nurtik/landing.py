@@ -172,32 +172,74 @@ def _land_answers(zone: LandingZone, path: Path, reader: csv.DictReader, secret:
                                                  "file_name": path.name, "record_count": len(kept), "suppressed_not_landed": dropped})
 
 
-def suppress(zone: LandingZone, keys: set[str], reason: str, secret: str) -> dict:
+def suppress(zone: LandingZone, keys: set[str], reason: str, secret: str, ids: set[str] = frozenset()) -> dict:
     """Adds keys to the suppression list, then rewrites them out of every landed Nurtik file."""
     now = datetime.now(timezone.utc).isoformat()
     with zone.open_batch(SUPPRESSIONS) as writer:
         writer.add_lines("suppressions.ndjson", (json.dumps({"contact_key": k, "reason": reason, "suppressed_at": now}).encode()
                                                  for k in sorted(keys)))
         zone.commit(writer, ["suppressions.ndjson"], {"kind": "nurtik_suppressions", "reason": reason, "record_count": len(keys)})
-    return rewrite_without(zone, keys, reason, secret)
+    return rewrite_without(zone, keys, reason, secret, ids)
 
 
-def rewrite_without(zone: LandingZone, keys: set[str], reason: str, secret: str) -> dict:
-    """Landing is append-only for everyone else: only these people's lines are rewritten out."""
-    removed, contact_ids = 0, set()
+def _contact_files(zone: LandingZone) -> Iterator[tuple[Path, Path]]:
+    """(batch, file) of every landed file that holds contacts."""
     for source in (CONTACTS, EXPORTS):
         for batch in sorted(p.parent for p in (zone.root / source).glob(f"*/*/{MANIFEST}")):
-            for path in batch.iterdir():
-                if path.suffix == ".ndjson" and path.name != "quarantine.ndjson":
-                    def gone(line: str) -> bool:
-                        record = json.loads(line)
-                        if contact_key(record.get("email"), secret) in keys:
-                            contact_ids.add(record.get("contact_id"))
-                            return True
-                        return False
-                    removed += _rewrite_lines(batch, path, gone, reason)
-                elif path.suffix == ".csv":
-                    removed += _rewrite_csv(batch, path, lambda row: contact_key(row.get("email"), secret) in keys, reason)
+            for path in sorted(batch.iterdir()):
+                if (path.suffix == ".ndjson" and path.name != "quarantine.ndjson") or path.suffix == ".csv":
+                    yield batch, path
+
+
+def _people_in(path: Path, secret: str) -> Iterator[tuple[str | None, str | None]]:
+    """(keyed e-mail, contact id) of each contact of a landed file."""
+    if path.suffix == ".csv":
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"):
+            yield contact_key(row.get("email"), secret), row.get("contact_id")
+    else:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            yield contact_key(record.get("email"), secret), record.get("contact_id")
+
+
+def linked_people(zone: LandingZone, keys: set[str], secret: str) -> tuple[set[str], set[str]]:
+    """Everyone the requests point at, with every address and id ever linked to them: a person
+    landed as alice.old@ then as alice.new@ (same contact id) is one person to erase."""
+    pairs = {pair for _, path in _contact_files(zone) for pair in _people_in(path, secret)}
+    keys, ids = set(keys), set()
+    while True:
+        linked = {(k, i) for k, i in pairs if k in keys or (i is not None and i in ids)}
+        more_keys, more_ids = {k for k, _ in linked} - {None}, {i for _, i in linked} - {None}
+        if more_keys <= keys and more_ids <= ids:
+            return keys, ids
+        keys, ids = keys | more_keys, ids | more_ids
+
+
+def remove_crash_leftovers(zone: LandingZone) -> None:
+    """Half-written batches and rewrites of crashed runs may hold personal data: gone first."""
+    for source in (CONTACTS, EXPORTS, EVENTS, SUPPRESSIONS):
+        zone.remove_leftovers(source)
+        for stale in (zone.root / source).glob("*/*/.*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def rewrite_without(zone: LandingZone, keys: set[str], reason: str, secret: str, ids: set[str] = frozenset()) -> dict:
+    """Landing is append-only for everyone else: only these people's lines are rewritten out
+    (by keyed e-mail or by contact id), and their activity events."""
+    remove_crash_leftovers(zone)
+    removed, contact_ids = 0, set(ids)
+    for batch, path in _contact_files(zone):
+        if path.suffix == ".ndjson":
+            def gone(line: str) -> bool:
+                record = json.loads(line)
+                if contact_key(record.get("email"), secret) in keys or record.get("contact_id") in contact_ids:
+                    contact_ids.add(record.get("contact_id"))
+                    return True
+                return False
+            removed += _rewrite_lines(batch, path, gone, reason)
+        else:
+            removed += _rewrite_csv(batch, path, lambda row: contact_key(row.get("email"), secret) in keys
+                                    or row.get("contact_id") in contact_ids, reason)
     for batch in sorted(p.parent for p in (zone.root / EVENTS).glob(f"*/*/{MANIFEST}")):
         removed += _rewrite_lines(batch, batch / "events.ndjson", lambda line: json.loads(line).get("contact_id") in contact_ids, reason)
     return {"people": len(keys), "lines_removed": removed}

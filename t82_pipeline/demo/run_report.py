@@ -4,7 +4,8 @@ Dagster's full event log goes to a file, and a failure says which step, why, and
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import dagster as dg
 
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # Metadata that tells, in one figure, what a step produced (first found wins).
-VOLUME_KEYS = ("rows", "new_batches", "reports_written", "sent", "files_rows_per_ot", "records_published")
+VOLUME_KEYS = ("rows", "new_batches", "new_reviews", "contacts", "reports_written", "sent", "files_rows_per_ot",
+               "people_rows", "published")
 
 
 def merge_config(run_config: dict | None, verbose: bool) -> dict:
@@ -84,6 +86,15 @@ class RunReporter:
         log_dir.mkdir(parents=True, exist_ok=True)
         self.verbose = verbose
         self.log_path = log_dir / f"demo-{datetime.now():%Y%m%d-%H%M%S}.log"
+
+    @contextmanager
+    def capture(self) -> Iterator[None]:
+        """What runs print themselves (dbt's output, library warnings) goes to the log file."""
+        if self.verbose:
+            yield
+            return
+        with open(self.log_path, "a", encoding="utf-8") as out, redirect_stdout(out), redirect_stderr(out):
+            yield
 
     def report(self, title: str, result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance) -> bool:
         self._write_log(result, instance)

@@ -32,8 +32,11 @@ def query_frame(sql: str) -> pd.DataFrame:
 def validate_frame(df: pd.DataFrame, suite_name: str, expectations: list) -> ValidationSummary:
     """Runs `expectations` (great_expectations.expectations objects) on `df` in an ephemeral context."""
     import great_expectations as gx  # slow import: only when a check runs
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
+    # Progress bars would fill the run logs of a nightly nobody watches.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     batch_definition = (
         context.data_sources.add_pandas(name=f"{suite_name}_source")
         .add_dataframe_asset(name=suite_name)

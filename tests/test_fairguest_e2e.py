@@ -128,6 +128,8 @@ def test_monthly_reports_go_to_each_provider_once(run, smtp_server, tmp_path):
         assert pdf.get_content_type() == "application/pdf" and pdf.get_content()[:5] == b"%PDF-"
         html = message.get_body(("html",)).get_content()
         assert f"<strong>{month_reviews}</strong> avis en octobre 2026" in html
+        assert message["Message-ID"] == f"<fairguest-report-{sheet_id}-{PERIOD}@tarnetgaronne-tourisme.fr>"
+        assert message["List-Unsubscribe"].startswith("<mailto:noreply@tarnetgaronne-tourisme.fr?subject=d%C3%A9sinscription")
         if rating is not None:
             assert f"{rating:.1f}".replace(".", ",") + "/10" in html
     # A second run of the same month sends nothing.
@@ -151,10 +153,44 @@ def test_refused_recipient_is_reported_not_marked_sent_and_retried(run, smtp_ser
     controller.refuse.add(due[refused_id]["contact_email"])
     meta, checks = send_reports(run, controller, tmp_path / "ledger.duckdb")
     assert meta["sent"] == len(due) - 1 and str(refused_id) in meta["failed"]
+    assert due[refused_id]["contact_email"] not in str(meta)  # the address stays in the ledger
     assert checks["reports/fairguest_provider_reports:all_reports_sent"] is False
     controller.refuse.clear()
     retry, _ = send_reports(run, controller, tmp_path / "ledger.duckdb")
     assert retry["sent"] == 1 and received[-1].rcpt_tos == [due[refused_id]["contact_email"]]
+
+
+def test_a_report_left_sending_by_a_crash_is_not_sent_again(run, smtp_server, tmp_path):
+    from t82_pipeline.defs.fairguest.reports import SENDING, Ledger
+
+    controller, received = smtp_server
+    due = eligible(run)
+    interrupted = sorted(due)[2]
+    ledger = Ledger(tmp_path / "ledger.duckdb")  # a run stopped between "sending" and "sent"
+    ledger.record(interrupted, PERIOD, SENDING, due[interrupted]["contact_email"], "<id>")
+    ledger.close()
+    meta, checks = send_reports(run, controller, tmp_path / "ledger.duckdb")
+    assert meta["sent"] == len(due) - 1 and meta["awaiting_decision"] == str(interrupted)
+    assert due[interrupted]["contact_email"] not in {r for e in received for r in e.rcpt_tos}
+    assert checks["reports/fairguest_provider_reports:all_reports_sent"] is False
+
+
+def test_recipients_and_headers_from_provider_data_are_checked():
+    from t82_pipeline.defs.fairguest.report_assets import _send_one
+    from t82_pipeline.defs.fairguest.reports import Report, one_line, valid_recipient
+    from t82_pipeline.lib.mail import MailResource
+
+    assert valid_recipient("gite@exemple.fr") == "gite@exemple.fr"
+    for hostile in ("x,y@evil.test", "a@b.fr; c@d.fr", "Nom <a@b.fr>", "a@b.fr\r\nBcc: c@d.fr", "pas-une-adresse", None):
+        assert valid_recipient(hostile) is None, hostile
+    assert one_line("Gîte\r\nBcc: x@evil.test\tdu Lac") == "Gîte Bcc: x@evil.test du Lac"
+
+    class NoLedger:
+        def record(self, *args):
+            raise AssertionError("nothing is recorded for a message that cannot be built")
+
+    bad = Report(1, "gite@exemple.fr", "Vos avis\nBcc: x@evil.test", "<p>x</p>", "x")
+    assert _send_one(MailResource(outbox_dir="/nonexistent"), NoLedger(), bad, b"%PDF-", PERIOD).startswith("skip:")
 
 
 def test_dry_run_renders_without_sending(run, smtp_server, tmp_path):

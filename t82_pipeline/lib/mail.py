@@ -6,7 +6,7 @@ import smtplib
 import ssl
 import uuid
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 import dagster as dg
@@ -23,10 +23,14 @@ class MailResource(dg.ConfigurableResource):
     timeout_s: float = 30.0
 
     def compose(self, to: list[str], subject: str, text: str, html: str | None = None,
-                attachments: list[tuple[str, bytes, str]] = ()) -> EmailMessage:
+                attachments: list[tuple[str, bytes, str]] = (), message_id: str | None = None,
+                headers: dict[str, str] | None = None) -> EmailMessage:
+        """Raises ValueError on a header value that would break the message (a line break)."""
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, ", ".join(to), subject
-        message["Date"], message["Message-ID"] = formatdate(localtime=True), make_msgid(domain="t82")
+        message["Date"], message["Message-ID"] = formatdate(localtime=True), message_id or make_msgid(domain="t82")
+        for name, value in (headers or {}).items():
+            message[name] = value
         message.set_content(text)
         if html:
             message.add_alternative(html, subtype="html")
@@ -34,6 +38,10 @@ class MailResource(dg.ConfigurableResource):
             maintype, subtype = mime.split("/", 1)
             message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
         return message
+
+    @property
+    def sender_address(self) -> str:
+        return parseaddr(self.sender)[1]
 
     def send(self, message: EmailMessage) -> str:
         """Returns where it went ('smtp' or the outbox file). Raises on refusal: callers decide."""

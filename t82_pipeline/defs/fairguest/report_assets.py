@@ -1,11 +1,12 @@
 import smtplib
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import dagster as dg
 import duckdb
 
-from t82_pipeline.defs.fairguest.reports import Ledger, build_reports, previous_month
+from t82_pipeline.defs.fairguest.reports import FAILED, SENDING, SENT, Ledger, build_reports, message_id, previous_month
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.mail import MailResource
@@ -50,39 +51,70 @@ def fairguest_provider_reports(context: dg.AssetExecutionContext, config: Report
     out_dir = Path(provider_reports.output_dir) / period
     out_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(Path(provider_reports.ledger_path))
-    sent, failed = [], []
+    sent, failed, undecided = [], [], []
     try:
-        done = ledger.already_sent(period)
+        status = ledger.statuses(period)
         skipped = [f"{r.sheet_id}: {r.skip_reason}" for r in reports if r.skip_reason]
-        already = sum(1 for r in reports if not r.skip_reason and r.sheet_id in done)
-        due = [r for r in reports if not r.skip_reason and r.sheet_id not in done]
+        already = sum(1 for r in reports if not r.skip_reason and status.get(r.sheet_id) == SENT)
+        # A report left "sending" by an interrupted run may have gone: a person decides (README).
+        undecided = sorted(sid for sid, state in status.items() if state == SENDING)
+        due = [r for r in reports if not r.skip_reason and status.get(r.sheet_id) in (None, FAILED)]
         for report, pdf in zip(due, render_pdfs([r.html for r in due])):
             (out_dir / f"{report.sheet_id}.html").write_text(report.html, encoding="utf-8")
             (out_dir / f"{report.sheet_id}.pdf").write_bytes(pdf)
             if config.dry_run:
                 continue
-            message = mail.compose([report.recipient], report.subject, report.text, report.html,
-                                   [(f"rapport-avis-{period}.pdf", pdf, "application/pdf")])
-            try:
-                where = mail.send(message)
-            except (smtplib.SMTPException, OSError) as exc:
-                # Not marked sent: the next run tries again.
-                ledger.record(report.sheet_id, period, "failed", report.recipient, str(exc)[:500])
-                failed.append(f"{report.sheet_id} ({report.recipient}): {exc}")
-                continue
-            ledger.record(report.sheet_id, period, "sent", report.recipient, where)
-            sent.append(report.sheet_id)
+            outcome = _send_one(mail, ledger, report, pdf, period)
+            if outcome == SENT:
+                sent.append(report.sheet_id)
+            elif outcome == SENDING:
+                undecided.append(report.sheet_id)
+            elif outcome.startswith("skip:"):
+                skipped.append(f"{report.sheet_id}: {outcome[5:]}")
+            else:
+                failed.append(f"{report.sheet_id}: {outcome}")
     finally:
         ledger.close()
     for line in failed:
-        context.log.error(f"[fairguest] report not sent: {line}")
+        context.log.error(f"[fairguest] report not sent, retried next run: {line}")
+    if undecided:
+        context.log.error(f"[fairguest] {len(undecided)} report(s) may or may not have gone (a run stopped while "
+                          f"sending): not resent; decide in the ledger: {', '.join(map(str, undecided))}")
+    problems = len(failed) + len(undecided)
     return dg.MaterializeResult(
         metadata={"period": period, "sent": len(sent), "already_sent": already, "failed": "\n".join(failed) or "none",
+                  "awaiting_decision": ", ".join(map(str, undecided)) or "none",
                   "skipped": "\n".join(skipped) or "none", "dry_run": config.dry_run, "rendered_to": dg.MetadataValue.path(str(out_dir))},
-        check_results=[dg.AssetCheckResult(check_name=SENT_CHECK, passed=not failed,
-                                           description=f"{len(failed)} report(s) not sent" if failed else "every due report was sent",
-                                           metadata={"failed": len(failed)})],
+        check_results=[dg.AssetCheckResult(check_name=SENT_CHECK, passed=not problems,
+                                           description=f"{len(failed)} report(s) not sent, {len(undecided)} awaiting a "
+                                                       "decision" if problems else "every due report was sent",
+                                           metadata={"failed": len(failed), "awaiting_decision": len(undecided)})],
     )
+
+
+def _send_one(mail: MailResource, ledger: Ledger, report, pdf: bytes, period: str) -> str:
+    """SENT, SENDING (outcome unknown), FAILED's reason, or 'skip:<reason>' for bad provider data.
+    Never the provider's address: it goes to the ledger only, not to logs or metadata."""
+    domain = mail.sender_address.rpartition("@")[2]
+    unsubscribe = f"<mailto:{mail.sender_address}?subject=" + quote(f"désinscription rapport avis {report.sheet_id}") + ">"
+    try:
+        message = mail.compose([report.recipient], report.subject, report.text, report.html,
+                               [(f"rapport-avis-{period}.pdf", pdf, "application/pdf")],
+                               message_id=message_id(report.sheet_id, period, domain),
+                               headers={"List-Unsubscribe": unsubscribe})
+    except (ValueError, TypeError) as exc:
+        return f"skip:données du prestataire invalides pour un e-mail ({type(exc).__name__})"
+    ledger.record(report.sheet_id, period, SENDING, report.recipient, message["Message-ID"])
+    try:
+        where = mail.send(message)
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError, ConnectionRefusedError) as exc:
+        # The server said no, or was never reached: the report did not go, the next run retries.
+        ledger.record(report.sheet_id, period, FAILED, report.recipient, str(exc)[:500])
+        return f"{type(exc).__name__} {getattr(exc, 'smtp_code', '')}".strip()
+    except (smtplib.SMTPException, OSError):
+        return SENDING  # cut off mid-conversation: it may have gone
+    ledger.record(report.sheet_id, period, SENT, report.recipient, where)
+    return SENT
 
 
 fairguest_reports_job = dg.define_asset_job("fairguest_reports", selection=[fairguest_provider_reports],

@@ -13,6 +13,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 TEMPLATES = Path(__file__).parent / "templates"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# Ledger states. "sending" is written before SMTP is asked and "sent" after: a report still
+# "sending" at the next run may or may not have gone, and waits for a person's decision
+# (at most once: a provider never gets the same report twice by accident).
+SENDING, SENT, FAILED = "sending", "sent", "failed"
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 THEMES = {"confort": "Confort", "salle_de_bain": "Salle de bain", "accueil": "Accueil", "proprete": "Propreté",
           "emplacement": "Emplacement", "rapport_qualite_prix": "Rapport qualité-prix",
@@ -27,6 +31,30 @@ def previous_month(today: date) -> str:
 def period_label(period: str) -> str:
     year, month = map(int, period.split("-"))
     return f"{MONTHS[month - 1]} {year}"
+
+
+def valid_recipient(value: str | None) -> str | None:
+    """The address if ``value`` is exactly one plain, valid address (no list, no display name)."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    candidate = (value or "").strip()
+    if not candidate or any(c in candidate for c in ',;<>"\r\n') or not EMAIL.match(candidate):
+        return None
+    try:
+        return str(Address(addr_spec=candidate).addr_spec)
+    except (ValueError, IndexError, HeaderParseError):
+        return None
+
+
+def one_line(text: str) -> str:
+    """Free text from a source, fit for a header: control characters and line breaks become spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def message_id(sheet_id: int, period: str, domain: str) -> str:
+    """The same for every attempt at one provider's report: receivers can tell a resend."""
+    return f"<fairguest-report-{sheet_id}-{period}@{domain or 't82'}>"
 
 
 def _fmt(value: float | None) -> str:
@@ -56,6 +84,9 @@ class Ledger:
 
     def already_sent(self, period: str) -> set[int]:
         return {r[0] for r in self.con.execute("select sheet_id from sent_reports where period = ? and status = 'sent'", [period]).fetchall()}
+
+    def statuses(self, period: str) -> dict[int, str]:
+        return dict(self.con.execute("select sheet_id, status from sent_reports where period = ?", [period]).fetchall())
 
     def record(self, sheet_id: int, period: str, status: str, recipient: str | None, detail: str) -> None:
         self.con.execute("insert or replace into sent_reports values (?, ?, ?, ?, ?, ?)",
@@ -110,9 +141,10 @@ def build_reports(warehouse: Path, period: str, link_template: str, sheet_ids: l
                 f"Note Fairguest : {_fmt(p['weighted_rating'])}/10 ; moyenne 12 mois : {_fmt(p['avg_rating_12m'])}/10.\n"
                 f"Ce mois-ci : {month['reviews']} avis. Depuis le rapport précédent : {change}.\n"
                 f"Le rapport complet est joint en PDF. Voir vos avis : {context['link']}\n")
-        skip = ("désinscrit des rapports" if p["report_opt_out"]
-                else "pas d'adresse e-mail valide" if not p["contact_email"] or not EMAIL.match(p["contact_email"]) else None)
-        reports.append(Report(p["sheet_id"], p["contact_email"], f"Vos avis clients — {period_label(period)} — {p['establishment_name']}",
+        recipient = valid_recipient(p["contact_email"])
+        skip = ("désinscrit des rapports" if p["report_opt_out"] else "pas d'adresse e-mail valide" if not recipient else None)
+        name = one_line(p["establishment_name"] or "")
+        reports.append(Report(p["sheet_id"], recipient, f"Vos avis clients — {period_label(period)} — {name}",
                               html, text, skip, {"weighted_rating": p["weighted_rating"], "month_reviews": month["reviews"],
                                                  "avg_rating_12m": p["avg_rating_12m"]}))
     return reports

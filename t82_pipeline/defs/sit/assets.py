@@ -1,6 +1,7 @@
 """SIT records (Apidae API + export ZIPs, Constellation XML) → immutable landing."""
 
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
@@ -10,11 +11,15 @@ from t82_pipeline.defs.sit.resources import ApidaeResource
 from t82_pipeline.defs.sit.tif import land_xml_file
 from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
 from t82_pipeline.lib.freshness import freshness_policy
+from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandedBatch
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
 
 GROUP = "sit"
+# Which landed exports Apidae was told were consumed: one file per batch, beside (never inside) the
+# immutable batches.
+CONFIRMATIONS = "apidae_export_confirmations"
 OWNERS = ["team:data"]
 
 
@@ -76,15 +81,28 @@ def apidae_export_objects(
     apidae_export_drop: DropFolderResource,
 ) -> dg.MaterializeResult:
     zone = landing.zone()
+    pending = []
 
     def land(path: Path) -> LandedBatch:
         batch = land_export_zip(zone, path)
         confirmation = read_notification(path).get("urlConfirmation")
-        if batch.is_new and confirmation:
-            apidae.confirm_export(confirmation)
+        # Confirmed once, after the batch is safely landed; a failed confirmation is retried by the
+        # next run (the ZIP is still in the drop folder) and never stops the landing.
+        confirmed = zone.root / CONFIRMATIONS / batch.batch_id
+        if confirmation and not confirmed.exists():
+            try:
+                apidae.confirm_export(confirmation)
+            except SourceError as exc:
+                context.log.warning(f"{exc} (export landed; the confirmation is retried next run)")
+                pending.append(f"{path.name}: {exc.problem}")
+            else:
+                confirmed.parent.mkdir(parents=True, exist_ok=True)
+                confirmed.write_text(datetime.now(timezone.utc).isoformat(), encoding="utf-8")
         return batch
 
-    return land_drop_folder(context, apidae_export_drop, ["*.zip"], land)
+    result = land_drop_folder(context, apidae_export_drop, ["*.zip"], land)
+    return dg.MaterializeResult(metadata={**result.metadata, "confirmations_pending": "\n".join(pending) or "none"},
+                                check_results=result.check_results)
 
 
 @dg.asset(

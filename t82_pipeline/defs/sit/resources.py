@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
 
 import dagster as dg
 
 from t82_pipeline.defs.sit.apidae_client import ApidaeClient
-from t82_pipeline.lib.http import build_session
+from t82_pipeline.lib.http import SourceError, build_session
 from t82_pipeline.lib.settings import EMBEDDED, Settings
 
 
@@ -50,9 +53,17 @@ class ApidaeResource(dg.ConfigurableResource):
             )
 
     def confirm_export(self, url: str) -> None:
-        """Tells Apidae an export was consumed (GET, as the official PHP client does)."""
+        """Tells Apidae an export was consumed (GET, as the official PHP client does). Errors
+        name the host only: the URL carries the export's hash."""
+        parts = urlsplit(url)
+        where = f"export confirmation at {parts.scheme}://{parts.hostname}"
         with build_session(self.retries, self.backoff_factor) as session:
-            session.get(url, timeout=self.timeout_s).raise_for_status()
+            try:
+                response = session.get(url, timeout=self.timeout_s)
+            except requests.RequestException as exc:
+                raise SourceError("apidae", where, f"request failed after retries ({type(exc).__name__})") from None
+        if response.status_code >= 400:
+            raise SourceError("apidae", where, f"HTTP {response.status_code}")
 
     @contextmanager
     def _served_url(self) -> Iterator[str]:

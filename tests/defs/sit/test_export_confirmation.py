@@ -1,0 +1,47 @@
+"""Apidae export confirmation on a real HTTP server: a failed confirmation never stops the
+landing, leaks no hash, and is retried until it succeeds, then never sent again."""
+
+import shutil
+
+import dagster as dg
+from werkzeug import Response
+
+from t82_pipeline.defs.sit.assets import apidae_export_objects
+from t82_pipeline.defs.sit.resources import ApidaeResource
+from t82_pipeline.lib.resources import DropFolderResource, LandingResource
+from tests.defs.sit.test_drop_files import REAL_ZIP
+
+HASH = "s3cr3t-export-hash-9f2"
+
+
+def run(tmp_path, httpserver):
+    result = dg.materialize(
+        [apidae_export_objects],
+        resources={"apidae": ApidaeResource(base_url="http://unused", api_key="k", project_id="1", retries=0),
+                   "landing": LandingResource(root=str(tmp_path / "landing")),
+                   "apidae_export_drop": DropFolderResource(path=str(tmp_path / "drop"), settle_seconds=0)},
+        selection=[apidae_export_objects.key], raise_on_error=False)
+    [materialization] = result.asset_materializations_for_node("landing__apidae_export_objects")
+    logs = " ".join(str(e) for e in result.all_events)
+    return result, {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}, logs
+
+
+def test_a_failed_confirmation_is_retried_next_run_and_leaks_no_hash(tmp_path, httpserver):
+    (tmp_path / "drop").mkdir()
+    shutil.copy(REAL_ZIP, tmp_path / "drop" / "export.zip")
+    url = httpserver.url_for(f"/api/v002/export/confirmation?hash={HASH}")
+    (tmp_path / "drop" / "export.zip.json").write_text(f'{{"reinitialisation": "false", "urlConfirmation": "{url}"}}')
+    answers = [500, 200]
+    httpserver.expect_request("/api/v002/export/confirmation").respond_with_handler(
+        lambda request: Response("Erreur" if answers[0] == 500 else "OK", status=answers.pop(0)))
+
+    first, metadata, logs = run(tmp_path, httpserver)
+    assert first.success and metadata["new_batches"] == 1
+    assert "export.zip: HTTP 500" in metadata["confirmations_pending"]
+    assert HASH not in logs and HASH not in str(metadata)
+
+    second, metadata, _ = run(tmp_path, httpserver)
+    assert second.success and metadata["new_batches"] == 0 and metadata["confirmations_pending"] == "none"
+    third, _, _ = run(tmp_path, httpserver)
+    assert third.success
+    assert len([r for r, _ in httpserver.log if r.path == "/api/v002/export/confirmation"]) == 2  # never a third time

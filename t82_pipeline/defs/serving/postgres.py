@@ -69,6 +69,17 @@ def _check_roles(cur, offices: dict[str, str]) -> None:
     unsafe = [r for r, bypass in found.items() if bypass]
     if unsafe:
         raise ServingError(f"[serving] roles bypass row-level security: {', '.join(unsafe)}")
+    # The publisher owns the tables; were it an OT's role (or a member of one), that OT would
+    # own, and so could read or change, every OT's rows.
+    cur.execute("""with recursive held(oid) as (
+                       select oid from pg_roles where rolname = current_user
+                       union select m.roleid from pg_auth_members m join held on m.member = held.oid)
+                   select current_user, exists (select 1 from held join pg_roles r using (oid) where r.rolname = any(%s))""",
+                ([ot_role(c) for c in offices] + [OT_GROUP],))
+    publisher, is_reader = cur.fetchone()
+    if is_reader:
+        raise ServingError(f"[serving] the publishing role {publisher} is, or is a member of, an OT's role: "
+                           "publish with a role of its own")
 
 
 def _check_rls(cur, schema: str, tables: list[ServedTable]) -> None:
@@ -83,10 +94,14 @@ def _check_rls(cur, schema: str, tables: list[ServedTable]) -> None:
         row = cur.fetchone()
         if not row or not row[0] or row[1] == 0:
             raise ServingError(f"[serving] {schema}.{table.name} is OT-scoped but has no row-level security policy")
+        cur.execute("""select c.relforcerowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                       where n.nspname = %s and c.relname = %s""", (schema, table.name))
+        if not cur.fetchone()[0]:
+            raise ServingError(f"[serving] {schema}.{table.name}: row-level security is not forced on its owner")
 
 
 def publish_postgres(warehouse, tables: list[ServedTable], offices: dict[str, str], dsn: str,
-                     break_rls_for_test: str | None = None) -> dict[str, int]:
+                     break_rls_for_test: str | None = None, lock_timeout_s: int = 30) -> dict[str, int]:
     staging = f"{SCHEMA}__new"
     counts: dict[str, int] = {}
     try:
@@ -95,10 +110,14 @@ def publish_postgres(warehouse, tables: list[ServedTable], offices: dict[str, st
         raise ServingError(f"[serving] PostgreSQL unreachable, previous serving state kept: {exc}".strip()) from None
     try:
         with con, con.cursor() as cur, duckdb.connect(str(warehouse), read_only=True) as duck:
+            # An idle BI session holding a lock on what is replaced must not stall the night: every
+            # lock this transaction waits for is waited for this long at most, then the previous
+            # state stays served.
+            cur.execute(sql.SQL("set local lock_timeout = {}").format(sql.Literal(f"{int(lock_timeout_s)}s")))
             _check_roles(cur, offices)
             cur.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(ACL_SCHEMA)))
             cur.execute(f"create table if not exists {ACL_SCHEMA}.ot_roles (role_name text primary key, ot_code text not null)")
-            cur.execute(f"truncate {ACL_SCHEMA}.ot_roles")
+            cur.execute(f"delete from {ACL_SCHEMA}.ot_roles")  # not truncate: readers of the policies keep reading
             cur.executemany(f"insert into {ACL_SCHEMA}.ot_roles values (%s, %s)", [(ot_role(c), c) for c in offices])
             # The policies read this mapping with the querying role's rights.
             readers = sql.SQL(", ").join([sql.Identifier(OT_GROUP), sql.Identifier(AGENCY_GROUP)])
@@ -128,6 +147,9 @@ def publish_postgres(warehouse, tables: list[ServedTable], offices: dict[str, st
                 cur.execute(sql.SQL("grant select on {} to {}, {}").format(target, sql.Identifier(OT_GROUP), sql.Identifier(AGENCY_GROUP)))
                 if table.ot_column and table.name != break_rls_for_test:
                     cur.execute(sql.SQL("alter table {} enable row level security").format(target))
+                    # Even the owner goes through the policy (a login that owns the tables sees no
+                    # more than the policy allows).
+                    cur.execute(sql.SQL("alter table {} force row level security").format(target))
                     cur.execute(sql.SQL(
                         "create policy ot_isolation on {} for select using ({} = (select ot_code from {}.ot_roles where role_name = current_user) "
                         "or pg_has_role(current_user, {}, 'member'))").format(
@@ -142,6 +164,9 @@ def publish_postgres(warehouse, tables: list[ServedTable], offices: dict[str, st
             cur.execute(sql.SQL("grant usage on schema {} to {}, {}").format(
                 sql.Identifier(SCHEMA), sql.Identifier(OT_GROUP), sql.Identifier(AGENCY_GROUP)))
             cur.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(f"{SCHEMA}__old")))
+    except psycopg2.errors.LockNotAvailable:
+        raise ServingError(f"[serving] a session held the served tables for over {lock_timeout_s} s (an idle BI "
+                           "transaction?): not swapped, the previous state stays served") from None
     finally:
         con.close()
     return counts

@@ -100,6 +100,31 @@ def test_missing_role_fails_clearly_and_old_state_stays(pg, published, warehouse
     assert as_role(pg, AGENCY_LOGIN, "select count(*) from marts.offers") == [(4,)]
 
 
+def test_row_level_security_is_forced_on_the_owner_too(pg, published):
+    with psycopg2.connect(pg[1]) as con, con.cursor() as cur:
+        cur.execute("select relforcerowsecurity from pg_class where oid = 'marts.offers'::regclass")
+        assert cur.fetchone() == (True,)
+
+
+def test_an_ot_role_cannot_be_the_publisher(pg, published, warehouse):
+    server, _ = pg
+    with pytest.raises(ServingError, match="publishing role ot_deux_rives is, or is a member of, an OT's role"):
+        publish_postgres(warehouse, TABLES, OFFICES, server.dsn("serving", ot_role("deux-rives"), PASSWORD))
+    assert as_role(pg, AGENCY_LOGIN, "select count(*) from marts.offers") == [(4,)]
+
+
+def test_an_idle_bi_session_cannot_stall_the_swap(pg, published, warehouse):
+    server, _ = pg
+    bi = psycopg2.connect(server.dsn("serving", AGENCY_LOGIN, PASSWORD))
+    try:
+        bi.cursor().execute("select count(*) from marts.offers")  # and the transaction stays open, idle
+        with pytest.raises(ServingError, match="held the served tables for over 1 s"):
+            publish_postgres(warehouse, TABLES, OFFICES, pg[1], lock_timeout_s=1)
+    finally:
+        bi.close()
+    assert as_role(pg, AGENCY_LOGIN, "select count(*) from marts.offers") == [(4,)]
+
+
 def test_database_down_fails_clearly(warehouse):
     with pytest.raises(ServingError, match="PostgreSQL unreachable, previous serving state kept"):
         publish_postgres(warehouse, TABLES, OFFICES, "postgresql://postgres@127.0.0.1:1/serving")

@@ -12,6 +12,16 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# A server may ask to wait (Retry-After); beyond this the night would stall on one source.
+MAX_RETRY_AFTER_S = 120.0
+
+
+class CappedRetry(Retry):
+    """urllib3's Retry, with the server's Retry-After capped."""
+
+    def get_retry_after(self, response):  # noqa: ANN001, ANN201 - urllib3's signature
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, MAX_RETRY_AFTER_S)
 
 
 class SourceError(RuntimeError):
@@ -45,10 +55,10 @@ def retry_unparseable(attempt: Callable[[], T], retries: int, backoff_s: float) 
 def build_session(retries: int, backoff_factor: float = 1.0) -> requests.Session:
     """Retries connection errors, timeouts, 429 and 5xx with exponential backoff.
 
-    urllib3 honours ``Retry-After`` on 429/503; POST is retried too because every source call
+    urllib3 honours ``Retry-After`` on 429/503 (capped); POST is retried too because every source call
     t82 makes is a read (Apidae searches are POSTed only to keep the key out of URLs and logs).
     """
-    retry = Retry(
+    retry = CappedRetry(
         total=retries,
         connect=retries,
         read=retries,

@@ -7,13 +7,14 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from t82_pipeline.defs.fairguest.client import SOURCE, FairguestClient
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.json_codec import dump_json
 from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
+from t82_pipeline.lib.text import decode_export
 
 PLATFORM_SCALES = {"google": {5}, "booking": {10}, "tripadvisor": {5}, "airbnb": {5}, "expedia": {10}, "facebook": {5}}
 # Back-office export columns (French headers) → review fields.
@@ -65,13 +66,28 @@ def land_ratings(client: FairguestClient, zone: LandingZone, sheet_ids: list[int
         return zone.commit(batch, ["ratings.ndjson"], {"kind": "api", "mode": "differential", "record_count": entry["rows"]})
 
 
+# Platforms hand some reviews to Fairguest days after their publication date: each pull asks again
+# for this many days before the latest landed review (staging keeps one row per review_id).
+LATE_REVIEWS_WINDOW = timedelta(days=7)
+
+
 def latest_review_date(zone: LandingZone) -> str | None:
     dates = [m["max_published_at"] for m in zone.manifests("fairguest_reviews") if m.get("max_published_at")]
     return max(dates) if dates else None
 
 
+def reviews_since(zone: LandingZone) -> str | None:
+    latest = latest_review_date(zone)
+    if latest is None:
+        return None
+    try:
+        return (datetime.fromisoformat(latest.replace("Z", "+00:00")) - LATE_REVIEWS_WINDOW).isoformat()
+    except ValueError:
+        return latest
+
+
 def land_reviews_api(client: FairguestClient, zone: LandingZone) -> LandedBatch:
-    since = latest_review_date(zone)
+    since = reviews_since(zone)
     seen: list[str] = []
 
     def reviews() -> Iterator[tuple[str, dict]]:
@@ -83,7 +99,7 @@ def land_reviews_api(client: FairguestClient, zone: LandingZone) -> LandedBatch:
         entry = batch.add_lines("reviews.ndjson", _kept(batch, reviews()))
         return zone.commit(batch, ["reviews.ndjson"], {
             "kind": "api", "mode": "differential", "request": {"since": since}, "record_count": entry["rows"],
-            "max_published_at": max(seen, default=since)})
+            "max_published_at": max([*seen, latest_review_date(zone) or ""]) or None})
 
 
 def _export_rows(path: Path) -> list[dict]:
@@ -91,18 +107,11 @@ def _export_rows(path: Path) -> list[dict]:
         import pandas as pd
 
         return pd.read_excel(path, dtype=str).fillna("").to_dict("records")
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") or _is_utf8(raw) else raw.decode("cp1252")
+    text = decode_export(path.read_bytes())
+    if not text.strip():
+        raise ValueError("the file is empty")
     dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,")
     return list(csv.DictReader(io.StringIO(text), dialect=dialect))
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
 
 
 def land_export_file(zone: LandingZone, path: Path) -> LandedBatch:

@@ -31,7 +31,7 @@ class NurtikClient:
     retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
     backoff_s: float = 1.0
 
-    def _page(self, path: str, params: dict, page: int) -> list:
+    def _page(self, path: str, params: dict, page: int) -> tuple[list, int | None]:
         where = f"{path} page {page}"
         try:
             response = self.session.get(self.base_url + path, params={**params, "page": page, "per_page": self.per_page},
@@ -46,14 +46,19 @@ class NurtikClient:
             raise UnparseableBody(SOURCE, where, "response is not valid JSON (truncated body?)") from None
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
             raise SourceError(SOURCE, where, "unexpected payload: {\"data\": [...], \"meta\": {...}} expected")
-        return payload["data"]
+        meta = payload.get("meta") if isinstance(payload.get("meta"), dict) else {}
+        total = meta.get("total")
+        return payload["data"], total if isinstance(total, int) and not isinstance(total, bool) else None
 
     def _pages(self, path: str, params: dict) -> Iterator[dict]:
-        page = 1
+        """Pages until ``meta.total`` rows came, or an empty page: a server that caps its page size
+        below ``per_page`` sends short pages that are not the last one."""
+        page, received = 1, 0
         while True:
-            data = retry_unparseable(lambda: self._page(path, params, page), self.retries, self.backoff_s)
+            data, total = retry_unparseable(lambda: self._page(path, params, page), self.retries, self.backoff_s)
             yield from data
-            if len(data) < self.per_page:
+            received += len(data)
+            if not data or (total is not None and received >= total) or (total is None and len(data) < self.per_page):
                 return
             page += 1
 

@@ -14,11 +14,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from t82_pipeline.defs.nurtik.client import NurtikClient
+from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.json_codec import dump_json
 from t82_pipeline.lib.landing import MANIFEST, BatchWriter, LandedBatch, LandingZone
 from t82_pipeline.lib.pseudonym import contact_key
+from t82_pipeline.lib.text import decode_export
 
 CONTACTS, EVENTS, EXPORTS, SUPPRESSIONS = "nurtik_contacts", "nurtik_events", "nurtik_exports", "nurtik_suppressions"
+SOURCE_NAME = "nurtik"
 CONSENT_STATUSES = {"pending", "confirmed", "unsubscribed", "bounced", "complained"}
 # Back-office export vocabulary (assumed, French UI) → API consent status.
 EXPORT_STATUS = {"inscrit": "confirmed", "desinscrit": "unsubscribed", "désinscrit": "unsubscribed", "en_attente": "pending",
@@ -142,7 +145,10 @@ def export_row_to_contact(row: dict) -> dict:
 
 def land_export_file(zone: LandingZone, path: Path, secret: str) -> LandedBatch:
     """A contacts export or requalification answers (CSV, ';'), kept as received plus NDJSON."""
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = decode_export(path.read_bytes())
+    except ValueError as exc:
+        raise SourceError(SOURCE_NAME, path.name, f"neither UTF-8 nor Windows-1252 ({exc.reason} at byte {exc.start})") from None
     reader = csv.DictReader(io.StringIO(text), delimiter=";")
     if "reponse" in (reader.fieldnames or []):
         return _land_answers(zone, path, reader, secret)
@@ -194,7 +200,7 @@ def _contact_files(zone: LandingZone) -> Iterator[tuple[Path, Path]]:
 def _people_in(path: Path, secret: str) -> Iterator[tuple[str | None, str | None]]:
     """(keyed e-mail, contact id) of each contact of a landed file."""
     if path.suffix == ".csv":
-        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"):
+        for row in csv.DictReader(io.StringIO(decode_export(path.read_bytes())), delimiter=";"):
             yield contact_key(row.get("email"), secret), row.get("contact_id")
     else:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -254,7 +260,7 @@ def _rewrite_lines(batch: Path, path: Path, gone, reason: str) -> int:
 
 
 def _rewrite_csv(batch: Path, path: Path, gone, reason: str) -> int:
-    text = path.read_text(encoding="utf-8-sig")
+    text = decode_export(path.read_bytes())
     reader = csv.DictReader(io.StringIO(text), delimiter=";")
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], delimiter=";", lineterminator="\r\n")

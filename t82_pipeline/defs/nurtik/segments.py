@@ -17,6 +17,16 @@ class SegmentExportTarget(dg.ConfigurableResource):
     folder: str
 
 
+# A cell starting with one of these is a formula to Excel or LibreOffice (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str | None) -> str:
+    """The cell as text a spreadsheet will not evaluate: a leading apostrophe, as OWASP advises."""
+    text = value or ""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 @dg.asset(key=["publish", "nurtik_segment_exports"], pool=WAREHOUSE_POOL, group_name="nurtik", owners=["team:data"], kinds={"python", "csv"},
           deps=[dg.AssetKey(["personal", "nurtik_segment_contacts"])],
           description=("One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
@@ -42,7 +52,7 @@ def nurtik_segment_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
                 f = open(staging / f"{segment}.csv", "w", encoding="utf-8", newline="")
                 writers[segment] = (f, csv.writer(f, delimiter=";"))
                 writers[segment][1].writerow(["email", "prenom", "nom"])
-            writers[segment][1].writerow([email, first or "", last or ""])
+            writers[segment][1].writerow([spreadsheet_safe(email), spreadsheet_safe(first), spreadsheet_safe(last)])
             counts[segment] = counts.get(segment, 0) + 1
     finally:
         for f, _ in writers.values():

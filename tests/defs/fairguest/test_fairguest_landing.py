@@ -39,10 +39,14 @@ def test_reviews_are_paged_then_fetched_incrementally(httpserver, tmp_path):
     httpserver.expect_ordered_request(path, query_string="page=2&size=2").respond_with_json({"total": 3, "reviews": [review(3)]})
     first = land_reviews_api(client(httpserver), zone)
     assert first.manifest["record_count"] == 3 and first.manifest["max_published_at"] == "2026-10-03T10:00:00+00:00"
-    httpserver.expect_ordered_request(path, query_string="page=1&size=2&since=2026-10-03T10%3A00%3A00%2B00%3A00").respond_with_json(
-        {"total": 1, "reviews": [review(4)]})
+    # The next pull asks again for the week before the latest review: a platform may hand one over late.
+    httpserver.expect_ordered_request(path, query_string="page=1&size=2&since=2026-09-26T10%3A00%3A00%2B00%3A00").respond_with_json(
+        {"total": 2, "reviews": [review(3), review(5, published_at="2026-10-01T12:00:00+00:00")]})
     second = land_reviews_api(client(httpserver), zone)
-    assert second.manifest["record_count"] == 1 and second.manifest["request"]["since"] == "2026-10-03T10:00:00+00:00"
+    assert second.manifest["record_count"] == 2 and second.manifest["request"]["since"] == "2026-09-26T10:00:00+00:00"
+    landed = [json.loads(x)["review_id"] for x in (second.path / "reviews.ndjson").read_text().splitlines()]
+    assert "g-5" in landed  # published before the latest one, handed over late: not lost
+    assert second.manifest["max_published_at"] == "2026-10-03T10:00:00+00:00"
 
 
 def test_bad_reviews_are_quarantined_and_the_rest_lands(httpserver, tmp_path):

@@ -88,3 +88,26 @@ def test_suppressed_people_are_rewritten_out_and_never_landed_again(tmp_path):
     again.write_text("\n".join(lines).replace("01/10/2026", "02/10/2026") + "\n", encoding="utf-8")
     batch = land_export_file(zone, again, SECRET)
     assert batch.manifest["suppressed_not_landed"] == 1 and batch.manifest["record_count"] == 1
+
+
+def test_a_server_capping_its_page_size_loses_no_contact(httpserver, tmp_path):
+    """Asked for 1000 per page, it sends 2: paging goes on until meta.total rows came."""
+    contacts = [contact(n, f"personne{n}@exemple.fr") for n in range(1, 6)]
+
+    def capped(request):
+        from werkzeug import Response
+
+        page = int(request.args["page"])
+        rows = contacts[(page - 1) * 2: page * 2]
+        return Response(json.dumps({"data": rows, "meta": {"total": len(contacts), "page": page}}), content_type="application/json")
+
+    httpserver.expect_request("/v1/contacts").respond_with_handler(capped)
+    wide = NurtikClient(httpserver.url_for("").rstrip("/"), TOKEN, build_session(retries=0), timeout_s=5, per_page=1000)
+    assert [c["contact_id"] for c in wide.contacts(None)] == [f"c-{n}" for n in range(1, 6)]
+
+
+def test_segment_cells_cannot_become_spreadsheet_formulas():
+    from t82_pipeline.defs.nurtik.segments import spreadsheet_safe
+
+    assert spreadsheet_safe('=HYPERLINK("http://evil.test","Cliquez")') == '\'=HYPERLINK("http://evil.test","Cliquez")'
+    assert [spreadsheet_safe(v) for v in ("+33 6", "-2", "@SUM(A1)", "Anne", None)] == ["'+33 6", "'-2", "'@SUM(A1)", "Anne", ""]

@@ -50,6 +50,19 @@ def test_429_with_retry_after_is_retried(httpserver):
     assert [o["id"] for o in page.objects] == [479743]
 
 
+def test_a_huge_retry_after_is_capped(httpserver, monkeypatch):
+    from t82_pipeline.lib import http
+
+    monkeypatch.setattr(http, "MAX_RETRY_AFTER_S", 0.5)
+    real = (APIDAE / "GeotrekCE_Geotrek-admin__list_479743.json").read_text()
+    httpserver.expect_ordered_request(SEARCH_PATH).respond_with_data(
+        "Too many requests", status=429, headers={"Retry-After": "86400"})
+    httpserver.expect_ordered_request(SEARCH_PATH).respond_with_data(real, content_type="application/json")
+    started = time.monotonic()
+    assert [o["id"] for o in client(httpserver).fetch_page(0).objects] == [479743]
+    assert time.monotonic() - started < 10  # not a day
+
+
 def test_5xx_after_retries_names_source_page_and_hides_key(httpserver):
     httpserver.expect_request(SEARCH_PATH).respond_with_data(
         f"Erreur interne apiKey={API_KEY}", status=503, content_type="text/plain")

@@ -1,0 +1,12 @@
+"""Decoding the text exports people make: UTF-8 (with or without BOM), else Windows-1252, as a
+French back-office's Excel writes it; anything else is refused with the reason."""
+
+from __future__ import annotations
+
+
+def decode_export(raw: bytes) -> str:
+    """Raises ValueError (a UnicodeDecodeError) when the bytes are neither encoding."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")  # five bytes are undefined in it: those files are refused

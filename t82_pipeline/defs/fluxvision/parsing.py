@@ -174,21 +174,37 @@ class DeliveryParser:
         con.execute(f"create table parsed ({cols})")
         rejected: dict[str, TableError] = {}
         for delimiter, tables in self.pending.items():
-            by_path = {str(t.path): t for t in tables}
-            con.execute(
-                "create or replace temp table t as select * replace (_line::bigint as _line) "
-                "from read_csv(?, delim = ?, header = true, all_varchar = true, union_by_name = true, filename = true, "
-                "quote = '\"', escape = '\"', strict_mode = false)", [list(by_path), delimiter])
-            columns = {c for (c,) in con.execute("select column_name from (describe t)").fetchall()}
-            for path, error in self._check(con).items():
-                rejected[by_path[path].ref] = error
-            for path, table in by_path.items():
-                if table.ref not in rejected:
-                    self._insert(con, table, path, columns)
+            try:
+                self._load_group(con, tables, delimiter, rejected)
+            except duckdb.Error:
+                # One table DuckDB cannot read at all: load them one by one to find and reject it.
+                con.execute("delete from parsed where list_contains(?, source_file)", [[t.ref for t in tables]])
+                for table in tables:
+                    try:
+                        self._load_group(con, [table], delimiter, rejected)
+                    except duckdb.Error as exc:
+                        con.execute("delete from parsed where source_file = ?", [table.ref])
+                        rejected[table.ref] = TableError(f"unreadable table: {str(exc).splitlines()[0][:200]}", None)
         con.execute(f"copy (select * from parsed order by source_file, line) to '{target}' (format parquet)")
         self.rows_by_table = dict(con.execute("select source_file, count(*) from parsed group by 1").fetchall())
         con.close()
         return rejected
+
+    def _load_group(self, con: duckdb.DuckDBPyConnection, tables: list[_Pending], delimiter: str,
+                    rejected: dict[str, TableError]) -> None:
+        by_path = {str(t.path): t for t in tables}
+        con.execute(
+            "create or replace temp table t as select * replace (_line::bigint as _line) "
+            "from read_csv(?, delim = ?, header = true, all_varchar = true, union_by_name = true, filename = true, "
+            "quote = '\"', escape = '\"', strict_mode = false)", [list(by_path), delimiter])
+        columns = {c for (c,) in con.execute("select column_name from (describe t)").fetchall()}
+        checked = self._check(con)
+        for path, error in checked.items():
+            rejected[by_path[path].ref] = error
+        # All checked first, then inserted: a failure midway leaves nothing half-inserted.
+        for path, table in by_path.items():
+            if table.ref not in rejected:
+                self._insert(con, table, path, columns)
 
     def _check(self, con: duckdb.DuckDBPyConnection) -> dict[str, TableError]:
         errors: dict[str, TableError] = {}

@@ -13,13 +13,17 @@ from tests.conftest import AS_OF_DATE
 
 
 def run_graph(settings, with_fairguest: bool = False, instance: dg.DagsterInstance | None = None,
-              **resource_overrides) -> dg.ExecuteInProcessResult:
-    """The nightly graph. Fairguest landing only when the test generated its data; provider
-    reports never (they send e-mails: tests run them on purpose)."""
+              with_nurtik: bool = False, **resource_overrides) -> dg.ExecuteInProcessResult:
+    """The nightly graph. Fairguest and Nurtik landing only when the test generated their data;
+    provider reports and GDPR jobs never (tests run them on purpose)."""
+    from t82_pipeline.defs.nurtik.definitions import defs as nurtik_defs
+    from t82_pipeline.defs.nurtik.gdpr import SUPPRESSIONS_KEY
+
     resources = {**build_resources(settings), **resource_overrides}
     fairguest = [a for a in fairguest_defs.assets if a.key.path[0] == "landing"] if with_fairguest else []
+    nurtik = [a for a in nurtik_defs.assets if a.key != SUPPRESSIONS_KEY] if with_nurtik else []
     return dg.materialize(
-        [*sit_defs.assets, *sit_defs.asset_checks, *fairguest, *dbt_defs.assets, *opendata_defs.assets,
+        [*sit_defs.assets, *sit_defs.asset_checks, *fairguest, *nurtik, *dbt_defs.assets, *opendata_defs.assets,
          *opendata_defs.asset_checks, *serving_defs.assets, *serving_defs.asset_checks],
         resources=resources,
         run_config={"ops": {"t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},

@@ -13,6 +13,7 @@ import pytest
 
 from t82_pipeline.demo.apidae_server import serve_objects
 from t82_pipeline.demo.generate import generate_sit
+from t82_pipeline.demo.nurtik_generator import generate_nurtik
 from t82_pipeline.demo.tif_generator import generate_tif_xml
 from t82_pipeline.lib.landing import LandingZone
 from tests.env import isolated_settings
@@ -21,6 +22,25 @@ from tests.support.faulty_proxy import faulty_proxy
 
 pytestmark = pytest.mark.slow
 API_KEY = "test-apidae-key"
+
+
+def _broken_index_zip() -> bytes:
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("index.json", '[{"file": "objects/0/1.json", "label"')
+    return out.getvalue()
+
+
+# (settings folder, file name, content): one broken file for every drop folder the nightly reads.
+BROKEN_DROPS = [
+    ("apidae_export_drop_dir", "export-0002.zip", b"PK\x03\x04 not really a zip"),
+    ("tif_drop_dir", "constellation-coupe.xml", b"<?xml version='1.0'?><listeOI><OI><DublinCore>"),
+    ("datatourisme_drop_dir", "flux-broken.zip", _broken_index_zip()),
+    ("fairguest_drop_dir", "avis-vide.csv", b""),
+    ("nurtik_drop_dir", "contacts-latin.csv", "contact_id;email\nx-1;\x81\x8d@exemple.fr\n".encode("latin-1")),
+]
 PULL = "landing/apidae_api_objects:source_pull_succeeded"
 
 
@@ -44,27 +64,34 @@ def nights(tmp_path_factory):
     with isolated_settings(data) as embedded:
         generate_sit(embedded.samples_dir, embedded.apidae_export_drop_dir, embedded.tif_drop_dir, scale=0.1,
                      fairguest_drop=embedded.fairguest_drop_dir)
+        generate_nurtik(embedded.samples_dir / "nurtik", embedded.nurtik_drop_dir, count=300)
     with serve_objects(embedded.samples_dir / "apidae" / "objects.ndjson", API_KEY) as upstream, \
             faulty_proxy(upstream) as (url, faults), \
             isolated_settings(data, T82_APIDAE_BASE_URL=url, T82_APIDAE_API_KEY=API_KEY, T82_HTTP_RETRIES="2") as settings, \
             dg.instance_for_test() as instance:
         faults.truncate_once.add(200)
-        first = run_graph(settings, with_fairguest=True, instance=instance)
+        first = run_graph(settings, with_fairguest=True, with_nurtik=True, instance=instance)
         after_first = {
             "apidae": query(settings, "select offer_key, description from marts.offers where source = 'apidae' order by 1"),
             "tif": query(settings, "select count(*) from marts.offers where source = 'tif'")[0][0],
             "served": served_offer_keys(settings),
             "requests": list(faults.requests),
         }
-        # The next night: Apidae is down; Constellation delivers more records; two broken drops.
+        # The next night: Apidae is down; Constellation delivers more records; a broken file in
+        # every drop folder of the nightly.
         faults.down = True
         generate_tif_xml(settings.tif_drop_dir / "constellation-export.xml", _objects(settings), count=60)
-        (settings.apidae_export_drop_dir / "export-0002.zip").write_bytes(b"PK\x03\x04 not really a zip")
-        settings.datatourisme_drop_dir.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(settings.datatourisme_drop_dir / "flux-broken.zip", "w") as z:
-            z.writestr("index.json", '[{"file": "objects/0/1.json", "label"')
-        second = run_graph(settings, with_fairguest=True, instance=instance)
-        yield {"settings": settings, "first": first, "second": second, "after_first": after_first, "instance": instance}
+        for folder, name, content in BROKEN_DROPS:
+            path = getattr(settings, folder) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        second = run_graph(settings, with_fairguest=True, with_nurtik=True, instance=instance)
+        apidae_after_second = query(settings, "select offer_key, description from marts.offers where source = 'apidae' order by 1")
+        # A third night: Apidae answers, but cuts every page on every retry.
+        faults.down, faults.truncate_always = False, True
+        third = run_graph(settings, with_fairguest=True, with_nurtik=True, instance=instance)
+        yield {"settings": settings, "first": first, "second": second, "third": third, "after_first": after_first,
+               "apidae_after_second": apidae_after_second, "instance": instance}
 
 
 def _objects(settings) -> list[dict]:
@@ -115,7 +142,24 @@ def test_each_broken_drop_file_is_named_and_the_rest_lands(nights):
                 and not e.asset_check_evaluation_data.passed}
     assert "export-0002.zip" in rejected["landing/apidae_export_objects"]
     assert "flux-broken.zip" in rejected["landing/datatourisme_download"]
-    assert check_results(second)["landing/tif_xml_objects:all_drop_files_loaded"] is True
+    assert "constellation-coupe.xml" in rejected["landing/tif_xml_objects"]
+    assert "avis-vide.csv" in rejected["landing/fairguest_exports"]
+    assert "contacts-latin.csv" in rejected["landing/nurtik_exports"]
+    assert len(rejected) == len(BROKEN_DROPS)
+    # The good file beside the broken one landed: 20 more Constellation records (above), and the
+    # segment exports were refreshed.
+    assert second.success and any(e.asset_key == dg.AssetKey(["publish", "nurtik_segment_exports"])
+                                  for e in second.get_asset_materialization_events())
+
+
+def test_pages_cut_on_every_retry_fail_apidae_alone(nights):
+    third, s = nights["third"], nights["settings"]
+    assert third.success and check_results(third)[PULL] is False
+    [failed] = [e.asset_check_evaluation_data for e in third.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                and e.asset_check_evaluation_data.check_name == "source_pull_succeeded" and not e.asset_check_evaluation_data.passed]
+    assert "not valid JSON (truncated body?)" in failed.description
+    assert query(s, "select offer_key, description from marts.offers where source = 'apidae' order by 1") \
+        == nights["apidae_after_second"] == nights["after_first"]["apidae"]
 
 
 def test_the_alerts_name_apidae_and_its_error(nights, smtp_server):

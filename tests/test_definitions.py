@@ -48,6 +48,14 @@ def test_dbt_is_the_only_warehouse_writer_and_uses_the_pool():
     assert graph.get(dg.AssetKey(["marts", "offers"])).pools == {"duckdb_warehouse"}
 
 
+def test_checks_that_read_the_warehouse_queue_in_its_pool():
+    """While another run's dbt writes, DuckDB refuses even readers: the checks wait their turn."""
+    nightly = defs.resolve_job_def("nightly")
+    for check in ("ot_marts_are_sound", "served_marts_are_keyed", "no_record_duplicated_in_datatourisme"):
+        [node] = [n for n in nightly.graph.nodes if n.name.endswith(check)]
+        assert node.definition.pool == "duckdb_warehouse", check
+
+
 def test_sensor_requests_one_run_per_new_file_set(tmp_path):
     drop_zip, drop_xml = tmp_path / "zip", tmp_path / "xml"
     drop_zip.mkdir()

@@ -52,3 +52,56 @@ def test_a_live_process_keeps_its_folder(tmp_path):
         sleeper.wait()
     assert remove_leftovers(tmp_path, ".tmp-") == [theirs]
     assert mine.exists()
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_crashed_feed_publish_is_cleaned_by_the_next(tmp_path):
+    from t82_pipeline.defs.opendata.feed import Feed, publish
+
+    root = tmp_path / "feed"
+    root.mkdir()
+    half = root / f".tmp-feed-{dead_pid()}-{'cd' * 16}"
+    (half / "objects").mkdir(parents=True)
+    dangling = root / f".current-{dead_pid()}-{'ef' * 16}"
+    dangling.symlink_to("nowhere")
+    target = publish(Feed(), root, "v1")
+    assert not half.exists() and not dangling.is_symlink()
+    assert (root / "current").resolve() == target.resolve()
+
+
+def test_erasure_removes_a_crashed_batch_holding_the_person(tmp_path):
+    from t82_pipeline.defs.nurtik.landing import CONTACTS, rewrite_without
+    from t82_pipeline.lib.pseudonym import contact_key
+
+    zone = LandingZone(tmp_path)
+    half = tmp_path / CONTACTS / f".tmp-{dead_pid()}-{'ab' * 16}"
+    half.mkdir(parents=True)
+    (half / "contacts.ndjson").write_text('{"email": "alice.crash@exemple.fr"}\n')
+    rewrite_without(zone, {contact_key("alice.crash@exemple.fr", "s")}, "erasure", "s")
+    assert not half.exists()
+
+
+def test_a_segment_export_swap_cut_midway_is_restored(tmp_path):
+    import dagster as dg
+    import pytest
+
+    from t82_pipeline.defs.nurtik.segments import SegmentExportTarget, nurtik_segment_exports
+
+    root = tmp_path / "segments"
+    old = tmp_path / ".segments.old"  # the crash happened between the two renames
+    old.mkdir()
+    (old / "velo.csv").write_text("email;prenom;nom\na@exemple.fr;A;B\n")
+
+    class WarehouseBusy:
+        def get_connection(self):
+            raise RuntimeError("the warehouse is locked")
+
+    with pytest.raises(RuntimeError):
+        nurtik_segment_exports(dg.build_asset_context(), WarehouseBusy(), SegmentExportTarget(folder=str(root)))
+    # Even when this run fails, the last complete export is back in place for the e-mailing tool.
+    assert (root / "velo.csv").read_text().startswith("email;prenom;nom\na@exemple.fr")

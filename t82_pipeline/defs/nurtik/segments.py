@@ -33,14 +33,14 @@ def spreadsheet_safe(value: str | None) -> str:
                        "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."))
 def nurtik_segment_exports(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                            segment_exports: SegmentExportTarget) -> dg.MaterializeResult:
-    with warehouse.get_connection() as con:
-        rows = con.execute("select segment_code, email, first_name, last_name from personal.nurtik_segment_contacts "
-                           "order by segment_code, email").fetchall()
     root = Path(segment_exports.folder)
-    root.parent.mkdir(parents=True, exist_ok=True)
     old = root.with_name(f".{root.name}.old")
     if old.exists() and not root.exists():  # a crash mid-swap: the last complete export comes back first
         os.replace(old, root)
+    with warehouse.get_connection() as con:
+        rows = con.execute("select segment_code, email, first_name, last_name from personal.nurtik_segment_contacts "
+                           "order by segment_code, email").fetchall()
+    root.parent.mkdir(parents=True, exist_ok=True)
     staging = root.with_name(f".{root.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()

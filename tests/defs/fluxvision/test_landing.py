@@ -101,6 +101,18 @@ def test_a_header_crafted_as_sql_is_refused_and_reads_no_local_file(tmp_path, zo
     assert b"CANARY-LOCAL-FILE" not in (batch.path / PARSED).read_bytes()
 
 
+def test_a_table_on_one_endless_line_is_rejected_not_parsed(tmp_path, zone):
+    endless = ("Date;" + ";".join(f"Colonne{i}" for i in range(40_000))).encode()  # ~400 KB, no line break
+    path = zip_of(tmp_path / "B4 2025_3.zip", {
+        "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode(),
+        "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": endless,
+    })
+    batch = land_delivery(zone, path, "B4 2025_3")
+    reasons = {q["record"]: q["reason"] for q in batch.quarantined}
+    assert "line 1 is longer than 65536 characters" in reasons[f"{path.name}/GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv, line 1"]
+    assert rows_of(batch, "select count(*) from p") == [(2,)]
+
+
 def test_loose_csv_with_commas_quotes_and_a_bom(tmp_path, zone):
     out = io.StringIO()
     writer = csv.writer(out)

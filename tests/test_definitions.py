@@ -85,3 +85,20 @@ def test_code_location_loads_as_the_ui_loads_it():
     done = subprocess.run([str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_code_location_loads_under_dagster_dev_without_the_venv_on_path_and_without_parsing_dbt(tmp_path):
+    """`dagster dev` sets DAGSTER_IS_DEV_CLI; the venv need not be activated; dbt is never parsed."""
+    import subprocess
+    import sys
+
+    from t82_pipeline.defs.dbt.project import dbt_project
+    from t82_pipeline.lib.settings import REPO_ROOT
+
+    manifest = dbt_project().manifest_path
+    before = manifest.stat().st_mtime_ns
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DAGSTER_IS_DEV_CLI": "1", "T82_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", "import t82_pipeline.definitions"], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert manifest.stat().st_mtime_ns == before  # not re-parsed, not rewritten

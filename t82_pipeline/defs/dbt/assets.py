@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from t82_pipeline.defs.dbt.project import dbt_project
+from t82_pipeline.defs.dbt.project import dbt_project, prepared_manifest
 from t82_pipeline.defs.dbt.translator import T82DbtTranslator
 from t82_pipeline.lib.resources import WAREHOUSE_POOL  # dbt is the only writer of the warehouse
 
@@ -21,7 +21,7 @@ class DbtBuildConfig(dg.Config):
 
 
 @dbt_assets(
-    manifest=dbt_project().manifest_path,
+    manifest=prepared_manifest(),
     project=dbt_project(),
     dagster_dbt_translator=T82DbtTranslator(),
     pool=WAREHOUSE_POOL,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import dagster as dg
 
-from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.http import SourceError, redact
 
 PULL_SUCCEEDED = "source_pull_succeeded"
 FAILED = "failed"
@@ -22,7 +22,8 @@ def pull_check_spec(key: list[str]) -> dg.AssetCheckSpec:
 
 
 def error_message(source: str, exc: Exception) -> str:
-    message = str(exc) if isinstance(exc, SourceError) else f"[{source}] {type(exc).__name__}: {exc}"
+    """SourceErrors are written without secrets; any other error's text is redacted too."""
+    message = str(exc) if isinstance(exc, SourceError) else redact(f"[{source}] {type(exc).__name__}: {exc}")
     return message[:1000]
 
 

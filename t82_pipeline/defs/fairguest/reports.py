@@ -82,9 +82,6 @@ class Ledger:
             sheet_id bigint, period varchar, status varchar, recipient varchar, attempted_at timestamptz,
             detail varchar, primary key (sheet_id, period))""")
 
-    def already_sent(self, period: str) -> set[int]:
-        return {r[0] for r in self.con.execute("select sheet_id from sent_reports where period = ? and status = 'sent'", [period]).fetchall()}
-
     def statuses(self, period: str) -> dict[int, str]:
         return dict(self.con.execute("select sheet_id, status from sent_reports where period = ?", [period]).fetchall())
 

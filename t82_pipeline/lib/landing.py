@@ -4,11 +4,13 @@ Layout: ``<landing>/<source>/<load_date>/<batch_id>/{<files>, manifest.json}``.
 A batch is assembled in a hidden temporary folder and renamed into place in one step, so a
 reader never sees half a batch; what a crash leaves (a process killed mid-batch) is removed
 by the next batch of that source. The batch id is derived
-from the payload's sha256: landing the same payload twice is a no-op.
+from the payload's sha256: landing the same payload twice is a no-op, even from two runs at once
+(a file lock per source makes "already landed?" and the rename one step).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
@@ -143,11 +145,27 @@ class LandingZone:
             digest.update(writer.files[name]["sha256"].encode())
         payload_sha256 = digest.hexdigest()
 
-        existing = self.find_by_payload(writer.source, payload_sha256)
-        if existing is not None:
-            manifest = json.loads((existing / MANIFEST).read_text(encoding="utf-8"))
-            return LandedBatch(writer.source, manifest["batch_id"], existing, manifest, False)
+        with self._source_lock(writer.source):
+            existing = self.find_by_payload(writer.source, payload_sha256)
+            if existing is not None:
+                manifest = json.loads((existing / MANIFEST).read_text(encoding="utf-8"))
+                return LandedBatch(writer.source, manifest["batch_id"], existing, manifest, False)
+            return self._move_into_place(writer, payload_sha256, metadata, received_at)
 
+    @contextmanager
+    def _source_lock(self, source: str) -> Iterator[None]:
+        """Held while a batch is checked against what landed and renamed into place: a sensor's run
+        and the nightly may land the same dropped file at the same moment."""
+        with open(self.root / source / ".commit.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _move_into_place(
+        self, writer: BatchWriter, payload_sha256: str, metadata: dict, received_at: datetime | None
+    ) -> LandedBatch:
         received_at = received_at or datetime.now(timezone.utc)
         batch_id = f"{received_at:%Y%m%dT%H%M%S}-{payload_sha256[:12]}"
         manifest = {

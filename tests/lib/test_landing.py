@@ -54,3 +54,30 @@ def test_quarantine_keeps_reason_and_the_rest_lands(tmp_path):
     assert landed.quarantined == [
         {"source": "demo", "record": "page 0 item 3", "reason": "object has no integer 'id'", "raw": '{"nom":"x"}'}
     ]
+
+
+def test_two_runs_landing_the_same_payload_at_once_make_one_batch(tmp_path):
+    """A sensor's run and the nightly may land the same dropped file at the same moment."""
+    import threading
+
+    zone = LandingZone(tmp_path)
+    ready = threading.Barrier(4)
+    results, errors = [], []
+
+    def land_after_the_others_are_ready():
+        try:
+            with zone.open_batch("demo") as batch:
+                batch.add_lines("objects.ndjson", iter([b'{"id":1}']))
+                ready.wait()
+                results.append(zone.commit(batch, payload_files=["objects.ndjson"], metadata={}))
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=land_after_the_others_are_ready) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len({r.batch_id for r in results}) == 1 and sum(r.is_new for r in results) == 1
+    assert len(zone.manifests("demo")) == 1

@@ -23,7 +23,7 @@ test: install
 	$(BIN)/pytest
 
 ui: install
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/t82 ui
 
 # Not a test: about an hour on 2 cores for both scales (results in benchmarks/results/).
 bench: install

@@ -1,4 +1,5 @@
-"""``t82 demo``: the nightly job end to end on the embedded default, then where outputs are."""
+"""``t82 demo``: the nightly job end to end on the embedded default, run by a real Dagster daemon,
+then where outputs are. ``t82 ui``: the Dagster UI on the same instance."""
 
 from __future__ import annotations
 
@@ -7,48 +8,28 @@ import os
 import sys
 from pathlib import Path
 
-from t82_pipeline.demo.run_report import RunReporter, merge_config
-from t82_pipeline.lib.settings import REPO_ROOT, get_settings
+from t82_pipeline.demo.run_report import RunReporter
+from t82_pipeline.lib.settings import get_settings
 
 
-def run_job(reporter: RunReporter, title: str, job: str, run_config: dict | None = None, **kwargs) -> bool:
+def run_demo(reporter: RunReporter, as_of_date: str | None, daemon_log: Path | None) -> bool:
+    """The nightly, launched as from the UI; the daemon's sensors land the dropped files and the
+    Flux Vision deliveries (then refresh their marts); then the monthly provider reports."""
     import dagster as dg
 
-    from t82_pipeline.definitions import defs
+    from t82_pipeline.demo.daemon import RunFollower, job_sensor_names, launch, now, running_daemon
 
-    with dg.DagsterInstance.get() as instance:
-        with reporter.capture():
-            result = defs.resolve_job_def(job).execute_in_process(
-                instance=instance, run_config=merge_config(run_config, reporter.verbose), raise_on_error=False, **kwargs)
-        return reporter.report(title, result, instance)
-
-
-def run_nightly(reporter: RunReporter, as_of_date: str | None = None) -> bool:
-    run_config = {"ops": {"t82_dbt_models": {"config": {"as_of_date": as_of_date}}}} if as_of_date else None
-    return run_job(reporter, "Nightly job", "nightly", run_config)
-
-
-def run_reports(reporter: RunReporter) -> bool:
-    """The monthly provider reports, as their schedule would send them (to the outbox by default)."""
-    return run_job(reporter, "Provider reports", "fairguest_reports")
-
-
-def run_fluxvision(reporter: RunReporter) -> bool:
-    """Lands every Flux Vision delivery of the drop folder as its sensor would (one partition per
-    file, oldest first), then refreshes the marts and per-OT reports once."""
-    import dagster as dg
-
-    from t82_pipeline.defs.fluxvision.assets import DELIVERIES
-    from t82_pipeline.defs.fluxvision.landing import DELIVERY_PATTERNS, delivery_key
-    from t82_pipeline.lib.resources import DropFolderResource
-
-    drop = DropFolderResource(path=str(get_settings().fluxvision_drop_dir))
-    files = sorted((p for pattern in DELIVERY_PATTERNS for p in drop.files(pattern)), key=lambda p: p.stat().st_mtime)
-    keys = [delivery_key(p) for p in files]
-    with dg.DagsterInstance.get() as instance:
-        instance.add_dynamic_partitions(DELIVERIES.name, [k for k in keys if not instance.has_dynamic_partition(DELIVERIES.name, k)])
-    landed = [run_job(reporter, f"Flux Vision delivery {k}", "fluxvision_delivery", partition_key=k) for k in keys]
-    return all(landed) and run_job(reporter, "Flux Vision refresh", "fluxvision_refresh")
+    outcomes: list[bool] = []
+    nightly_config = {"ops": {"t82_dbt_models": {"config": {"as_of_date": as_of_date}}}} if as_of_date else None
+    with dg.DagsterInstance.get() as instance, running_daemon(daemon_log):
+        runs = RunFollower(instance, now(), lambda run: outcomes.append(reporter.report(run, instance)))
+        nightly = launch("nightly", nightly_config)
+        print("Nightly job launched; the daemon's sensors pick up the dropped files and Flux Vision deliveries.")
+        runs.wait_for_run(nightly)
+        if all(outcomes):
+            launch("fairguest_reports")  # they read the nightly's Fairguest marts
+        runs.wait_until_idle(job_sensor_names())
+    return bool(outcomes) and all(outcomes)
 
 
 def print_outputs() -> None:
@@ -82,23 +63,33 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="generate sample data if needed, run the nightly job, show outputs")
     demo.add_argument("--as-of-date", help="reference date for freshness (default: today)")
-    demo.add_argument("--verbose", action="store_true", help="print Dagster's full event log as the runs go")
+    demo.add_argument("--scale", type=float, default=1.0, help="sample size on first generation: 1 = the département")
+    demo.add_argument("--verbose", action="store_true", help="print the daemon's own log as the runs go")
+    ui = sub.add_parser("ui", help="the Dagster UI and daemon (dagster dev) on the embedded instance")
+    ui.add_argument("dev_args", nargs=argparse.REMAINDER, help="passed on to dagster dev (e.g. -p 3001)")
     args = parser.parse_args()
 
-    if args.command == "demo":
-        from t82_pipeline.demo.generate import ensure_samples
+    from t82_pipeline.demo.daemon import BIN, WORKSPACE, DemoError, prepare_dagster_home
 
-        os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "data" / "dagster_home"))
-        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-        stats = ensure_samples()
-        print(f"Sample data: {'generated ' + str(stats) if stats else 'already generated'} in {get_settings().samples_dir}")
-        reporter = RunReporter(get_settings().data_dir / "logs", verbose=args.verbose)
-        print(f"Dagster's full event log: {reporter.log_path}")
-        if not run_nightly(reporter, args.as_of_date) or not run_fluxvision(reporter) or not run_reports(reporter):
-            print(f"\nA run failed (above: the step and its error). Full event log: {reporter.log_path}; "
-                  "or open the Dagster UI (make ui).", file=sys.stderr)
-            sys.exit(1)
-        print_outputs()
+    home = prepare_dagster_home()
+    if args.command == "ui":
+        os.execv(BIN / "dagster", [str(BIN / "dagster"), "dev", "-w", str(WORKSPACE), *args.dev_args])
+    from t82_pipeline.demo.generate import ensure_samples
+
+    stats = ensure_samples(args.scale)
+    print(f"Sample data: {'generated ' + str(stats) if stats else 'already generated'} in {get_settings().samples_dir}")
+    reporter = RunReporter(get_settings().data_dir / "logs")
+    print(f"Dagster instance: {home}; each run's full event log: {reporter.log_path}")
+    try:
+        succeeded = run_demo(reporter, args.as_of_date, None if args.verbose else reporter.log_path)
+    except DemoError as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        succeeded = False
+    if not succeeded:
+        print(f"\nA run failed (above: the step and its error). Full event log: {reporter.log_path}; "
+              "or open the Dagster UI (make ui).", file=sys.stderr)
+        sys.exit(1)
+    print_outputs()
 
 
 if __name__ == "__main__":

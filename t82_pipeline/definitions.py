@@ -1,4 +1,8 @@
-"""Assembles t82's Definitions from the domain folders under defs/."""
+"""Assembles t82's Definitions from the domain folders under defs/.
+
+Groups are domains (sit, fairguest, fluxvision, nurtik, opendata, serving, reference); keys are
+[layer, name] with the layer one of landing, staging, intermediate, marts, reference, publish,
+reports, serving. Glossary: see GLOSSARY below (also in README)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,14 @@ from t82_pipeline.defs.serving import definitions as serving
 from t82_pipeline.defs.sit import definitions as sit
 from t82_pipeline.resources import build_resources
 
+GLOSSARY = {
+    "SIT": "système d'information touristique: the offers database (Apidae, formerly Constellation XML exports)",
+    "GRC": "gestion de la relation client: the CRM (Nurtik), contacts and newsletters",
+    "OT": "office de tourisme: one of the ten intercommunal tourist offices, keyed by ot_code",
+    "EPCI": "établissement public de coopération intercommunale: the intercommunality an OT serves (SIREN)",
+    "FVT": "Flux Vision Tourisme: Orange's visitor statistics from the mobile network",
+}
+
 defs = dg.Definitions.merge(
     sit.defs,
     dbt.defs,
@@ -26,5 +38,5 @@ defs = dg.Definitions.merge(
     serving.defs,
     ops.defs,
     nightly.defs,
-    dg.Definitions(resources=build_resources()),
+    dg.Definitions(resources=build_resources(), metadata={"glossary": dg.MetadataValue.json(GLOSSARY)}),
 )

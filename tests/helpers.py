@@ -61,7 +61,7 @@ def run_fluxvision(settings, instance: dg.DagsterInstance) -> tuple[list[dg.Exec
     landed = [dg.materialize(landing, partition_key=k, instance=instance, resources=resources, raise_on_error=False) for k in keys]
     refresh = dg.materialize(
         [*dbt_defs.assets, *fluxvision_defs.assets], instance=instance, resources=resources, raise_on_error=False,
-        selection=dg.AssetSelection.assets(LANDING_KEY).downstream(include_self=False) | dg.AssetSelection.groups("reference"))
+        selection=dg.AssetSelection.assets(LANDING_KEY).downstream(include_self=False) | dg.AssetSelection.key_prefixes("reference"))
     return landed, refresh
 
 
@@ -79,6 +79,6 @@ def run_nurtik(settings, instance: dg.DagsterInstance, suppression_config: dict 
         run_config = {"landing__nurtik_suppressions": {"config": suppression_config}}
     return dg.materialize(
         [*dbt_defs.assets, *nurtik_defs.assets], instance=instance, resources=resources, raise_on_error=False,
-        selection=start.downstream() | dg.AssetSelection.groups("reference")
+        selection=start.downstream() | dg.AssetSelection.key_prefixes("reference")
         | dg.AssetSelection.assets(["staging", "stg_nurtik__suppressions"]),
         run_config={"ops": {**run_config, "t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}})

@@ -36,11 +36,47 @@ def test_nightly_leaves_flux_vision_to_its_delivery_refresh():
     assert not {k for k in selected if k.startswith("reports/")}
 
 
+def test_a_dropped_sit_file_sends_no_provider_report():
+    """Reports go out monthly; a drop rebuilds what depends on the file (its feed, its serving)."""
+    selected = {k.to_user_string() for k in defs.resolve_job_def("sit_drop_job").asset_layer.asset_graph.executable_asset_keys}
+    assert {"landing/apidae_export_objects", "marts/offers", "publish/datatourisme_feed", "serving/ot_marts"} <= selected
+    assert not {k for k in selected if k.startswith("reports/")}
+
+
 def test_every_asset_is_described_grouped_and_owned():
     graph = defs.get_repository_def().asset_graph
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description and node.group_name and node.owners, key.to_user_string()
+
+
+DOMAINS = {"sit", "fairguest", "fluxvision", "nurtik", "opendata", "serving", "reference"}
+LAYERS = {"landing", "staging", "intermediate", "marts", "reference", "publish", "reports", "serving"}
+
+
+def test_groups_are_domains_and_keys_start_with_their_layer():
+    graph = defs.get_repository_def().asset_graph
+    keys = graph.get_all_asset_keys()
+    assert {graph.get(k).group_name for k in keys} == DOMAINS
+    assert {k.path[0] for k in keys} <= LAYERS and all(len(k.path) == 2 for k in keys)
+    fairguest = {k.to_user_string() for k in keys if graph.get(k).group_name == "fairguest"}
+    assert {"landing/fairguest_api", "staging/stg_fairguest__reviews", "marts/ot_ereputation",
+            "reports/fairguest_provider_reports"} <= fairguest
+
+
+def test_every_check_says_what_it_checks_and_seeds_show_no_sql():
+    graph = defs.get_repository_def().asset_graph
+    undescribed = [str(k) for k in graph.asset_check_keys if not graph.get_check_spec(k).description]
+    assert not undescribed
+    [unique] = [k for k in graph.asset_check_keys if k.name == "unique_offers_offer_key"]
+    assert graph.get_check_spec(unique).description == "`offer_key` is unique: no two rows share a value."
+    assert "Raw SQL" not in graph.get(dg.AssetKey(["reference", "communes_82"])).description
+
+
+def test_personal_data_models_are_tagged():
+    graph = defs.get_repository_def().asset_graph
+    assert "personal_data" in graph.get(dg.AssetKey(["staging", "stg_nurtik__contacts"])).tags
+    assert "personal_data" not in graph.get(dg.AssetKey(["marts", "ot_newsletter_audience"])).tags
 
 
 def test_dbt_is_the_only_warehouse_writer_and_uses_the_pool():

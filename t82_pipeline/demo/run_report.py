@@ -1,24 +1,19 @@
-"""What `t82 demo` prints of a run: one line per step (what it produced, how long, its outcome);
-Dagster's full event log goes to a file, and a failure says which step, why, and where that is."""
+"""What `t82 demo` prints of each run the daemon ran: one line per step (what it produced, how
+long, its outcome); Dagster's full event log goes to a file, and a failure says which step, why,
+and where that is."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
 
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # Metadata that tells, in one figure, what a step produced (first found wins).
 VOLUME_KEYS = ("rows", "new_batches", "new_reviews", "contacts", "reports_written", "sent", "files_rows_per_ot",
                "people_rows", "published")
-
-
-def merge_config(run_config: dict | None, verbose: bool) -> dict:
-    return {**(run_config or {}), **({} if verbose else QUIET_CONSOLE)}
 
 
 def _value(entry: object) -> object:
@@ -79,38 +74,37 @@ def step_lines(events: Iterable[dg.DagsterEvent]) -> tuple[list[str], list[str]]
     return lines, errors
 
 
-class RunReporter:
-    """Prints each run's steps and appends its full event log to one file."""
+def run_title(run: dg.DagsterRun) -> str:
+    """The job, its partition, and what launched it (a sensor, a schedule, or `t82 demo` itself)."""
+    partition = run.tags.get("dagster/partition")
+    by = run.tags.get("dagster/sensor_name") or run.tags.get("dagster/schedule_name") or "t82 demo"
+    return f"{run.job_name}{' ' + partition if partition else ''} (launched by {by})"
 
-    def __init__(self, log_dir: Path, verbose: bool = False):
+
+class RunReporter:
+    """Prints each finished run's steps and appends its full event log to one file."""
+
+    def __init__(self, log_dir: Path):
         log_dir.mkdir(parents=True, exist_ok=True)
-        self.verbose = verbose
         self.log_path = log_dir / f"demo-{datetime.now():%Y%m%d-%H%M%S}.log"
 
-    @contextmanager
-    def capture(self) -> Iterator[None]:
-        """What runs print themselves (dbt's output, library warnings) goes to the log file."""
-        if self.verbose:
-            yield
-            return
-        with open(self.log_path, "a", encoding="utf-8") as out, redirect_stdout(out), redirect_stderr(out):
-            yield
-
-    def report(self, title: str, result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance) -> bool:
-        self._write_log(result, instance)
-        lines, errors = step_lines(result.all_events)
-        print(f"\n{title} — {'ok' if result.success else 'FAILED'} (run {result.run_id[:8]})")
+    def report(self, run: dg.DagsterRun, instance: dg.DagsterInstance) -> bool:
+        entries = instance.all_logs(run.run_id)
+        self._write_log(run, entries)
+        lines, errors = step_lines(e.dagster_event for e in entries if e.dagster_event)
+        succeeded = run.status == dg.DagsterRunStatus.SUCCESS
+        print(f"\n{run_title(run)} — {'ok' if succeeded else run.status.value} (run {run.run_id[:8]})")
         print("\n".join(lines))
         for error in errors:
             print(f"  error in {error}")
-        if not result.success:
+        if not succeeded:
             print(f"  full event log: {self.log_path}")
-        return result.success
+        return succeeded
 
-    def _write_log(self, result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance) -> None:
+    def _write_log(self, run: dg.DagsterRun, entries) -> None:
         with open(self.log_path, "a", encoding="utf-8") as out:
-            out.write(f"===== {result.dagster_run.job_name} run {result.run_id}\n")
-            for entry in instance.all_logs(result.run_id):
+            out.write(f"===== {run_title(run)} run {run.run_id}\n")
+            for entry in entries:
                 stamp = datetime.fromtimestamp(entry.timestamp).isoformat(timespec="seconds")
                 kind = entry.dagster_event.event_type_value if entry.dagster_event else "LOG"
                 out.write(f"{stamp} {logging.getLevelName(entry.level):>7} {entry.step_key or '-'} {kind} "

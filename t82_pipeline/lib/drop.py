@@ -16,6 +16,11 @@ from t82_pipeline.lib.resources import DropFolderResource
 ALL_FILES_LOADED = "all_drop_files_loaded"
 
 
+def drop_check_spec(asset_key: list[str]) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(ALL_FILES_LOADED, asset=asset_key, description=(
+        "Every file in the drop folder loaded; else each refused file, with why (it stays out, the others load)."))
+
+
 def land_drop_folder(context: dg.AssetExecutionContext, folder: DropFolderResource, patterns: list[str],
                      land: Callable[[Path], LandedBatch]) -> dg.MaterializeResult:
     landed, rejected = [], []

@@ -5,7 +5,7 @@ from t82_pipeline.defs.fairguest.landing import (PLATFORM_SCALES, land_establish
 from t82_pipeline.defs.fairguest.resources import FairguestResource
 from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.batch_checks import ndjson_check
-from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
+from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
 
@@ -31,7 +31,8 @@ OWNERS = ["team:data"]
 @dg.asset(key=["landing", "fairguest_api"], group_name=GROUP, owners=OWNERS, kinds={"python", "json"},
           freshness_policy=freshness_policy("landing/fairguest_api"),
           check_specs=[pull_check_spec(["landing", "fairguest_api"]),
-                       dg.AssetCheckSpec("no_review_quarantined", asset=["landing", "fairguest_api"]),
+                       dg.AssetCheckSpec("no_review_quarantined", asset=["landing", "fairguest_api"],
+                                         description="No review of the new batch was quarantined (else: which, and why)"),
                        dg.AssetCheckSpec(REVIEWS_VALID, asset=["landing", "fairguest_api"],
                                          description="Great Expectations on the new reviews batch")],
           description=("Fairguest establishments (snapshot), ratings /10 (one snapshot per poll, kept as history) and "
@@ -60,7 +61,7 @@ def _pull_fairguest(context: dg.AssetExecutionContext, fairguest: FairguestResou
 
 
 @dg.asset(key=["landing", "fairguest_exports"], group_name=GROUP, owners=OWNERS, kinds={"python", "csv"},
-          check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "fairguest_exports"])],
+          check_specs=[drop_check_spec(["landing", "fairguest_exports"])],
           description=("Fairguest back-office review exports (CSV or XLSX) dropped in T82_FAIRGUEST_DROP_DIR: kept as "
                        "received, rows normalised to the API's review shape; bad rows quarantined with their line."))
 def fairguest_exports(context: dg.AssetExecutionContext, landing: LandingResource, fairguest_drop: DropFolderResource) -> dg.MaterializeResult:

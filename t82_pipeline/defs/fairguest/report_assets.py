@@ -32,11 +32,12 @@ class ProviderReportsTarget(dg.ConfigurableResource):
 @dg.asset(
     key=["reports", "fairguest_provider_reports"],
     pool=WAREHOUSE_POOL,
-    group_name="reports",
+    group_name="fairguest",
     owners=["team:data"],
     kinds={"python", "email", "pdf"},
     deps=[dg.AssetKey(["marts", n]) for n in REPORT_MARTS],
-    check_specs=[dg.AssetCheckSpec(SENT_CHECK, asset=["reports", "fairguest_provider_reports"])],
+    check_specs=[dg.AssetCheckSpec(SENT_CHECK, asset=["reports", "fairguest_provider_reports"],
+                                description="Every provider report of the month was delivered (else: to whom it failed, and why)")],
     description=("Monthly e-mail to each Fairguest provider (French HTML body + the same report as PDF): rating and "
                  "trend, review volume, top positive and negative themes with quotes, change since the last report. "
                  "A send ledger makes it idempotent; opted-out providers and those without a valid address are skipped."),

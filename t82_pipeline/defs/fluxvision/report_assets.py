@@ -33,7 +33,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 @dg.asset(
-    key=["reports", "fluxvision_ot_reports"], pool=WAREHOUSE_POOL, group_name="reports", owners=["team:data"], kinds={"python", "html", "pdf"},
+    key=["reports", "fluxvision_ot_reports"], pool=WAREHOUSE_POOL, group_name="fluxvision", owners=["team:data"], kinds={"python", "html", "pdf"},
     deps=[dg.AssetKey(["marts", m]) for m in MARTS],
     description=("For each OT and year, and for the whole département: a self-contained French HTML report of Flux Vision "
                  "figures (charts with visitor-category and French/foreign filters) and the same report as PDF, "

@@ -3,7 +3,7 @@ import dagster as dg
 from t82_pipeline.defs.nurtik.landing import land_contacts, land_events, land_export_file
 from t82_pipeline.defs.nurtik.resources import NurtikResource
 from t82_pipeline.lib.batch_checks import ndjson_check
-from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
+from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
 from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
@@ -31,7 +31,8 @@ OWNERS = ["team:data"]
 @dg.asset(key=["landing", "nurtik_api"], group_name=GROUP, owners=OWNERS, kinds={"python", "json"},
           freshness_policy=freshness_policy("landing/nurtik_api"),
           check_specs=[pull_check_spec(["landing", "nurtik_api"]),
-                       dg.AssetCheckSpec("no_contact_quarantined", asset=["landing", "nurtik_api"]),
+                       dg.AssetCheckSpec("no_contact_quarantined", asset=["landing", "nurtik_api"],
+                                         description="No contact of the new batch was quarantined (else: which, and why)"),
                        dg.AssetCheckSpec(CONTACTS_VALID, asset=["landing", "nurtik_api"],
                                          description="Great Expectations on the new contacts batch")],
           description=("Nurtik contacts updated since the last pull (with their consent history and interests) and "
@@ -60,7 +61,7 @@ def _pull_nurtik(context: dg.AssetExecutionContext, nurtik: NurtikResource, land
 
 
 @dg.asset(key=["landing", "nurtik_exports"], group_name=GROUP, owners=OWNERS, kinds={"python", "csv"},
-          check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "nurtik_exports"])],
+          check_specs=[drop_check_spec(["landing", "nurtik_exports"])],
           description=("Nurtik back-office contact exports and requalification-campaign answers (CSV) dropped in "
                        "T82_NURTIK_DROP_DIR: kept as received plus NDJSON; bad rows quarantined with their line."))
 def nurtik_exports(context: dg.AssetExecutionContext, nurtik: NurtikResource, landing: LandingResource,

@@ -35,7 +35,7 @@ def requested_addresses(folder: DropFolderResource) -> tuple[list[Path], list[st
     return files, [a for a in addresses if "@" in a]
 
 
-@dg.asset(key=SUPPRESSIONS_KEY, pool=WAREHOUSE_POOL, group_name="gdpr", owners=["team:data"], kinds={"python"},
+@dg.asset(key=SUPPRESSIONS_KEY, pool=WAREHOUSE_POOL, group_name="nurtik", owners=["team:data"], kinds={"python"},
           check_specs=[dg.AssetCheckSpec(FOUND_CHECK, asset=SUPPRESSIONS_KEY,
                                          description="Every erasure request matched a person we hold")],
           description=("The suppression list (keyed hashes only) and the GDPR rewrite of landing: erasure requests "

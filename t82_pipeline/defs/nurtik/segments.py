@@ -28,7 +28,7 @@ def spreadsheet_safe(value: str | None) -> str:
 
 
 @dg.asset(key=["publish", "nurtik_segment_exports"], pool=WAREHOUSE_POOL, group_name="nurtik", owners=["team:data"], kinds={"python", "csv"},
-          deps=[dg.AssetKey(["personal", "nurtik_segment_contacts"])],
+          deps=[dg.AssetKey(["marts", "nurtik_segment_contacts"])],
           description=("One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
                        "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."))
 def nurtik_segment_exports(context: dg.AssetExecutionContext, warehouse: DuckDBResource,

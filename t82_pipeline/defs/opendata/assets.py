@@ -12,7 +12,7 @@ from t82_pipeline.defs.opendata.coverage import land_download
 from t82_pipeline.defs.opendata.feed import (Feed, PreviousFeed, build_record, check_records, current_fingerprint,
                                              publish, upload)
 from t82_pipeline.defs.opendata.ontology import load_ontology
-from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
+from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
 from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
 
@@ -104,7 +104,7 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
 @dg.asset(
     key=["landing", "datatourisme_download"],
     group_name="opendata",
-    check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "datatourisme_download"])],
+    check_specs=[drop_check_spec(["landing", "datatourisme_download"])],
     owners=["team:data"],
     kinds={"python", "json"},
     description=(

@@ -9,7 +9,7 @@ import dagster as dg
 from t82_pipeline.defs.sit.apidae_landing import land_api_snapshot, land_export_zip, read_notification
 from t82_pipeline.defs.sit.resources import ApidaeResource
 from t82_pipeline.defs.sit.tif import land_xml_file
-from t82_pipeline.lib.drop import ALL_FILES_LOADED, land_drop_folder
+from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandedBatch
@@ -66,7 +66,7 @@ def apidae_api_objects(
     kinds={"python", "json"},
     # Exports are applied on top of the API snapshot taken in the same run.
     deps=[apidae_api_objects],
-    check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "apidae_export_objects"])],
+    check_specs=[drop_check_spec(["landing", "apidae_export_objects"])],
     description=(
         "Apidae export ZIPs found in the export drop folder (T82_APIDAE_EXPORT_DROP_DIR): the ZIP is kept "
         "as received, its objects, communes, references and deletions as NDJSON. Full (reinitialisation) "
@@ -110,7 +110,7 @@ def apidae_export_objects(
     group_name=GROUP,
     owners=OWNERS,
     kinds={"python", "xml"},
-    check_specs=[dg.AssetCheckSpec(ALL_FILES_LOADED, asset=["landing", "tif_xml_objects"])],
+    check_specs=[drop_check_spec(["landing", "tif_xml_objects"])],
     description=(
         "Constellation XML exports (TourInFrance v3) found in T82_TIF_DROP_DIR, landed unchanged and "
         "mapped to NDJSON by the declarative mapping mappings/tif_v3.yaml. Records without id are quarantined."

@@ -96,7 +96,7 @@ def run_scale(scale: float, dlt_python: Path) -> list[dict]:
     env = {**os.environ, "T82_DATA_DIR": str(root), "DAGSTER_HOME": str(root / "dagster_home"),
            "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"), "T82_LANDING_DIR": str(root / "landing")}
     (root / "dagster_home").mkdir(parents=True, exist_ok=True)
-    shutil.copy(HERE.parent / "dagster.yaml", root / "dagster_home" / "dagster.yaml")  # make demo's instance
+    shutil.copy(HERE.parent / "data" / "dagster_home" / "dagster.yaml", root / "dagster_home" / "dagster.yaml")
     stage = lambda *args: [sys.executable, str(HERE / "stages.py"), *args]  # noqa: E731
     measure("generate", stage("generate", str(scale)), env)  # written once, reused
     measure("restore_samples", stage("restore_samples"), env)  # an interrupted run may have left edits

@@ -65,15 +65,17 @@ def main() -> None:
     demo.add_argument("--as-of-date", help="reference date for freshness (default: today)")
     demo.add_argument("--scale", type=float, default=1.0, help="sample size on first generation: 1 = the département")
     demo.add_argument("--verbose", action="store_true", help="print the daemon's own log as the runs go")
-    ui = sub.add_parser("ui", help="the Dagster UI and daemon (dagster dev) on the embedded instance")
-    ui.add_argument("dev_args", nargs=argparse.REMAINDER, help="passed on to dagster dev (e.g. -p 3001)")
-    args = parser.parse_args()
+    # Whatever follows `t82 ui` goes to dagster dev (e.g. -p 3001).
+    sub.add_parser("ui", add_help=False, help="the Dagster UI and daemon (dagster dev) on the embedded instance")
+    args, dev_args = parser.parse_known_args()
+    if dev_args and args.command != "ui":
+        parser.error(f"unrecognized arguments: {' '.join(dev_args)}")
 
     from t82_pipeline.demo.daemon import BIN, WORKSPACE, DemoError, prepare_dagster_home
 
     home = prepare_dagster_home()
     if args.command == "ui":
-        os.execv(BIN / "dagster", [str(BIN / "dagster"), "dev", "-w", str(WORKSPACE), *args.dev_args])
+        os.execv(BIN / "dagster", [str(BIN / "dagster"), "dev", "-w", str(WORKSPACE), *dev_args])
     from t82_pipeline.demo.generate import ensure_samples
 
     stats = ensure_samples(args.scale)

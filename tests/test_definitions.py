@@ -79,6 +79,11 @@ def test_personal_data_models_are_tagged():
     assert "personal_data" not in graph.get(dg.AssetKey(["marts", "ot_newsletter_audience"])).tags
 
 
+def test_every_job_runs_in_one_process():
+    """Under the daemon a step in its own process re-imports the code location (10–35 s)."""
+    assert {j.executor_def.name for j in defs.get_repository_def().get_all_jobs()} == {"in_process"}
+
+
 def test_dbt_is_the_only_warehouse_writer_and_uses_the_pool():
     graph = defs.get_repository_def().asset_graph
     assert graph.get(dg.AssetKey(["marts", "offers"])).pools == {"duckdb_warehouse"}

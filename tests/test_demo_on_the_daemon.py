@@ -56,11 +56,24 @@ def test_the_demo_ran_every_job_through_the_daemon(after_the_demo):
     assert printed.count("(launched by fluxvision_drop_sensor) — ok") == 11
 
 
-def test_the_demo_built_the_marts(after_the_demo):
+def test_the_sensors_landed_the_deliveries_and_the_refresh_built_marts_and_reports(after_the_demo):
     root, _, _ = after_the_demo
     with duckdb.connect(str(root / "data" / "warehouse" / "t82.duckdb"), read_only=True) as con:
         assert con.sql("select count(distinct ot_code) from marts.ot_offer_quality").fetchone() == (10,)
         assert con.sql("select count(*) from marts.fluxvision_deliveries").fetchone()[0] == 11
+        assert con.sql("select count(distinct ot_code) from marts.fluxvision_daily_presences").fetchone() == (10,)
+    for year in ("2025", "2026"):  # ten OTs and the département
+        assert len(list((root / "data" / "reports" / "fluxvision" / year).glob("*.pdf"))) == 11, year
+
+
+def test_a_fresh_install_sends_no_late_source_alert(after_the_demo):
+    root, _, _ = after_the_demo
+    from email import message_from_bytes
+    from email.policy import default
+
+    subjects = [message_from_bytes(p.read_bytes(), policy=default)["Subject"] for p in (root / "data").rglob("*.eml")]
+    assert subjects  # the provider reports
+    assert not [s for s in subjects if s.startswith("[t82]")]  # no alert: no failure, nothing late
 
 
 def test_the_ui_shows_the_demo_runs_under_their_jobs_and_starts_no_run(after_the_demo):

@@ -20,9 +20,6 @@ nightly_job = dg.define_asset_job(
     description="Pulls every source into landing, then builds and tests the warehouse with dbt.",
     # 13× the département runs in minutes: an hour means a dead worker, settled by run monitoring.
     tags={"dagster/max_runtime": "3600"},
-    # One process for the whole run: the steps queue one at a time in the warehouse pool anyway,
-    # and under the daemon each step's own process re-imported the code location (15–35 s each).
-    executor_def=dg.in_process_executor,
 )
 
 nightly_schedule = dg.ScheduleDefinition(

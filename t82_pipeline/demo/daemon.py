@@ -1,4 +1,4 @@
-"""The demo on production's run path: the embedded instance (../dagster.yaml) in $DAGSTER_HOME, a
+"""The demo on production's run path: the embedded instance (data/dagster_home/dagster.yaml), a
 real `dagster-daemon` that queues runs and ticks the sensors, and jobs launched through the
 code location. The sensors record their cursors and partitions as in production, so opening
 the UI afterwards finds nothing left to request, and every run shows under its job."""
@@ -22,7 +22,8 @@ from t82_pipeline.lib.settings import REPO_ROOT
 
 BIN = Path(sys.executable).parent  # the installed tools, whatever PATH says
 WORKSPACE = REPO_ROOT / "workspace.yaml"
-INSTANCE_FILE = REPO_ROOT / "dagster.yaml"
+DEFAULT_HOME = REPO_ROOT / "data" / "dagster_home"
+INSTANCE_FILE = DEFAULT_HOME / "dagster.yaml"  # kept in git
 STOP_GRACE_SECONDS = 30
 
 
@@ -33,13 +34,14 @@ class DemoError(RuntimeError):
 def prepare_dagster_home() -> Path:
     """$DAGSTER_HOME (default data/dagster_home) with the project's instance file. An instance file
     someone wrote there themselves is kept."""
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "data" / "dagster_home")))
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_HOME)))
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
     first_line = INSTANCE_FILE.read_text(encoding="utf-8").splitlines()[0]
-    if not target.exists() or target.read_text(encoding="utf-8").startswith(first_line):
+    ours = not target.exists() or target.read_text(encoding="utf-8").startswith(first_line)
+    if target.resolve() != INSTANCE_FILE.resolve() and ours:
         shutil.copyfile(INSTANCE_FILE, target)
-    else:
+    elif not ours:
         print(f"Dagster instance: keeping your own {target}")
     return home
 

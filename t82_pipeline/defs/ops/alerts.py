@@ -80,17 +80,23 @@ def last_pulls(instance: dg.DagsterInstance, key: dg.AssetKey) -> tuple[datetime
     return (datetime.fromtimestamp(good.timestamp, timezone.utc) if good else None), latest_error
 
 
+WATCHED_SINCE = "_watched_since"  # cursor key: when this sensor first ran
+
+
 @dg.sensor(minimum_interval_seconds=900, default_status=dg.DefaultSensorStatus.RUNNING,
            description="E-mails the data engineer once a day per source whose last successful landing is older than "
-                       "allowed, or whose latest pull failed (with the error).")
+                       "allowed, or whose latest pull failed (with the error). A source never landed is late once "
+                       "that long has passed since the sensor first ran (not on a fresh install's first tick).")
 def late_source_alert(context: dg.SensorEvaluationContext, mail: MailResource, alerts: AlertTarget) -> dg.SkipReason:
     now = datetime.now(timezone.utc)
     alerted = json.loads(context.cursor) if context.cursor else {}
+    watched_since = datetime.fromisoformat(alerted.setdefault(WATCHED_SINCE, now.isoformat()))
     late = []
     for key_string, max_age in SOURCE_MAX_AGE.items():
         key = dg.AssetKey.from_user_string(key_string)
         last, error = last_pulls(context.instance, key)
-        if (last is None or now - last > max_age or error) and alerted.get(key_string) != now.date().isoformat():
+        overdue = now - (last or watched_since) > max_age
+        if (overdue or error) and alerted.get(key_string) != now.date().isoformat():
             seen = f"dernière mise à jour réussie {last:%d/%m/%Y %H:%M} UTC" if last else "jamais chargée"
             late.append(f"- {key_string} : {seen}" + (f" ; dernier essai en échec : {error}" if error else ""))
             alerted[key_string] = now.date().isoformat()

@@ -16,7 +16,6 @@ sit_drop_job = dg.define_asset_job(
     # run (files dropped before any nightly) they do not exist yet. No other source is pulled.
     selection=SIT_DROPPED | (SIT_DROPPED.upstream() - dg.AssetSelection.key_prefixes("landing")),
     description="Lands dropped SIT files and rebuilds what depends on them.",
-    executor_def=dg.in_process_executor,  # as the nightly: its steps queue in the warehouse pool
 )
 
 

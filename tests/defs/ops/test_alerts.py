@@ -37,9 +37,17 @@ def test_a_failed_run_is_emailed_with_its_failed_step(smtp_server):
 
 
 def test_a_late_source_is_emailed_once_a_day(smtp_server):
+    import json
+    from datetime import datetime, timedelta, timezone
+
     controller, received = smtp_server
     with dg.instance_for_test() as instance:
-        first = dg.build_sensor_context(instance=instance, resources=resources(controller))
+        fresh_install = dg.build_sensor_context(instance=instance, resources=resources(controller))
+        late_source_alert(fresh_install)
+        assert not received  # nothing has had time to land yet
+        two_days_ago = (datetime.now(timezone.utc) - timedelta(days=2)).isoformat()
+        first = dg.build_sensor_context(instance=instance, cursor=json.dumps({"_watched_since": two_days_ago}),
+                                        resources=resources(controller))
         late_source_alert(first)
         second = dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources(controller))
         late_source_alert(second)

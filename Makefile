@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test ui bench clean
+.PHONY: install demo test test-fast lint ui bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,16 @@ install: $(BIN)/python
 demo: install
 	$(BIN)/t82 demo
 
-test: install
+test: install lint
 	$(BIN)/pytest
+
+# The inner loop: everything but the end-to-end runs and PostgreSQL (a few minutes).
+test-fast: install
+	$(BIN)/pytest -m "not slow and not postgres"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ui: install
 	$(BIN)/t82 ui

@@ -26,8 +26,12 @@ def main(objects: Path, work: Path) -> None:
                 yield json.loads(line)
 
     started = time.perf_counter()  # work alone, as benchmarks/stages.py times ours
-    pipeline = dlt.pipeline(pipeline_name="apidae_peer", pipelines_dir=str(work / "pipelines"),
-                            destination=dlt.destinations.duckdb(str(work / "peer.duckdb")), dataset_name="apidae")
+    pipeline = dlt.pipeline(
+        pipeline_name="apidae_peer",
+        pipelines_dir=str(work / "pipelines"),
+        destination=dlt.destinations.duckdb(str(work / "peer.duckdb")),
+        dataset_name="apidae",
+    )
     info = pipeline.run(apidae_objects())
     info.raise_on_failed_jobs()
     with pipeline.sql_client() as client:

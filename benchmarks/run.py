@@ -32,7 +32,11 @@ DLT_REQUIREMENTS = ["dlt[duckdb]==1.31.0", "duckdb==1.5.5"]  # the same DuckDB a
 STAGES = [
     ("nightly_cold", "nightly", "full nightly job, empty landing and warehouse"),
     ("nightly_warm", "nightly", "same input again: nothing new lands, dbt rebuilds, the feed is skipped"),
-    ("nightly_daemon", "nightly_daemon", "same input, launched as production does: queued, run by dagster-daemon in its own worker"),
+    (
+        "nightly_daemon",
+        "nightly_daemon",
+        "same input, launched as production does: queued, run by dagster-daemon in its own worker",
+    ),
     ("setup", "touch_one_percent", ""),
     ("nightly_incremental", "nightly", "1 % of Apidae objects and Nurtik contacts changed since the last run"),
     ("setup", "restore_samples", ""),
@@ -40,9 +44,17 @@ STAGES = [
     ("apidae_staging", "apidae_staging", "our staging view of the landed Apidae NDJSON, materialised"),
     ("datatourisme_feed", "datatourisme_feed", "DATAtourisme feed: JSON-LD records, RDF/ontology check, publish"),
     ("fairguest_reports", "fairguest_reports", "provider reports: one HTML + PDF per provider, e-mails to the outbox"),
-    ("apidae_http_floor", "apidae_http_floor", "the same API pages fetched and discarded: what any API ingestion pays first"),
+    (
+        "apidae_http_floor",
+        "apidae_http_floor",
+        "the same API pages fetched and discarded: what any API ingestion pays first",
+    ),
     ("apidae_landing", "apidae_landing", "Apidae API pages → checked landing NDJSON (local server)"),
-    ("duckdb_read_json", "duckdb_read_json_limit", "limit: DuckDB read_json of the same fields from the same landed files"),
+    (
+        "duckdb_read_json",
+        "duckdb_read_json_limit",
+        "limit: DuckDB read_json of the same fields from the same landed files",
+    ),
     ("dlt", "dlt", "peer: dlt loading the same NDJSON into DuckDB (defaults)"),
     ("pandas_json_normalize", "pandas_json_normalize_naive", "naive: json.loads + pandas.json_normalize"),
     ("fluxvision_parsing", "fluxvision_parsing", "Flux Vision ZIPs → checked rows (Parquet) in landing"),
@@ -57,7 +69,9 @@ def ensure_dlt() -> Path:
     python = DLT_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(DLT_VENV)], check=True)
-    if subprocess.run([str(python), "-c", "import dlt"], capture_output=True).returncode:  # new, or an install cut short
+    if subprocess.run(
+        [str(python), "-c", "import dlt"], capture_output=True
+    ).returncode:  # new, or an install cut short
         subprocess.run([str(python), "-m", "pip", "install", "-q", *DLT_REQUIREMENTS], check=True)
     return python
 
@@ -93,8 +107,13 @@ def measure(name: str, command: list[str], env: dict) -> tuple[float, float]:
 
 def run_scale(scale: float, dlt_python: Path) -> list[dict]:
     root = WORK / f"x{scale:g}"
-    env = {**os.environ, "T82_DATA_DIR": str(root), "DAGSTER_HOME": str(root / "dagster_home"),
-           "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"), "T82_LANDING_DIR": str(root / "landing")}
+    env = {
+        **os.environ,
+        "T82_DATA_DIR": str(root),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"),
+        "T82_LANDING_DIR": str(root / "landing"),
+    }
     (root / "dagster_home").mkdir(parents=True, exist_ok=True)
     shutil.copy(HERE.parent / "data" / "dagster_home" / "dagster.yaml", root / "dagster_home" / "dagster.yaml")
     stage = lambda *args: [sys.executable, str(HERE / "stages.py"), *args]  # noqa: E731
@@ -117,13 +136,25 @@ def run_scale(scale: float, dlt_python: Path) -> list[dict]:
             stage_env = {**env, "T82_LANDING_DIR": str(root / "landing_apidae")}
         if name == "fluxvision_parsing":
             shutil.rmtree(root / "landing" / "fluxvision", ignore_errors=True)
-        command = ([str(dlt_python), str(HERE / "dlt_peer.py"), str(objects_file), str(root / "dlt")]
-                   if function == "dlt" else stage(function))
+        command = (
+            [str(dlt_python), str(HERE / "dlt_peer.py"), str(objects_file), str(root / "dlt")]
+            if function == "dlt"
+            else stage(function)
+        )
         wall, rss = measure(function if name == "setup" else name, command, stage_env)
         if name == "setup":
             continue
-        rows.append({"scale": scale, "objects": objects, "stage": name, "what": what,
-                     "wall_s": round(wall, 2), "work_s": work_seconds(name), "peak_rss_mib": round(rss)})
+        rows.append(
+            {
+                "scale": scale,
+                "objects": objects,
+                "stage": name,
+                "what": what,
+                "wall_s": round(wall, 2),
+                "work_s": work_seconds(name),
+                "peak_rss_mib": round(rss),
+            }
+        )
         print(f"{scale:>4g}× {name:24} {wall:8.2f} s {rss:8.0f} MiB", flush=True)
     return rows
 
@@ -132,14 +163,25 @@ def with_ingestion_total(rows: list[dict]) -> list[dict]:
     """Adds Apidae landing + staging, the path the throughput target is about."""
     out = list(rows)
     for scale in sorted({r["scale"] for r in rows}):
-        parts = {r["stage"]: r for r in rows if r["scale"] == scale and r["stage"] in ("apidae_landing", "apidae_staging")}
+        parts = {
+            r["stage"]: r for r in rows if r["scale"] == scale and r["stage"] in ("apidae_landing", "apidae_staging")
+        }
         if len(parts) == 2:
-            out.append({"scale": scale, "objects": parts["apidae_landing"]["objects"], "stage": "apidae_landing+staging",
-                        "what": "ours, for the throughput target: landing then staging",
-                        "wall_s": round(sum(p["wall_s"] for p in parts.values()), 2),
-                        "work_s": (round(sum(p["work_s"] for p in parts.values()), 3)
-                                   if all(p.get("work_s") is not None for p in parts.values()) else None),
-                        "peak_rss_mib": max(p["peak_rss_mib"] for p in parts.values())})
+            out.append(
+                {
+                    "scale": scale,
+                    "objects": parts["apidae_landing"]["objects"],
+                    "stage": "apidae_landing+staging",
+                    "what": "ours, for the throughput target: landing then staging",
+                    "wall_s": round(sum(p["wall_s"] for p in parts.values()), 2),
+                    "work_s": (
+                        round(sum(p["work_s"] for p in parts.values()), 3)
+                        if all(p.get("work_s") is not None for p in parts.values())
+                        else None
+                    ),
+                    "peak_rss_mib": max(p["peak_rss_mib"] for p in parts.values()),
+                }
+            )
     return out
 
 
@@ -154,29 +196,41 @@ def ratio(row: dict, base: dict | None) -> str:
 
 def write_results(rows: list[dict]) -> None:
     RESULTS.mkdir(exist_ok=True)
-    machine = {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-               "python": platform.python_version(),
-               "versions": {p: version(p) for p in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "pandas")}
-               | {"dlt": DLT_REQUIREMENTS[0].split("==")[1]}}
+    machine = {
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "versions": {p: version(p) for p in ("dagster", "dbt-core", "dbt-duckdb", "duckdb", "pandas")}
+        | {"dlt": DLT_REQUIREMENTS[0].split("==")[1]},
+    }
     (RESULTS / "latest.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2))
     by_stage = {(r["scale"], r["stage"]): r for r in rows}
-    lines = [f"Machine: {machine['cores']} cores, {machine['memory_gib']} GiB, Python {machine['python']}, "
-             + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()), "",
-             "| scale | Apidae objects | stage | wall (s) | work (s) | peak RSS (MiB) | ÷ DuckDB limit | ÷ dlt | what |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Machine: {machine['cores']} cores, {machine['memory_gib']} GiB, Python {machine['python']}, "
+        + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()),
+        "",
+        "| scale | Apidae objects | stage | wall (s) | work (s) | peak RSS (MiB) | ÷ DuckDB limit | ÷ dlt | what |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         # Apidae ingestion compares with DuckDB's read_json and with dlt; Flux Vision parsing with read_csv.
         json_side = r["stage"].startswith(("apidae", "dlt", "duckdb_read_json", "pandas"))
         csv_side = r["stage"] in ("fluxvision_parsing", "duckdb_read_csv")
-        limit = by_stage.get((r["scale"], "duckdb_read_json" if json_side else "duckdb_read_csv")) if json_side or csv_side else None
+        limit = (
+            by_stage.get((r["scale"], "duckdb_read_json" if json_side else "duckdb_read_csv"))
+            if json_side or csv_side
+            else None
+        )
         peer = by_stage.get((r["scale"], "dlt")) if json_side else None
         work = r.get("work_s")
         what = r["what"]
         in_process = by_stage.get((r["scale"], "nightly_warm"))
         if r["stage"] == "nightly_daemon" and in_process and work:
             what += f" (÷ in-process warm nightly: {work / in_process['wall_s']:.2f}; target ≤ 1.3)"
-        lines.append(f"| {r['scale']:g}× | {r['objects']} | {r['stage']} | {r['wall_s']} | {'' if work is None else work} "
-                     f"| {r['peak_rss_mib']} | {ratio(r, limit)} | {ratio(r, peer)} | {what} |")
+        lines.append(
+            f"| {r['scale']:g}× | {r['objects']} | {r['stage']} | {r['wall_s']} | {'' if work is None else work} "
+            f"| {r['peak_rss_mib']} | {ratio(r, limit)} | {ratio(r, peer)} | {what} |"
+        )
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
 
 

@@ -33,8 +33,9 @@ def _in_process(job: str, run_config: dict | None = None) -> None:
     from t82_pipeline.definitions import defs
 
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def(job).execute_in_process(instance=instance, run_config=run_config or {},
-                                                              raise_on_error=False)
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, run_config=run_config or {}, raise_on_error=False
+        )
     if not result.success:
         sys.exit(f"{job} run failed")
 
@@ -90,7 +91,9 @@ def apidae_http_floor() -> None:
     with ApidaeResource.from_settings(get_settings()).client() as client, work():
         first, total = 0, None
         while total is None or first < total:
-            body = client.session.post(client.base_url + SEARCH_PATH, data={"query": json.dumps(client.query(first))}).content
+            body = client.session.post(
+                client.base_url + SEARCH_PATH, data={"query": json.dumps(client.query(first))}
+            ).content
             if total is None:  # the first page's envelope says how many there are
                 total = int(json.loads(body)["numFound"])
             first += client.page_size
@@ -143,8 +146,10 @@ def touch_one_percent(seed: str = "1") -> None:
 
     s = get_settings()
     rng = random.Random(int(seed))
-    for path, edit in ((s.samples_dir / "apidae" / "objects.ndjson", _edit_apidae_object),
-                       (s.samples_dir / "nurtik" / "contacts.ndjson", _edit_nurtik_contact)):
+    for path, edit in (
+        (s.samples_dir / "apidae" / "objects.ndjson", _edit_apidae_object),
+        (s.samples_dir / "nurtik" / "contacts.ndjson", _edit_nurtik_contact),
+    ):
         pristine = path.with_name(path.name + ".pristine")
         if not pristine.exists():
             shutil.copyfile(path, pristine)
@@ -181,8 +186,20 @@ def dbt_build() -> None:
 
     get_settings()
     project = str(REPO_ROOT / "dbt_project")
-    subprocess.run([str(Path(sys.executable).parent / "dbt"), "build", "--quiet", "--project-dir", project,
-                    "--profiles-dir", project, "--vars", json.dumps({"as_of_date": "2026-11-01"})], check=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--quiet",
+            "--project-dir",
+            project,
+            "--profiles-dir",
+            project,
+            "--vars",
+            json.dumps({"as_of_date": "2026-11-01"}),
+        ],
+        check=True,
+    )
 
 
 def duckdb_read_json_limit() -> None:
@@ -193,8 +210,9 @@ def duckdb_read_json_limit() -> None:
     from t82_pipeline.lib.settings import get_settings
 
     with duckdb.connect(str(get_settings().warehouse_path), read_only=True) as wh:
-        view = wh.sql("select sql from duckdb_views() where schema_name = 'staging' "
-                      "and view_name = 'stg_apidae__objects'").fetchone()[0]
+        view = wh.sql(
+            "select sql from duckdb_views() where schema_name = 'staging' and view_name = 'stg_apidae__objects'"
+        ).fetchone()[0]
     call = _balanced_call(view, "read_json(")
     with work():
         con = duckdb.connect()
@@ -211,7 +229,7 @@ def _balanced_call(sql: str, opening: str) -> str:
         elif not quoted and char in "()":
             depth += 1 if char == "(" else -1
             if depth == 0:
-                return sql[start:end + 1]
+                return sql[start : end + 1]
     raise ValueError(f"no balanced {opening}...) in the view")
 
 
@@ -264,5 +282,12 @@ def fluxvision_refresh() -> None:
 if __name__ == "__main__":
     started = time.perf_counter()
     globals()[sys.argv[1]](*sys.argv[2:])
-    print(json.dumps({"stage": sys.argv[1], "inner_seconds": round(time.perf_counter() - started, 3),
-                      **({"work_seconds": round(sum(_work_seconds), 3)} if _work_seconds else {})}))
+    print(
+        json.dumps(
+            {
+                "stage": sys.argv[1],
+                "inner_seconds": round(time.perf_counter() - started, 3),
+                **({"work_seconds": round(sum(_work_seconds), 3)} if _work_seconds else {}),
+            }
+        )
+    )

@@ -45,17 +45,23 @@ def print_outputs() -> None:
     print("  marts: offers, offer_quality_scores, offers_to_requalify, ot_offer_quality, ot_offers_by_type_and_commune")
     print(f"DATAtourisme feed:  {s.opendata_dir / 'current'}  (index.json, objects/, context.jsonld)")
     print(f"Serving per OT:     {s.serving_dir}/<ot_code>/  (t82.duckdb, *.parquet, README.md)")
-    print(f"Provider reports:   {s.reports_dir / 'fairguest'}/<month>/  e-mails: {s.outbox_dir if not s.smtp_host else 'SMTP'}")
-    print(f"Flux Vision:        {s.reports_dir / 'fluxvision'}/<year>/<ot_code>.html|pdf  (deliveries: {s.fluxvision_drop_dir})")
+    print(
+        f"Provider reports:   {s.reports_dir / 'fairguest'}/<month>/  e-mails: {s.outbox_dir if not s.smtp_host else 'SMTP'}"
+    )
+    print(
+        f"Flux Vision:        {s.reports_dir / 'fluxvision'}/<year>/<ot_code>.html|pdf  (deliveries: {s.fluxvision_drop_dir})"
+    )
     print(f"Newsletter segments: {s.segments_dir}/<segment>.csv  (personal data: restricted)")
     print(f"Landing zone:       {s.landing_dir}")
     print(f"Dagster storage:    {os.environ['DAGSTER_HOME']}  (UI: make ui)\n")
     print(f"{'OT':40} {'fiches':>7} {'score':>6} {'à requalifier':>14}")
     for ot, count, score, requalify in rows:
         print(f"{ot:40} {count:7d} {score:6.1f} {requalify:14d}")
-    print("\nExpected in this demo (defects planted in the generated data, as real data has them): the WARN check "
-          "no_record_duplicated_in_datatourisme fails, since the generated DATAtourisme download holds some of our "
-          "records twice (see marts.opendata_coverage); records are quarantined or held back with their reason.")
+    print(
+        "\nExpected in this demo (defects planted in the generated data, as real data has them): the WARN check "
+        "no_record_duplicated_in_datatourisme fails, since the generated DATAtourisme download holds some of our "
+        "records twice (see marts.opendata_coverage); records are quarantined or held back with their reason."
+    )
 
 
 def main() -> None:
@@ -88,8 +94,11 @@ def main() -> None:
         print(f"\n{exc}", file=sys.stderr)
         succeeded = False
     if not succeeded:
-        print(f"\nA run failed (above: the step and its error). Full event log: {reporter.log_path}; "
-              "or open the Dagster UI (make ui).", file=sys.stderr)
+        print(
+            f"\nA run failed (above: the step and its error). Full event log: {reporter.log_path}; "
+            "or open the Dagster UI (make ui).",
+            file=sys.stderr,
+        )
         sys.exit(1)
     print_outputs()
 

@@ -17,22 +17,40 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
+DBT_SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+
+
+def manifest_is_stale(project: Path) -> bool:
+    manifest = project / "target" / "manifest.json"
+    if not manifest.exists():
+        return True
+    files = [
+        p
+        for name in DBT_SOURCES
+        for p in ([project / name] if (project / name).is_file() else (project / name).rglob("*"))
+    ]
+    return max(p.stat().st_mtime for p in files if p.is_file()) > manifest.stat().st_mtime
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """The dbt assets read the manifest at import: parse the current models once, first."""
+    """The dbt assets read the manifest at import (tests collect them): parse the models once, and
+    only if one changed since the manifest was made (`make install` makes it)."""
+    project = REPO / "dbt_project"
+    if not manifest_is_stale(project):
+        return
     from t82_pipeline.lib.settings import get_settings
 
     get_settings()
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run(
-        [str(dbt), "parse", "--quiet", "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project")],
-        check=True,
+        [str(dbt), "parse", "--quiet", "--project-dir", str(project), "--profiles-dir", str(project)], check=True
     )
 
 
 @pytest.fixture
 def t82_settings(tmp_path: Path):
     """Settings of an isolated embedded default under tmp_path (env vars as in production)."""
-    from tests.env import isolated_settings
+    from tests.support.env import isolated_settings
 
     with isolated_settings(tmp_path / "data", T82_HTTP_RETRIES="2") as settings:
         yield settings

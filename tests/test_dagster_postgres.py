@@ -7,7 +7,9 @@ import psycopg2
 import pytest
 
 from t82_pipeline.lib.settings import REPO_ROOT
-from tests.postgres import postgres_server
+from tests.support.postgres import postgres_server
+
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +32,13 @@ def test_production_instance_config_stores_runs_in_postgres(pg, tmp_path, monkey
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO_ROOT / "docker" / "dagster.yaml", home / "dagster.yaml")
-    for name, value in {"DAGSTER_PG_USERNAME": "dagster", "DAGSTER_PG_PASSWORD": "dagster-test",
-                        "DAGSTER_PG_HOST": pg.host, "DAGSTER_PG_PORT": str(pg.port), "DAGSTER_PG_DB": "dagster"}.items():
+    for name, value in {
+        "DAGSTER_PG_USERNAME": "dagster",
+        "DAGSTER_PG_PASSWORD": "dagster-test",
+        "DAGSTER_PG_HOST": pg.host,
+        "DAGSTER_PG_PORT": str(pg.port),
+        "DAGSTER_PG_DB": "dagster",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
 

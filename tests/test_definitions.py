@@ -24,8 +24,12 @@ def test_lineage_runs_from_landing_to_marts():
     upstream = graph.get(dg.AssetKey(["marts", "ot_offer_quality"])).parent_keys
     assert dg.AssetKey(["marts", "offer_quality_scores"]) in upstream
     ancestors = dg.AssetSelection.assets(["marts", "offers"]).upstream().resolve(graph)
-    assert {dg.AssetKey(["landing", "apidae_api_objects"]), dg.AssetKey(["landing", "apidae_export_objects"]),
-            dg.AssetKey(["landing", "tif_xml_objects"]), dg.AssetKey(["reference", "communes_82"])} <= ancestors
+    assert {
+        dg.AssetKey(["landing", "apidae_api_objects"]),
+        dg.AssetKey(["landing", "apidae_export_objects"]),
+        dg.AssetKey(["landing", "tif_xml_objects"]),
+        dg.AssetKey(["reference", "communes_82"]),
+    } <= ancestors
 
 
 def test_nightly_leaves_flux_vision_to_its_delivery_refresh():
@@ -38,8 +42,15 @@ def test_nightly_leaves_flux_vision_to_its_delivery_refresh():
 
 def test_a_dropped_sit_file_sends_no_provider_report():
     """Reports go out monthly; a drop rebuilds what depends on the file (its feed, its serving)."""
-    selected = {k.to_user_string() for k in defs.resolve_job_def("sit_drop_job").asset_layer.asset_graph.executable_asset_keys}
-    assert {"landing/apidae_export_objects", "marts/offers", "publish/datatourisme_feed", "serving/ot_marts"} <= selected
+    selected = {
+        k.to_user_string() for k in defs.resolve_job_def("sit_drop_job").asset_layer.asset_graph.executable_asset_keys
+    }
+    assert {
+        "landing/apidae_export_objects",
+        "marts/offers",
+        "publish/datatourisme_feed",
+        "serving/ot_marts",
+    } <= selected
     assert not {k for k in selected if k.startswith("reports/")}
 
 
@@ -60,8 +71,12 @@ def test_groups_are_domains_and_keys_start_with_their_layer():
     assert {graph.get(k).group_name for k in keys} == DOMAINS
     assert {k.path[0] for k in keys} <= LAYERS and all(len(k.path) == 2 for k in keys)
     fairguest = {k.to_user_string() for k in keys if graph.get(k).group_name == "fairguest"}
-    assert {"landing/fairguest_api", "staging/stg_fairguest__reviews", "marts/ot_ereputation",
-            "reports/fairguest_provider_reports"} <= fairguest
+    assert {
+        "landing/fairguest_api",
+        "staging/stg_fairguest__reviews",
+        "marts/ot_ereputation",
+        "reports/fairguest_provider_reports",
+    } <= fairguest
 
 
 def test_every_check_says_what_it_checks_and_seeds_show_no_sql():
@@ -101,8 +116,10 @@ def test_sensor_requests_one_run_per_new_file_set(tmp_path):
     drop_zip, drop_xml = tmp_path / "zip", tmp_path / "xml"
     drop_zip.mkdir()
     drop_xml.mkdir()
-    resources = {"apidae_export_drop": DropFolderResource(path=str(drop_zip)),
-                 "tif_drop": DropFolderResource(path=str(drop_xml))}
+    resources = {
+        "apidae_export_drop": DropFolderResource(path=str(drop_zip)),
+        "tif_drop": DropFolderResource(path=str(drop_xml)),
+    }
     with dg.build_sensor_context(resources=resources) as context:
         assert sit_drop_folder_sensor(context).run_requests == []
     (drop_zip / "export-1.zip").write_bytes(b"zip")
@@ -123,8 +140,13 @@ def test_code_location_loads_as_the_ui_loads_it():
     from t82_pipeline.lib.settings import REPO_ROOT
 
     dagster = Path(sys.executable).parent / "dagster"
-    done = subprocess.run([str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -139,7 +161,13 @@ def test_the_code_location_loads_under_dagster_dev_without_the_venv_on_path_and_
     manifest = dbt_project().manifest_path
     before = manifest.stat().st_mtime_ns
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DAGSTER_IS_DEV_CLI": "1", "T82_DATA_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", "import t82_pipeline.definitions"], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", "import t82_pipeline.definitions"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert manifest.stat().st_mtime_ns == before  # not re-parsed, not rewritten

@@ -38,20 +38,34 @@ def graphql(url: str, query: str, variables: dict | None = None) -> dict:
 @pytest.fixture(scope="module")
 def after_the_demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("dayone")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DAGSTER_HOME": str(root / "dagster_home"),
-           "T82_DATA_DIR": str(root / "data"), "GX_ANALYTICS_ENABLED": "false",
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    demo = subprocess.run([str(BIN / "t82"), "demo", "--scale", "0.1", "--as-of-date", "2026-11-01"], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=1800)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(root),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "T82_DATA_DIR": str(root / "data"),
+        "GX_ANALYTICS_ENABLED": "false",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    demo = subprocess.run(
+        [str(BIN / "t82"), "demo", "--scale", "0.1", "--as-of-date", "2026-11-01"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     return root, env, demo.stdout
 
 
 def test_the_demo_ran_every_job_through_the_daemon(after_the_demo):
     _, _, printed = after_the_demo
-    for title in ("nightly (launched by t82 demo) — ok", "fairguest_reports (launched by t82 demo) — ok",
-                  "fluxvision_refresh (launched by fluxvision_refresh_sensor) — ok",
-                  "sit_drop_job (launched by sit_drop_folder_sensor) — ok"):
+    for title in (
+        "nightly (launched by t82 demo) — ok",
+        "fairguest_reports (launched by t82 demo) — ok",
+        "fluxvision_refresh (launched by fluxvision_refresh_sensor) — ok",
+        "sit_drop_job (launched by sit_drop_folder_sensor) — ok",
+    ):
         assert title in printed
     assert printed.count("(launched by fluxvision_drop_sensor) — ok") == 11
 
@@ -81,10 +95,17 @@ def test_the_ui_shows_the_demo_runs_under_their_jobs_and_starts_no_run(after_the
     port = free_port()
     log = root / "ui.log"
     started = time.time()
-    ui = subprocess.Popen([str(BIN / "t82"), "ui", "-h", "127.0.0.1", "-p", str(port)], cwd=root, env=env,
-                          stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    ui = subprocess.Popen(
+        [str(BIN / "t82"), "ui", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=root,
+        env=env,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
+
         def answering():
             try:
                 return graphql(url, RUNS_COUNT)["runsOrError"]["count"]
@@ -92,15 +113,22 @@ def test_the_ui_shows_the_demo_runs_under_their_jobs_and_starts_no_run(after_the
                 return None
 
         runs_before = wait_for(answering, 180, "the webserver", [log])
-        for job, expected in (("nightly", 1), ("fairguest_reports", 1), ("fluxvision_delivery", 11),
-                              ("fluxvision_refresh", 1), ("sit_drop_job", 1)):
+        for job, expected in (
+            ("nightly", 1),
+            ("fairguest_reports", 1),
+            ("fluxvision_delivery", 11),
+            ("fluxvision_refresh", 1),
+            ("sit_drop_job", 1),
+        ):
             answer = graphql(url, JOB_RUNS, {"params": {**REPOSITORY, "pipelineName": job}})["pipelineOrError"]
             assert answer["__typename"] == "Pipeline", answer
             assert [r["status"] for r in answer["runs"]] == ["SUCCESS"] * expected, job
 
         def ticked_again() -> list[dict] | None:
-            states = [graphql(url, SENSOR_TICKS, {"sel": {**REPOSITORY, "sensorName": name}})["sensorOrError"]
-                      for name in JOB_SENSORS]
+            states = [
+                graphql(url, SENSOR_TICKS, {"sel": {**REPOSITORY, "sensorName": name}})["sensorOrError"]
+                for name in JOB_SENSORS
+            ]
             latest = [s["sensorState"]["ticks"][0] for s in states if s["sensorState"]["ticks"]]
             return latest if len(latest) == len(JOB_SENSORS) and all(t["timestamp"] > started for t in latest) else None
 

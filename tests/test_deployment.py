@@ -64,7 +64,9 @@ def test_the_ui_is_published_on_loopback_only():
 
 
 def test_the_image_and_ci_install_the_same_os_package_list():
-    listed = [line for line in (DOCKER / "os-packages.txt").read_text().splitlines() if line and not line.startswith("#")]
+    listed = [
+        line for line in (DOCKER / "os-packages.txt").read_text().splitlines() if line and not line.startswith("#")
+    ]
     assert {"libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"} <= set(listed)
     assert "docker/os-packages.txt" in (DOCKER / "Dockerfile").read_text()
     assert "docker/os-packages.txt" in (REPO_ROOT / ".ci" / "run").read_text()

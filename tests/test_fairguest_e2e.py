@@ -8,8 +8,10 @@ import pytest
 
 from t82_pipeline.demo.generate import generate_sit
 from t82_pipeline.lib.landing import LandingZone
-from tests.env import isolated_settings
-from tests.helpers import check_results, query, run_graph
+from tests.support.env import isolated_settings
+from tests.support.helpers import check_results, query, run_graph
+
+pytestmark = pytest.mark.slow
 
 CANARY_AUTHOR = "Zébulon Canari"
 
@@ -17,15 +19,25 @@ CANARY_AUTHOR = "Zébulon Canari"
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     with isolated_settings(tmp_path_factory.mktemp("fairguest") / "data") as settings:
-        stats = generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=0.1,
-                             fairguest_drop=settings.fairguest_drop_dir)
+        stats = generate_sit(
+            settings.samples_dir,
+            settings.apidae_export_drop_dir,
+            settings.tif_drop_dir,
+            scale=0.1,
+            fairguest_drop=settings.fairguest_drop_dir,
+        )
         reviews_path = settings.samples_dir / "fairguest" / "reviews.ndjson"
         reviews = [json.loads(line) for line in reviews_path.read_text().splitlines()]
         reviews[0]["author_name"] = CANARY_AUTHOR
         reviews_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reviews))
         result = run_graph(settings, with_fairguest=True)
-        yield {"settings": settings, "stats": stats, "result": result, "reviews": reviews,
-               "establishments": json.loads((settings.samples_dir / "fairguest" / "establishments.json").read_text())}
+        yield {
+            "settings": settings,
+            "stats": stats,
+            "result": result,
+            "reviews": reviews,
+            "establishments": json.loads((settings.samples_dir / "fairguest" / "establishments.json").read_text()),
+        }
 
 
 def test_run_succeeds_and_exports_report_their_bad_rows(run):
@@ -52,20 +64,33 @@ def test_links_to_the_sit_and_lists_the_unlinked_with_suggestions(run):
     unlinked = {e["sheet_id"] for e in run["establishments"] if not e["sit_id"]}
     rows = query(s, "select sheet_id, len(suggestions) from marts.fairguest_unlinked_establishments")
     assert {r[0] for r in rows} == unlinked and all(n >= 1 for _, n in rows)
-    linked = query(s, "select count(*) from marts.fairguest_provider_summary where is_linked and ot_code is not null")[0][0]
+    linked = query(s, "select count(*) from marts.fairguest_provider_summary where is_linked and ot_code is not null")[
+        0
+    ][0]
     assert linked == len(run["establishments"]) - len(unlinked)
-    assert query(s, "select sum(providers) from marts.ot_ereputation")[0][0] == query(
-        s, "select count(*) from marts.fairguest_provider_summary where ot_code is not null")[0][0]
+    assert (
+        query(s, "select sum(providers) from marts.ot_ereputation")[0][0]
+        == query(s, "select count(*) from marts.fairguest_provider_summary where ot_code is not null")[0][0]
+    )
 
 
 def test_no_reviewer_identity_reaches_any_mart(run):
     s = run["settings"]
     with duckdb.connect(str(s.warehouse_path), read_only=True) as con:
-        tables = con.execute("select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'intermediate')").fetchall()
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'intermediate')"
+        ).fetchall()
         for schema, table in tables:
-            text_columns = [c for c, t in con.execute(f"select column_name, data_type from information_schema.columns "
-                                                      f"where table_schema = '{schema}' and table_name = '{table}'").fetchall()]
-            hits = con.execute(f"select count(*) from {schema}.{table} t where cast(t as varchar) like '%Canari%'").fetchone()[0]
+            text_columns = [
+                c
+                for c, t in con.execute(
+                    f"select column_name, data_type from information_schema.columns "
+                    f"where table_schema = '{schema}' and table_name = '{table}'"
+                ).fetchall()
+            ]
+            hits = con.execute(
+                f"select count(*) from {schema}.{table} t where cast(t as varchar) like '%Canari%'"
+            ).fetchone()[0]
             assert hits == 0, f"{schema}.{table}"
             assert not {"author_name", "reviewer", "author_country"} & set(text_columns)
 
@@ -73,8 +98,12 @@ def test_no_reviewer_identity_reaches_any_mart(run):
 def test_each_ot_is_served_its_own_ereputation(run):
     s = run["settings"]
     with duckdb.connect(str(s.serving_dir / "moissac-terres-des-confluences" / "t82.duckdb"), read_only=True) as con:
-        assert {r[0] for r in con.execute("select distinct ot_code from fairguest_provider_summary").fetchall()} <= {"moissac-terres-des-confluences"}
-        assert con.execute("select distinct ot_code from ot_ereputation").fetchall() == [("moissac-terres-des-confluences",)]
+        assert {r[0] for r in con.execute("select distinct ot_code from fairguest_provider_summary").fetchall()} <= {
+            "moissac-terres-des-confluences"
+        }
+        assert con.execute("select distinct ot_code from ot_ereputation").fetchall() == [
+            ("moissac-terres-des-confluences",)
+        ]
 
 
 PERIOD = "2026-10"
@@ -89,9 +118,14 @@ def send_reports(run, controller, ledger, **config):
     s = run["settings"]
     result = dg.materialize(
         [fairguest_provider_reports],
-        resources={"mail": MailResource(smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False),
-                   "provider_reports": ProviderReportsTarget(warehouse_path=str(s.warehouse_path), ledger_path=str(ledger),
-                                                             output_dir=str(s.reports_dir / "fairguest"))},
+        resources={
+            "mail": MailResource(smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False),
+            "provider_reports": ProviderReportsTarget(
+                warehouse_path=str(s.warehouse_path),
+                ledger_path=str(ledger),
+                output_dir=str(s.reports_dir / "fairguest"),
+            ),
+        },
         run_config={"ops": {"reports__fairguest_provider_reports": {"config": {"period": PERIOD, **config}}}},
     )
     [materialization] = result.asset_materializations_for_node("reports__fairguest_provider_reports")
@@ -115,10 +149,16 @@ def test_monthly_reports_go_to_each_provider_once(run, smtp_server, tmp_path):
     due = eligible(run)
     assert meta["sent"] == len(due) == len(received) and checks["reports/fairguest_provider_reports:all_reports_sent"]
     assert {e.rcpt_tos[0] for e in received} == {e["contact_email"] for e in due.values()}
-    figures = {row[0]: row[1:] for row in query(run["settings"], f"""
+    figures = {
+        row[0]: row[1:]
+        for row in query(
+            run["settings"],
+            f"""
         select s.sheet_id, s.establishment_name, s.weighted_rating, coalesce(m.reviews, 0)
         from marts.fairguest_provider_summary s
-        left join marts.fairguest_provider_monthly m on m.sheet_id = s.sheet_id and m.month = date '{PERIOD}-01'""")}
+        left join marts.fairguest_provider_monthly m on m.sheet_id = s.sheet_id and m.month = date '{PERIOD}-01'""",
+        )
+    }
     for envelope in received:
         message = parse(envelope)
         sheet_id = next(s for s, e in due.items() if e["contact_email"] == envelope.rcpt_tos[0])
@@ -129,7 +169,9 @@ def test_monthly_reports_go_to_each_provider_once(run, smtp_server, tmp_path):
         html = message.get_body(("html",)).get_content()
         assert f"<strong>{month_reviews}</strong> avis en octobre 2026" in html
         assert message["Message-ID"] == f"<fairguest-report-{sheet_id}-{PERIOD}@tarnetgaronne-tourisme.fr>"
-        assert message["List-Unsubscribe"].startswith("<mailto:noreply@tarnetgaronne-tourisme.fr?subject=d%C3%A9sinscription")
+        assert message["List-Unsubscribe"].startswith(
+            "<mailto:noreply@tarnetgaronne-tourisme.fr?subject=d%C3%A9sinscription"
+        )
         if rating is not None:
             assert f"{rating:.1f}".replace(".", ",") + "/10" in html
     # A second run of the same month sends nothing.
@@ -181,7 +223,14 @@ def test_recipients_and_headers_from_provider_data_are_checked():
     from t82_pipeline.lib.mail import MailResource
 
     assert valid_recipient("gite@exemple.fr") == "gite@exemple.fr"
-    for hostile in ("x,y@evil.test", "a@b.fr; c@d.fr", "Nom <a@b.fr>", "a@b.fr\r\nBcc: c@d.fr", "pas-une-adresse", None):
+    for hostile in (
+        "x,y@evil.test",
+        "a@b.fr; c@d.fr",
+        "Nom <a@b.fr>",
+        "a@b.fr\r\nBcc: c@d.fr",
+        "pas-une-adresse",
+        None,
+    ):
         assert valid_recipient(hostile) is None, hostile
     assert one_line("Gîte\r\nBcc: x@evil.test\tdu Lac") == "Gîte Bcc: x@evil.test du Lac"
 
@@ -195,7 +244,9 @@ def test_recipients_and_headers_from_provider_data_are_checked():
 
 def test_dry_run_renders_without_sending(run, smtp_server, tmp_path):
     controller, received = smtp_server
-    meta, _ = send_reports(run, controller, tmp_path / "ledger.duckdb", dry_run=True, sheet_ids=[sorted(eligible(run))[1]])
+    meta, _ = send_reports(
+        run, controller, tmp_path / "ledger.duckdb", dry_run=True, sheet_ids=[sorted(eligible(run))[1]]
+    )
     assert received == [] and meta["sent"] == 0
     folder = run["settings"].reports_dir / "fairguest" / PERIOD
     assert (folder / f"{sorted(eligible(run))[1]}.pdf").read_bytes()[:5] == b"%PDF-"
@@ -203,7 +254,11 @@ def test_dry_run_renders_without_sending(run, smtp_server, tmp_path):
 
 def test_departement_totals_match_the_ots_and_are_shared(run):
     s = run["settings"]
-    assert query(s, "select sum(reviews_12m) from marts.departement_ereputation") == query(s, "select sum(reviews_12m) from marts.ot_ereputation")
+    assert query(s, "select sum(reviews_12m) from marts.departement_ereputation") == query(
+        s, "select sum(reviews_12m) from marts.ot_ereputation"
+    )
     with duckdb.connect(str(s.serving_dir / "deux-rives" / "t82.duckdb"), read_only=True) as con:
         served = con.execute("select sum(providers) from departement_ereputation").fetchone()[0]
-    assert served == query(s, "select sum(providers) from marts.ot_ereputation")[0][0]  # every OT sees the whole département
+    assert (
+        served == query(s, "select sum(providers) from marts.ot_ereputation")[0][0]
+    )  # every OT sees the whole département

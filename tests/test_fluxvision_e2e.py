@@ -15,8 +15,8 @@ from t82_pipeline.defs.fluxvision.parsing import decode
 from t82_pipeline.defs.fluxvision.sensors import fluxvision_drop_sensor, fluxvision_refresh_sensor
 from t82_pipeline.demo.fluxvision_generator import ZONES, Delivery, write_delivery
 from t82_pipeline.lib.resources import DropFolderResource
-from tests.env import isolated_settings
-from tests.helpers import check_results, query, run_fluxvision
+from tests.support.env import isolated_settings
+from tests.support.helpers import check_results, query, run_fluxvision
 
 pytestmark = pytest.mark.slow
 ORIGINAL_B4 = Delivery(2025, 4, 1493230)
@@ -34,7 +34,9 @@ def fv(tmp_path_factory):
         (drop / "B5 2025_1501149 (copie).zip").write_bytes(paths[1].read_bytes())
         (drop / "Nuitee_2025B5_LOMAGNE0.csv").write_text(
             "Date;ZoneObservation;Provenance;CategorieVisiteur;Volume\n"
-            f"2025-09-02;Lomagne Tarn-et-Garonnaise;NonLocal;{UNKNOWN_CATEGORY};42\n", encoding="utf-8")
+            f"2025-09-02;Lomagne Tarn-et-Garonnaise;NonLocal;{UNKNOWN_CATEGORY};42\n",
+            encoding="utf-8",
+        )
         instance = dg.DagsterInstance.ephemeral()
         landed, refresh = run_fluxvision(settings, instance)
         yield {"settings": settings, "landed": landed, "refresh": refresh, "instance": instance}
@@ -51,7 +53,12 @@ def input_nights_by_zone(drop) -> Counter:
                     continue
                 zone = next(z for z in ZONES if info.filename.startswith(z.code + "/"))
                 for row in csv.DictReader(io.StringIO(decode(zf.read(info))), delimiter=";"):
-                    key = (zone.epci_siren, row["Date"], row["Provenance"].upper().replace(" ", ""), row["CategorieVisiteur"].upper())
+                    key = (
+                        zone.epci_siren,
+                        row["Date"],
+                        row["Provenance"].upper().replace(" ", ""),
+                        row["CategorieVisiteur"].upper(),
+                    )
                     version = issued.get(path.name, (0,))
                     if key not in by_key or by_key[key][0] < version:
                         by_key[key] = (version, int(row["Volume"]))
@@ -65,7 +72,10 @@ def input_nights_by_zone(drop) -> Counter:
 def test_every_delivery_lands_and_the_refresh_succeeds(fv):
     assert all(r.success for r in fv["landed"])
     assert fv["refresh"].success
-    new = [r.asset_materializations_for_node("landing__fluxvision_deliveries")[0].metadata["new_batch"].value for r in fv["landed"]]
+    new = [
+        r.asset_materializations_for_node("landing__fluxvision_deliveries")[0].metadata["new_batch"].value
+        for r in fv["landed"]
+    ]
     assert new.count(False) == 1  # the copy
     for landed in fv["landed"]:
         checks = check_results(landed)
@@ -82,33 +92,62 @@ def test_nights_reconcile_with_the_input_files(fv):
 def test_reissue_replaces_and_nothing_is_duplicated(fv):
     s = fv["settings"]
     # July–October: one row per OT, day, category and provenance, every day present.
-    assert query(s, """select count(*) from (select ot_code, day, category_code, provenance_code, count(*) n
-                       from marts.fluxvision_daily_presences group by all having n > 1)""") == [(0,)]
-    assert query(s, "select count(distinct day), count(distinct ot_code) from marts.fluxvision_daily_presences") == [(123, 10)]
+    assert query(
+        s,
+        """select count(*) from (select ot_code, day, category_code, provenance_code, count(*) n
+                       from marts.fluxvision_daily_presences group by all having n > 1)""",
+    ) == [(0,)]
+    assert query(s, "select count(distinct day), count(distinct ot_code) from marts.fluxvision_daily_presences") == [
+        (123, 10)
+    ]
     # The re-issue's figures won for July–August (it revised them by 2 %). The original keeps only
     # what the re-issue does not repeat (a breakdown row the re-issue has no volume for).
-    supplied = dict(query(s, "select delivered_file, figures from marts.fluxvision_deliveries where first_day < '2025-09-01'"))
+    supplied = dict(
+        query(s, "select delivered_file, figures from marts.fluxvision_deliveries where first_day < '2025-09-01'")
+    )
     assert supplied[DELIVERIES[2].file_name] > 60_000 and supplied.get(ORIGINAL_B4.file_name, 0) < 10
-    assert query(s, f"""select count(*) from staging.stg_fluxvision__volumes where table_family = 'Nuitee'
-                        and day < '2025-09-01' and source_file not like '{DELIVERIES[2].file_name}/%'""") == [(0,)]
+    assert query(
+        s,
+        f"""select count(*) from staging.stg_fluxvision__volumes where table_family = 'Nuitee'
+                        and day < '2025-09-01' and source_file not like '{DELIVERIES[2].file_name}/%'""",
+    ) == [(0,)]
 
 
 def test_vocabulary_variants_are_normalised_and_unknowns_flagged(fv):
     s = fv["settings"]
-    categories = dict(query(s, "select category_code, bool_and(is_known_vocabulary) from marts.fluxvision_daily_presences group by 1"))
+    categories = dict(
+        query(s, "select category_code, bool_and(is_known_vocabulary) from marts.fluxvision_daily_presences group by 1")
+    )
     assert categories.pop(f"unknown:{UNKNOWN_CATEGORY.lower().replace(chr(39), ' ')}") is False
-    assert categories == {c: True for c in ("tourist", "day_tripper", "recurrent_day_tripper", "resident", "habitually_present")}
-    assert {p for (p,) in query(s, "select distinct provenance_code from marts.fluxvision_daily_presences")} == {"local", "non_local", "foreign"}
+    assert categories == {
+        c: True for c in ("tourist", "day_tripper", "recurrent_day_tripper", "resident", "habitually_present")
+    }
+    assert {p for (p,) in query(s, "select distinct provenance_code from marts.fluxvision_daily_presences")} == {
+        "local",
+        "non_local",
+        "foreign",
+    }
 
 
 def test_calendar_origins_and_movements(fv):
     s = fv["settings"]
-    assert query(s, """select bool_and(is_bank_holiday), bool_and(is_school_holiday) from marts.fluxvision_daily_presences
-                       where day in ('2025-07-14', '2025-08-15')""") == [(True, True)]
-    countries = {c for (c,) in query(s, "select distinct origin_country from marts.fluxvision_origins where origin_scope = 'etranger'")}
+    assert query(
+        s,
+        """select bool_and(is_bank_holiday), bool_and(is_school_holiday) from marts.fluxvision_daily_presences
+                       where day in ('2025-07-14', '2025-08-15')""",
+    ) == [(True, True)]
+    countries = {
+        c
+        for (c,) in query(
+            s, "select distinct origin_country from marts.fluxvision_origins where origin_scope = 'etranger'"
+        )
+    }
     assert "OCÉAN INDIEN (LA RÉUNION, MAYOTTE, TAAF)" in countries and "ROYAUME-UNI" in countries
-    top_weekday = query(s, """select weekday_label from marts.fluxvision_weekday_movements where ot_code = 'grand-montauban'
-                              group by 1 order by sum(arrivals) desc limit 1""")
+    top_weekday = query(
+        s,
+        """select weekday_label from marts.fluxvision_weekday_movements where ot_code = 'grand-montauban'
+                              group by 1 order by sum(arrivals) desc limit 1""",
+    )
     assert top_weekday == [("samedi",)]
     assert query(s, "select min(stay_nights), max(stay_nights) from marts.fluxvision_stay_lengths") == [(1, 13)]
 
@@ -130,18 +169,27 @@ def test_one_report_per_ot_showing_the_marts(fv):
         assert (folder / f"{stem}.html").stat().st_size > 10_000
     for ot in offices:
         figures = parse_figures((folder / f"{ot}.html").read_text(encoding="utf-8"))
-        nights, french, foreign, day_trippers = query(s, f"""select sum(tourist_nights), sum(tourist_nights_french),
+        nights, french, foreign, day_trippers = query(
+            s,
+            f"""select sum(tourist_nights), sum(tourist_nights_french),
             sum(tourist_nights_foreign), sum(day_tripper_presences) from marts.fluxvision_monthly
-            where ot_code = '{ot}' and year = 2025""")[0]
+            where ot_code = '{ot}' and year = 2025""",
+        )[0]
         assert number(figures["tourist_nights"]) == nights
         assert number(figures["tourist_nights_french"]) == french
         assert number(figures["tourist_nights_foreign"]) == foreign
         assert number(figures["day_tripper_presences"]) == day_trippers
-        busiest = query(s, f"select day, visitor_presences from marts.fluxvision_busiest_days where ot_code = '{ot}' and year = 2025 and rank = 1")[0]
+        busiest = query(
+            s,
+            f"select day, visitor_presences from marts.fluxvision_busiest_days where ot_code = '{ot}' and year = 2025 and rank = 1",
+        )[0]
         assert figures["busiest_day"] == busiest[0].strftime("%d/%m")
         assert number(figures["busiest_day_presences"]) == busiest[1]
     dept = parse_figures((folder / "departement.html").read_text(encoding="utf-8"))
-    assert number(dept["tourist_nights"]) == query(s, "select sum(tourist_nights) from marts.departement_fluxvision_monthly where year = 2025")[0][0]
+    assert (
+        number(dept["tourist_nights"])
+        == query(s, "select sum(tourist_nights) from marts.departement_fluxvision_monthly where year = 2025")[0][0]
+    )
 
 
 def test_report_filters_disable_what_makes_no_sense(fv):
@@ -158,9 +206,19 @@ def test_sensors_request_one_partition_per_file_then_one_refresh(fv):
     drop = DropFolderResource(path=str(s.fluxvision_drop_dir))
     result = fluxvision_drop_sensor(dg.build_sensor_context(), fluxvision_drop=drop)
     assert sorted(r.partition_key for r in result.run_requests) == sorted(
-        ["B4 2025_1493230", "B5 2025_1501149", "B4 2025 nouveauFormat_14429248", "B5 2025_1501149 _copie_", "Nuitee_2025B5_LOMAGNE0"])
+        [
+            "B4 2025_1493230",
+            "B5 2025_1501149",
+            "B4 2025 nouveauFormat_14429248",
+            "B5 2025_1501149 _copie_",
+            "Nuitee_2025B5_LOMAGNE0",
+        ]
+    )
     again = fluxvision_drop_sensor(dg.build_sensor_context(cursor=result.cursor), fluxvision_drop=drop)
     assert not again.run_requests
     refresh = fluxvision_refresh_sensor(dg.build_sensor_context(instance=fv["instance"]))
     assert len(refresh.run_requests) == 1
-    assert isinstance(fluxvision_refresh_sensor(dg.build_sensor_context(instance=fv["instance"], cursor=refresh.cursor)), dg.SkipReason)
+    assert isinstance(
+        fluxvision_refresh_sensor(dg.build_sensor_context(instance=fv["instance"], cursor=refresh.cursor)),
+        dg.SkipReason,
+    )

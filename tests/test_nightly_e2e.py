@@ -6,8 +6,10 @@ import pytest
 
 from t82_pipeline.demo.generate import generate_sit
 from t82_pipeline.lib.landing import LandingZone
-from tests.env import isolated_settings
-from tests.helpers import check_results, query, run_graph
+from tests.support.env import isolated_settings
+from tests.support.helpers import check_results, query, run_graph
+
+pytestmark = pytest.mark.slow
 
 SCALE = 0.1  # ~740 Apidae objects: every OT and type present, fast enough for CI
 
@@ -21,8 +23,14 @@ def nightly(tmp_path_factory):
         offers_after_first = query(settings, "select * from marts.offers order by offer_key")
         batches_after_first = len(LandingZone(settings.landing_dir).manifests("apidae"))
         second = run_graph(settings)
-        yield {"settings": settings, "stats": stats, "first": first, "second": second,
-               "offers_after_first": offers_after_first, "batches_after_first": batches_after_first}
+        yield {
+            "settings": settings,
+            "stats": stats,
+            "first": first,
+            "second": second,
+            "offers_after_first": offers_after_first,
+            "batches_after_first": batches_after_first,
+        }
 
 
 def generated(settings) -> list[dict]:
@@ -62,18 +70,28 @@ def test_apidae_state_is_snapshot_plus_export(nightly):
     changed, deleted = export_content(s)
     ids = {row[0] for row in query(s, "select source_id from marts.offers where source = 'apidae'")}
     assert ids == {str(o["id"]) for o in objects} - {str(i) for i in deleted}
-    updated = query(s, f"select count(*) from marts.offers where source = 'apidae' and description like '%(mis à jour)' "
-                       f"and source_id in ({','.join(repr(str(o['id'])) for o in changed)})")[0][0]
+    updated = query(
+        s,
+        f"select count(*) from marts.offers where source = 'apidae' and description like '%(mis à jour)' "
+        f"and source_id in ({','.join(repr(str(o['id'])) for o in changed)})",
+    )[0][0]
     assert updated == len({o["id"] for o in changed} - set(deleted))
 
 
 def test_swapped_coordinates_are_fixed_and_flagged(nightly):
     s = nightly["settings"]
-    swapped = [o for o in generated(s) if (c := o["localisation"].get("geolocalisation", {}).get("geoJson", {}).get("coordinates"))
-               and c[0] > 40]
+    swapped = [
+        o
+        for o in generated(s)
+        if (c := o["localisation"].get("geolocalisation", {}).get("geoJson", {}).get("coordinates")) and c[0] > 40
+    ]
     assert swapped, "the generator plants swapped coordinates"
-    rows = dict(((r[0], (r[1], r[2], r[3])) for r in query(
-        s, "select source_id, longitude, latitude, coordinates_status from marts.offers where source = 'apidae'")))
+    rows = dict(
+        (r[0], (r[1], r[2], r[3]))
+        for r in query(
+            s, "select source_id, longitude, latitude, coordinates_status from marts.offers where source = 'apidae'"
+        )
+    )
     for obj in swapped:
         if str(obj["id"]) in rows:
             lat, lon = obj["localisation"]["geolocalisation"]["geoJson"]["coordinates"]
@@ -82,7 +100,9 @@ def test_swapped_coordinates_are_fixed_and_flagged(nightly):
 
 def test_xml_records_duplicating_apidae_are_flagged(nightly):
     s = nightly["settings"]
-    tif_count, duplicates = query(s, "select count(*), count(duplicate_of_offer_key) from marts.offers where source = 'tif'")[0]
+    tif_count, duplicates = query(
+        s, "select count(*), count(duplicate_of_offer_key) from marts.offers where source = 'tif'"
+    )[0]
     assert tif_count == 39  # 40 generated, one without id is quarantined
     assert duplicates == 10  # one in four is keyed in both tools
     quarantined = query(s, "select sum(quarantined_count) from staging.stg_apidae__batches")[0][0]
@@ -91,14 +111,22 @@ def test_xml_records_duplicating_apidae_are_flagged(nightly):
 
 def test_quality_score_and_requalification_list(nightly):
     s = nightly["settings"]
-    bad = query(s, """select count(*) from marts.offer_quality_scores
+    bad = query(
+        s,
+        """select count(*) from marts.offer_quality_scores
                       where quality_score != 20*has_description::int + 20*has_photo::int + 15*has_contact::int
-                          + 15*has_opening_periods::int + 10*has_prices::int + 10*has_valid_geolocation::int + 10*is_fresh::int""")
+                          + 15*has_opening_periods::int + 10*has_prices::int + 10*has_valid_geolocation::int + 10*is_fresh::int""",
+    )
     assert bad == [(0,)]
-    requalify = query(s, "select count(*), count(*) filter (where missing_items = '') from marts.offers_to_requalify")[0]
+    requalify = query(s, "select count(*), count(*) filter (where missing_items = '') from marts.offers_to_requalify")[
+        0
+    ]
     assert requalify[0] > 0 and requalify[1] == 0
-    no_photo = query(s, """select count(*) from marts.offers_to_requalify r join marts.offers o using (offer_key)
-                          where o.photo_count = 0 and r.missing_items not like '%photo%'""")
+    no_photo = query(
+        s,
+        """select count(*) from marts.offers_to_requalify r join marts.offers o using (offer_key)
+                          where o.photo_count = 0 and r.missing_items not like '%photo%'""",
+    )
     assert no_photo == [(0,)]
 
 
@@ -110,7 +138,10 @@ def test_rerun_on_same_input_changes_nothing(nightly):
     # Nothing changed: the published feed stays, and its build and RDF check are skipped.
     feed = nightly["second"].asset_materializations_for_node("publish__datatourisme_feed")[0].metadata
     assert feed["skipped"].value is True
-    assert nightly["first"].asset_materializations_for_node("publish__datatourisme_feed")[0].metadata["skipped"].value is False
+    assert (
+        nightly["first"].asset_materializations_for_node("publish__datatourisme_feed")[0].metadata["skipped"].value
+        is False
+    )
 
 
 def test_each_ot_gets_serving_files_with_only_its_rows(nightly):
@@ -142,7 +173,10 @@ def test_a_big_overnight_drop_blocks_the_serving_publish(nightly):
     result = run_graph(s)
     checks = check_results(result)
     assert checks["marts/ot_offer_quality:ot_marts_are_sound"] is False
-    served = [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
-              and e.asset_key.to_user_string() == "serving/ot_marts"]
+    served = [
+        e
+        for e in result.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == "serving/ot_marts"
+    ]
     assert served == []
     assert marker.resolve() == before  # the OTs keep yesterday's files

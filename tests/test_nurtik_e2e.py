@@ -11,12 +11,17 @@ import pytest
 
 from t82_pipeline.demo.nurtik_generator import EXPORT_HEADER, generate_nurtik
 from t82_pipeline.lib.landing import LandingZone
-from tests.env import isolated_settings
-from tests.helpers import check_results, query, run_nurtik
+from tests.support.env import isolated_settings
+from tests.support.helpers import check_results, query, run_nurtik
 
 pytestmark = pytest.mark.slow
-CANARY = {"email": "zebulon.canari@exemple-canari.fr", "first_name": "Zébulon", "last_name": "Canari-Témoin",
-          "phone": "+33 6 00 11 22 33", "postcode": "82999"}
+CANARY = {
+    "email": "zebulon.canari@exemple-canari.fr",
+    "first_name": "Zébulon",
+    "last_name": "Canari-Témoin",
+    "phone": "+33 6 00 11 22 33",
+    "postcode": "82999",
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +32,11 @@ def nk(tmp_path_factory):
         contacts = settings.samples_dir / "nurtik" / "contacts.ndjson"
         lines = contacts.read_text(encoding="utf-8").splitlines()
         canary = json.loads(lines[0])
-        canary.update(CANARY, contact_id="c-canari", interests=[{"interest_code": "velo", "source": "form", "set_at": canary["created_at"]}])
+        canary.update(
+            CANARY,
+            contact_id="c-canari",
+            interests=[{"interest_code": "velo", "source": "form", "set_at": canary["created_at"]}],
+        )
         contacts.write_text("\n".join([*lines, json.dumps(canary, ensure_ascii=False)]) + "\n", encoding="utf-8")
         instance = dg.DagsterInstance.ephemeral()
         result = run_nurtik(settings, instance)
@@ -53,14 +62,23 @@ def test_run_succeeds_and_builds_the_vault(nk):
 def test_no_personal_data_in_any_mart_or_pseudonymous_model(nk):
     s = nk["settings"]
     with duckdb.connect(str(s.warehouse_path), read_only=True) as con:
-        tables = con.execute("select table_schema, table_name from information_schema.tables "
-                             "where table_schema in ('marts', 'grc')").fetchall()
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'grc')"
+        ).fetchall()
         assert ("marts", "ot_newsletter_audience") in tables
         for schema, table in tables:
-            columns = [c for (c,) in con.execute(f"select column_name from information_schema.columns "
-                                                 f"where table_schema = '{schema}' and table_name = '{table}'").fetchall()]
+            columns = [
+                c
+                for (c,) in con.execute(
+                    f"select column_name from information_schema.columns "
+                    f"where table_schema = '{schema}' and table_name = '{table}'"
+                ).fetchall()
+            ]
             cells = ", ".join(f'cast("{c}" as varchar)' for c in columns)
-            blob = con.execute(f"select string_agg(concat_ws('|', {cells}), chr(10)) from {schema}.{table}").fetchone()[0] or ""
+            blob = (
+                con.execute(f"select string_agg(concat_ws('|', {cells}), chr(10)) from {schema}.{table}").fetchone()[0]
+                or ""
+            )
             for field, value in CANARY.items():
                 assert value.lower() not in blob.lower(), f"{field} of the canary found in {schema}.{table}"
     # And the canary is in the vault (it was planted in a place the scan would see).
@@ -71,23 +89,46 @@ def test_segments_hold_only_current_newsletter_consents(nk):
     s = nk["settings"]
     exported = segment_emails(s)
     assert exported
-    not_consenting = {e for (e,) in query(s, """select p.email from personal.int_nurtik_people p
+    not_consenting = {
+        e
+        for (e,) in query(
+            s,
+            """select p.email from personal.int_nurtik_people p
         join grc.nurtik_current_consents c using (contact_key)
-        where c.purpose = 'newsletter' and c.channel = 'email' and c.status <> 'confirmed'""")}
-    declined = {e for (e,) in query(s, """select p.email from personal.int_nurtik_people p
-        join personal.stg_nurtik__requalification_answers a using (contact_key) where a.answer = 'decline'""")}
+        where c.purpose = 'newsletter' and c.channel = 'email' and c.status <> 'confirmed'""",
+        )
+    }
+    declined = {
+        e
+        for (e,) in query(
+            s,
+            """select p.email from personal.int_nurtik_people p
+        join personal.stg_nurtik__requalification_answers a using (contact_key) where a.answer = 'decline'""",
+        )
+    }
     assert declined and not_consenting
     assert not (exported & not_consenting) and not (exported & declined)
 
 
 def test_quality_flags_and_requalification_list(nk):
     s = nk["settings"]
-    flags = query(s, """select sum(duplicate_contact::int), sum(email_in_name::int), sum(invalid_email::int),
-                           sum(disposable_email::int), sum(no_consent_proof::int) from grc.nurtik_contact_quality""")[0]
+    flags = query(
+        s,
+        """select sum(duplicate_contact::int), sum(email_in_name::int), sum(invalid_email::int),
+                           sum(disposable_email::int), sum(no_consent_proof::int) from grc.nurtik_contact_quality""",
+    )[0]
     assert all(n > 0 for n in flags), flags
-    assert query(s, """select count(*) from personal.nurtik_requalification_list r
-                       join grc.nurtik_contact_quality q using (contact_key) where q.is_requalified or q.invalid_email""") == [(0,)]
-    assert query(s, "select count(*) from personal.nurtik_requalification_list where fields_to_complete like '%prénom%'")[0][0] > 0
+    assert query(
+        s,
+        """select count(*) from personal.nurtik_requalification_list r
+                       join grc.nurtik_contact_quality q using (contact_key) where q.is_requalified or q.invalid_email""",
+    ) == [(0,)]
+    assert (
+        query(s, "select count(*) from personal.nurtik_requalification_list where fields_to_complete like '%prénom%'")[
+            0
+        ][0]
+        > 0
+    )
 
 
 def test_audience_is_aggregated_and_masks_small_counts(nk):
@@ -103,7 +144,9 @@ def test_base_health_reads_each_month_as_it_stood(nk):
     # The mart counts consent periods per month; here the same figures are read the plain way:
     # each person existing at the month's end, with their last newsletter event before it.
     s = nk["settings"]
-    expected = query(s, """
+    expected = query(
+        s,
+        """
         select m.month, count(*),
                count(*) filter (where (select arg_max(e.status, e.occurred_at) from grc.int_nurtik_consent_events e
                                        where e.contact_key = p.contact_key and e.purpose = 'newsletter'
@@ -112,8 +155,12 @@ def test_base_health_reads_each_month_as_it_stood(nk):
                                        where a.contact_key = p.contact_key) < m.month + interval 1 month)
         from marts.nurtik_base_health m
         join personal.int_nurtik_people p on p.created_at < m.month + interval 1 month
-        group by m.month order by m.month""")
-    health = query(s, "select month, contacts, consenting_contacts, requalified_contacts from marts.nurtik_base_health order by month")
+        group by m.month order by m.month""",
+    )
+    health = query(
+        s,
+        "select month, contacts, consenting_contacts, requalified_contacts from marts.nurtik_base_health order by month",
+    )
     assert len(health) == 24 and health == expected
     assert health[-1][2] > 0 and health[-1][3] > 0
 
@@ -146,8 +193,11 @@ def test_erasure_removes_a_person_everywhere_and_for_good(nk):
             assert email not in path.read_text(encoding="utf-8").lower(), path
     # A later export still holding them does not bring them back.
     export = s.nurtik_drop_dir / "export-contacts-2026-11.csv"
-    export.write_text(";".join(EXPORT_HEADER) + f"\nx-77777;{email};Re;Import;;82000;FR;05/11/2026 10:00;05/11/2026 10:00;"
-                      "inscrit;05/11/2026 10:00;formulaire:12;velo\n", encoding="utf-8")
+    export.write_text(
+        ";".join(EXPORT_HEADER) + f"\nx-77777;{email};Re;Import;;82000;FR;05/11/2026 10:00;05/11/2026 10:00;"
+        "inscrit;05/11/2026 10:00;formulaire:12;velo\n",
+        encoding="utf-8",
+    )
     assert run_nurtik(s, nk["instance"]).success
     assert email not in segment_emails(s)
     assert query(s, f"select count(*) from personal.int_nurtik_people where email = '{email}'") == [(0,)]
@@ -155,16 +205,24 @@ def test_erasure_removes_a_person_everywhere_and_for_good(nk):
 
 def test_erasure_reaches_every_address_the_person_ever_had(nk):
     s = nk["settings"]
-    rows = ["x-88888;{email};Alice;Ancienne;;82000;FR;02/10/2026 10:00;{when};inscrit;02/10/2026 10:00;formulaire:12;velo"]
-    for name, email, when in (("export-alice-1.csv", "alice.old@exemple.fr", "02/10/2026 10:00"),
-                              ("export-alice-2.csv", "alice.new@exemple.fr", "03/11/2026 10:00")):
-        (s.nurtik_drop_dir / name).write_text(";".join(EXPORT_HEADER) + "\n" + rows[0].format(email=email, when=when) + "\n",
-                                              encoding="utf-8")
+    rows = [
+        "x-88888;{email};Alice;Ancienne;;82000;FR;02/10/2026 10:00;{when};inscrit;02/10/2026 10:00;formulaire:12;velo"
+    ]
+    for name, email, when in (
+        ("export-alice-1.csv", "alice.old@exemple.fr", "02/10/2026 10:00"),
+        ("export-alice-2.csv", "alice.new@exemple.fr", "03/11/2026 10:00"),
+    ):
+        (s.nurtik_drop_dir / name).write_text(
+            ";".join(EXPORT_HEADER) + "\n" + rows[0].format(email=email, when=when) + "\n", encoding="utf-8"
+        )
     assert run_nurtik(s, nk["instance"]).success
 
     def landed_text() -> str:
-        return "".join(p.read_text(encoding="utf-8") for p in s.landing_dir.rglob("*")
-                       if p.is_file() and p.suffix in (".ndjson", ".csv"))
+        return "".join(
+            p.read_text(encoding="utf-8")
+            for p in s.landing_dir.rglob("*")
+            if p.is_file() and p.suffix in (".ndjson", ".csv")
+        )
 
     assert "alice.old@exemple.fr" in landed_text() and "alice.new@exemple.fr" in landed_text()
     assert request_erasure(s, nk["instance"], "alice.new@exemple.fr").success
@@ -176,8 +234,11 @@ def test_erasure_reaches_every_address_the_person_ever_had(nk):
 
 def test_erasure_of_an_unknown_person_is_reported(nk):
     result = request_erasure(nk["settings"], nk["instance"], "personne.inconnue@exemple.fr")
-    checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
-              for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    checks = {
+        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
     assert checks["every_erasure_request_found"] is False
 
 
@@ -189,5 +250,9 @@ def test_retention_purge_removes_exactly_the_expired(nk):
     assert run_nurtik(s, nk["instance"], {"erase_contact_keys": [], "purge_expired": True}).success
     after = {k for (k,) in query(s, "select contact_key from grc.nurtik_contact_retention")}
     assert after == before - expired
-    suppressed = sum(m["record_count"] for m in LandingZone(s.landing_dir).manifests("nurtik_suppressions") if m["reason"] == "retention")
+    suppressed = sum(
+        m["record_count"]
+        for m in LandingZone(s.landing_dir).manifests("nurtik_suppressions")
+        if m["reason"] == "retention"
+    )
     assert suppressed == len(expired)

@@ -24,8 +24,12 @@ from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandingZone
 from tests.conftest import FIXTURES
 
-CASES = settings(max_examples=20, deadline=None, derandomize=True,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+CASES = settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 APIDAE = FIXTURES / "apidae"
 
 
@@ -42,13 +46,16 @@ def corrupted(draw, data: bytes) -> bytes:
         elif kind == "insert":
             out[at:at] = draw(st.binary(min_size=1, max_size=16))
         elif out:
-            del out[at:at + draw(st.integers(1, 64))]
+            del out[at : at + draw(st.integers(1, 64))]
     return bytes(out)
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in root.rglob("*") if p.is_file() and ".tmp-" not in str(p)}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file() and ".tmp-" not in str(p)
+    }
 
 
 def lands_or_names_the_file(land, good: bytes, bad: bytes, name: str) -> None:
@@ -83,13 +90,16 @@ EXPORT_ZIP = (APIDAE / "hotentic_apidae-engine-rails__export_zip_5xFETE.zip").re
 TIF_XML = (FIXTURES / "tourinfrance" / "caravelis-aveyron-5-oi.xml").read_bytes()
 API_PAGE = (APIDAE / "GeotrekCE_Geotrek-admin__list_479743.json").read_bytes()
 # The back-office export's layout, as the demo generator writes it (t82_pipeline/demo/fairguest_generator.py).
-FAIRGUEST_CSV = ("id_avis;id_fiche;plateforme;date;note;echelle;langue;titre;texte;auteur\n"
-                 "google-700001-1;700001;google;2026-10-01T10:00:00+00:00;4.0;5;fr;Bien;Très calme;Zoé Q.\n"
-                 "booking-700001-2;700001;booking;2026-10-02T01:37:00+00:00;8.5;10;fr;Calme;Petit-déjeuner copieux;Marc\n"
-                 ).encode()
-NURTIK_CSV = (";".join(EXPORT_HEADER) + "\n"
-              "x-1;anne@exemple.fr;Anne;Martin;;82000;FR;05/11/2025 10:00;05/11/2026 10:00;inscrit;05/11/2025 10:00;formulaire:12;velo\n"
-              "x-2;paul@exemple.fr;Paul;;;31000;FR;01/02/2026 09:00;01/02/2026 09:00;desinscrit;;;\n").encode("utf-8")
+FAIRGUEST_CSV = (
+    "id_avis;id_fiche;plateforme;date;note;echelle;langue;titre;texte;auteur\n"
+    "google-700001-1;700001;google;2026-10-01T10:00:00+00:00;4.0;5;fr;Bien;Très calme;Zoé Q.\n"
+    "booking-700001-2;700001;booking;2026-10-02T01:37:00+00:00;8.5;10;fr;Calme;Petit-déjeuner copieux;Marc\n"
+).encode()
+NURTIK_CSV = (
+    ";".join(EXPORT_HEADER) + "\n"
+    "x-1;anne@exemple.fr;Anne;Martin;;82000;FR;05/11/2025 10:00;05/11/2026 10:00;inscrit;05/11/2025 10:00;formulaire:12;velo\n"
+    "x-2;paul@exemple.fr;Paul;;;31000;FR;01/02/2026 09:00;01/02/2026 09:00;desinscrit;;;\n"
+).encode("utf-8")
 
 
 class PagesFromFile(ApidaeClient):
@@ -106,7 +116,11 @@ class PagesFromFile(ApidaeClient):
 # (parser, a real-layout sample, its file name)
 PARSERS = {
     "flux_vision_zip": (lambda zone, p: land_delivery(zone, p, "B4 2025_1493230"), DELIVERY_ZIP, "B4 2025_1493230.zip"),
-    "flux_vision_loose_csv": (lambda zone, p: land_delivery(zone, p, "loose"), DELIVERY_CSV, "Nuitee_2025B4_GMONTAUBAN0.csv"),
+    "flux_vision_loose_csv": (
+        lambda zone, p: land_delivery(zone, p, "loose"),
+        DELIVERY_CSV,
+        "Nuitee_2025B4_GMONTAUBAN0.csv",
+    ),
     "apidae_api_page": (lambda zone, p: land_api_snapshot(PagesFromFile(p), zone), API_PAGE, "page.json"),
     "apidae_export_zip": (land_export_zip, EXPORT_ZIP, "export.zip"),
     "tif_xml": (land_xml_file, TIF_XML, "constellation.xml"),

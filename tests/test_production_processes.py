@@ -20,7 +20,7 @@ import requests
 
 from t82_pipeline.defs.serving.postgres import AGENCY_LOGIN, ot_role, provision_roles
 from t82_pipeline.lib.settings import REPO_ROOT
-from tests.postgres import postgres_server
+from tests.support.postgres import postgres_server
 from tests.support.processes import free_port, wait_for
 from tests.test_secrets_stay_out_of_the_ui import PROBES
 
@@ -35,8 +35,10 @@ COMMANDS = {
     "daemon": ["dagster-daemon", "run", "-w", "docker/workspace.yaml"],
 }
 # What must never be seen: each probe secret (of the serving DSN, its password).
-NEEDLES = {name: value.split("@")[0].rsplit(":", 1)[-1] if name == "T82_SERVING_PG_DSN" else value
-           for name, value in PROBES.items()}
+NEEDLES = {
+    name: value.split("@")[0].rsplit(":", 1)[-1] if name == "T82_SERVING_PG_DSN" else value
+    for name, value in PROBES.items()
+}
 
 
 def offices() -> dict[str, str]:
@@ -110,40 +112,72 @@ def production(tmp_path_factory, smtp_server_module):
         admin.close()
         serving_dsn = pg.dsn("serving", "postgres", "probe-dsn-password-2f9b")
         provision_roles(serving_dsn, offices(), {ot_role(c): "ot-pw" for c in offices()} | {AGENCY_LOGIN: "agency-pw"})
-        apidae_url = stack.enter_context(serve_objects(samples / "apidae" / "objects.ndjson", PROBES["T82_APIDAE_API_KEY"]))
+        apidae_url = stack.enter_context(
+            serve_objects(samples / "apidae" / "objects.ndjson", PROBES["T82_APIDAE_API_KEY"])
+        )
         fairguest_url = stack.enter_context(serve_fairguest(samples / "fairguest", PROBES["T82_FAIRGUEST_TOKEN"]))
         nurtik_url = stack.enter_context(serve_nurtik(samples / "nurtik", PROBES["T82_NURTIK_TOKEN"]))
         grpc_port, web_port = free_port(), free_port()
         workspace = REPO_ROOT / "docker" / "workspace.yaml"
         (root / "docker").mkdir()
         (root / "docker" / "workspace.yaml").write_text(
-            workspace.read_text().replace("host: user_code", "host: 127.0.0.1").replace("port: 4000", f"port: {grpc_port}"))
+            workspace.read_text()
+            .replace("host: user_code", "host: 127.0.0.1")
+            .replace("port: 4000", f"port: {grpc_port}")
+        )
         env = {
-            "PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(root), "DAGSTER_HOME": str(home),
-            "DAGSTER_PG_USERNAME": "dagster", "DAGSTER_PG_PASSWORD": "dagster-test", "DAGSTER_PG_HOST": pg.host,
-            "DAGSTER_PG_PORT": str(pg.port), "DAGSTER_PG_DB": "dagster",
-            "GX_ANALYTICS_ENABLED": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "T82_ENV": "production", "T82_DATA_DIR": str(data),
-            "T82_APIDAE_BASE_URL": apidae_url, "T82_APIDAE_PROJECT_ID": "4242",
-            "T82_FAIRGUEST_BASE_URL": fairguest_url, "T82_NURTIK_BASE_URL": nurtik_url,
-            "T82_APIDAE_EXPORT_DROP_DIR": str(data / "drop" / "apidae"), "T82_TIF_DROP_DIR": str(data / "drop" / "tif"),
-            "T82_FAIRGUEST_DROP_DIR": str(data / "drop" / "fairguest"), "T82_NURTIK_DROP_DIR": str(data / "drop" / "nurtik"),
-            "T82_SMTP_HOST": "127.0.0.1", "T82_SMTP_PORT": str(controller.port), "T82_SMTP_STARTTLS": "false",
-            "T82_ALERT_EMAILS": "data@example.org", "T82_HTTP_RETRIES": "2",
-            **PROBES, "T82_SERVING_PG_DSN": serving_dsn,
+            "PATH": f"{BIN}:/usr/bin:/bin",
+            "HOME": str(root),
+            "DAGSTER_HOME": str(home),
+            "DAGSTER_PG_USERNAME": "dagster",
+            "DAGSTER_PG_PASSWORD": "dagster-test",
+            "DAGSTER_PG_HOST": pg.host,
+            "DAGSTER_PG_PORT": str(pg.port),
+            "DAGSTER_PG_DB": "dagster",
+            "GX_ANALYTICS_ENABLED": "false",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "T82_ENV": "production",
+            "T82_DATA_DIR": str(data),
+            "T82_APIDAE_BASE_URL": apidae_url,
+            "T82_APIDAE_PROJECT_ID": "4242",
+            "T82_FAIRGUEST_BASE_URL": fairguest_url,
+            "T82_NURTIK_BASE_URL": nurtik_url,
+            "T82_APIDAE_EXPORT_DROP_DIR": str(data / "drop" / "apidae"),
+            "T82_TIF_DROP_DIR": str(data / "drop" / "tif"),
+            "T82_FAIRGUEST_DROP_DIR": str(data / "drop" / "fairguest"),
+            "T82_NURTIK_DROP_DIR": str(data / "drop" / "nurtik"),
+            "T82_SMTP_HOST": "127.0.0.1",
+            "T82_SMTP_PORT": str(controller.port),
+            "T82_SMTP_STARTTLS": "false",
+            "T82_ALERT_EMAILS": "data@example.org",
+            "T82_HTTP_RETRIES": "2",
+            **PROBES,
+            "T82_SERVING_PG_DSN": serving_dsn,
         }
         processes = {}
 
         def start(name: str) -> None:
             args = [a.format(grpc_port=grpc_port, web_port=web_port) for a in COMMANDS[name]]
-            processes[name] = subprocess.Popen([str(BIN / args[0]), *args[1:]], cwd=REPO_ROOT if name == "user_code" else root,
-                                               env=env, stdout=open(logs / f"{name}.log", "w"), stderr=subprocess.STDOUT,
-                                               start_new_session=True)
+            processes[name] = subprocess.Popen(
+                [str(BIN / args[0]), *args[1:]],
+                cwd=REPO_ROOT if name == "user_code" else root,
+                env=env,
+                stdout=open(logs / f"{name}.log", "w"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
         def healthy() -> bool:  # compose's healthcheck of user_code, which the other two wait for
             assert processes["user_code"].poll() is None, "the user-code server exited"
-            return subprocess.run([str(BIN / "dagster"), "api", "grpc-health-check", "-p", str(grpc_port)], env=env,
-                                  capture_output=True, timeout=60).returncode == 0
+            return (
+                subprocess.run(
+                    [str(BIN / "dagster"), "api", "grpc-health-check", "-p", str(grpc_port)],
+                    env=env,
+                    capture_output=True,
+                    timeout=60,
+                ).returncode
+                == 0
+            )
 
         try:
             start("user_code")
@@ -162,11 +196,23 @@ def production(tmp_path_factory, smtp_server_module):
 
             wait_for(location_loaded, 240, "the code location to load in the webserver", sorted(logs.iterdir()))
             nightly = run_job(url, "nightly", {"ops": {"t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}}, logs)
-            reports = run_job(url, "fairguest_reports", {"ops": {"reports__fairguest_provider_reports": {
-                "config": {"period": REPORT_PERIOD}}}}, logs)
+            reports = run_job(
+                url,
+                "fairguest_reports",
+                {"ops": {"reports__fairguest_provider_reports": {"config": {"period": REPORT_PERIOD}}}},
+                logs,
+            )
             resources = graphql(url, RESOURCES, {"sel": SELECTOR})
-            yield {"nightly": nightly, "reports": reports, "data": data, "serving_dsn": serving_dsn, "messages": messages,
-                   "dagster_dsn": pg.dsn("dagster", "dagster", "dagster-test"), "resources": resources, "logs": logs}
+            yield {
+                "nightly": nightly,
+                "reports": reports,
+                "data": data,
+                "serving_dsn": serving_dsn,
+                "messages": messages,
+                "dagster_dsn": pg.dsn("dagster", "dagster", "dagster-test"),
+                "resources": resources,
+                "logs": logs,
+            }
         finally:
             for proc in processes.values():
                 if proc.poll() is None:
@@ -203,8 +249,12 @@ def test_serving_tables_are_in_postgresql(production):
     with psycopg2.connect(production["serving_dsn"]) as con, con.cursor() as cur:
         cur.execute("select count(*) from marts.ot_offer_quality")
         assert cur.fetchone()[0] == 10
-    with psycopg2.connect(production["serving_dsn"].replace("postgres:probe-dsn-password-2f9b", "ot_grand_montauban:ot-pw")) as con, \
-            con.cursor() as cur:
+    with (
+        psycopg2.connect(
+            production["serving_dsn"].replace("postgres:probe-dsn-password-2f9b", "ot_grand_montauban:ot-pw")
+        ) as con,
+        con.cursor() as cur,
+    ):
         cur.execute("select distinct ot_code from marts.ot_offer_quality")
         assert cur.fetchall() == [("grand-montauban",)]
 

@@ -8,9 +8,11 @@ import zipfile
 import pytest
 
 from t82_pipeline.defs.sit.apidae_client import SEARCH_PATH
-from tests.apidae_samples import API_KEY, APIDAE, paging_handler, sample_objects
 from tests.conftest import FIXTURES
-from tests.helpers import check_results, query, run_graph
+from tests.support.apidae_samples import API_KEY, APIDAE, paging_handler, sample_objects
+from tests.support.helpers import check_results, query, run_graph
+
+pytestmark = pytest.mark.slow
 
 REAL_ZIP = APIDAE / "hotentic_apidae-engine-rails__export_zip_5xFETE.zip"
 EXPORT_OBJECTS = sorted(APIDAE.glob("hotentic_apidae-engine-rails__export_*.json"))
@@ -26,7 +28,9 @@ def build_export_zip(path, confirmation_url: str) -> list[int]:
         z.writestr("objets_modifies/objets_modifies-1.json", json.dumps(objects))
         for name in ("communes.json", "elements_reference.json", "selections.json", "objets_supprimes.json"):
             z.writestr(name, real.read(name))
-    path.with_name(path.name + ".json").write_text(json.dumps({"reinitialisation": "false", "urlConfirmation": confirmation_url}))
+    path.with_name(path.name + ".json").write_text(
+        json.dumps({"reinitialisation": "false", "urlConfirmation": confirmation_url})
+    )
     return [o["id"] for o in objects]
 
 
@@ -42,7 +46,9 @@ def samples_env(t82_settings, httpserver, monkeypatch):
     settings.apidae_export_drop_dir.mkdir(parents=True)
     settings.tif_drop_dir.mkdir(parents=True)
     shutil.copy(REAL_ZIP, settings.apidae_export_drop_dir / "0-real-export.zip")
-    built_ids = build_export_zip(settings.apidae_export_drop_dir / "1-objects.zip", httpserver.url_for("/api/v002/export/confirmation?hash=abc"))
+    built_ids = build_export_zip(
+        settings.apidae_export_drop_dir / "1-objects.zip", httpserver.url_for("/api/v002/export/confirmation?hash=abc")
+    )
     shutil.copy(FIXTURES / "tourinfrance" / "caravelis-aveyron-5-oi.xml", settings.tif_drop_dir)
     return settings, built_ids
 
@@ -53,13 +59,27 @@ def test_all_real_samples_reach_the_unified_offers_model(samples_env, httpserver
     assert result.success
     assert all(check_results(result).values()), check_results(result)
 
-    offers = {row[0]: row[1:] for row in query(settings, "select offer_key, source_type, insee_code, ot_code, coordinates_status from marts.offers")}
+    offers = {
+        row[0]: row[1:]
+        for row in query(
+            settings, "select offer_key, source_type, insee_code, ot_code, coordinates_status from marts.offers"
+        )
+    }
     api_ids = [o["id"] for o in sample_objects()]
     with zipfile.ZipFile(REAL_ZIP) as z:
-        zip_ids = [o["id"] for n in z.namelist() if n.startswith("objets_modifies/") and n.endswith(".json")
-                   for o in json.loads(z.read(n))]
+        zip_ids = [
+            o["id"]
+            for n in z.namelist()
+            if n.startswith("objets_modifies/") and n.endswith(".json")
+            for o in json.loads(z.read(n))
+        ]
     expected = {f"apidae:{i}" for i in api_ids + zip_ids + built_ids} | {
-        "tif:TFO024499558523", "tif:TFO023905990469", "tif:TFO024413651003", "tif:TFO16017196097", "tif:TFO080043817713"}
+        "tif:TFO024499558523",
+        "tif:TFO023905990469",
+        "tif:TFO024413651003",
+        "tif:TFO16017196097",
+        "tif:TFO080043817713",
+    }
     assert expected <= set(offers), expected - set(offers)
     assert len(expected) == 20
 
@@ -92,7 +112,12 @@ def test_source_down_keeps_the_last_good_warehouse(samples_env, httpserver):
     httpserver.expect_request(SEARCH_PATH).respond_with_data("Service indisponible", status=503)
     night = run_graph(settings)
     assert night.success  # the night goes on with Apidae's last good landing
-    [failure] = [e.asset_check_evaluation_data for e in night.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
-                 and e.asset_check_evaluation_data.check_name == "source_pull_succeeded" and not e.asset_check_evaluation_data.passed]
+    [failure] = [
+        e.asset_check_evaluation_data
+        for e in night.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.check_name == "source_pull_succeeded"
+        and not e.asset_check_evaluation_data.passed
+    ]
     assert "[apidae]" in failure.description and "503" in failure.description
     assert query(settings, "select * from marts.offers order by offer_key") == before

@@ -28,8 +28,9 @@ print(serialize_value(RepositorySnap.from_def(defs.get_repository_def())))
 
 def test_no_secret_value_in_the_repository_snapshot(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "T82_DATA_DIR": str(tmp_path), **REAL, **PROBES}
-    done = subprocess.run([sys.executable, "-c", SNAPSHOT], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SNAPSHOT], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     snapshot = done.stdout
     assert "T82_APIDAE_API_KEY" in snapshot and "ExternalRepositoryData" in snapshot  # the names are there

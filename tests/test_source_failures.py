@@ -16,9 +16,9 @@ from t82_pipeline.demo.generate import generate_sit
 from t82_pipeline.demo.nurtik_generator import generate_nurtik
 from t82_pipeline.demo.tif_generator import generate_tif_xml
 from t82_pipeline.lib.landing import LandingZone
-from tests.env import isolated_settings
-from tests.helpers import check_results, query, run_graph
+from tests.support.env import isolated_settings
 from tests.support.faulty_proxy import faulty_proxy
+from tests.support.helpers import check_results, query, run_graph
 
 pytestmark = pytest.mark.slow
 API_KEY = "test-apidae-key"
@@ -62,17 +62,26 @@ def served_offer_keys(settings) -> set[str]:
 def nights(tmp_path_factory):
     data = tmp_path_factory.mktemp("faults") / "data"
     with isolated_settings(data) as embedded:
-        generate_sit(embedded.samples_dir, embedded.apidae_export_drop_dir, embedded.tif_drop_dir, scale=0.1,
-                     fairguest_drop=embedded.fairguest_drop_dir)
+        generate_sit(
+            embedded.samples_dir,
+            embedded.apidae_export_drop_dir,
+            embedded.tif_drop_dir,
+            scale=0.1,
+            fairguest_drop=embedded.fairguest_drop_dir,
+        )
         generate_nurtik(embedded.samples_dir / "nurtik", embedded.nurtik_drop_dir, count=300)
-    with serve_objects(embedded.samples_dir / "apidae" / "objects.ndjson", API_KEY) as upstream, \
-            faulty_proxy(upstream) as (url, faults), \
-            isolated_settings(data, T82_APIDAE_BASE_URL=url, T82_APIDAE_API_KEY=API_KEY, T82_HTTP_RETRIES="2") as settings, \
-            dg.instance_for_test() as instance:
+    with (
+        serve_objects(embedded.samples_dir / "apidae" / "objects.ndjson", API_KEY) as upstream,
+        faulty_proxy(upstream) as (url, faults),
+        isolated_settings(data, T82_APIDAE_BASE_URL=url, T82_APIDAE_API_KEY=API_KEY, T82_HTTP_RETRIES="2") as settings,
+        dg.instance_for_test() as instance,
+    ):
         faults.truncate_once.add(200)
         first = run_graph(settings, with_fairguest=True, with_nurtik=True, instance=instance)
         after_first = {
-            "apidae": query(settings, "select offer_key, description from marts.offers where source = 'apidae' order by 1"),
+            "apidae": query(
+                settings, "select offer_key, description from marts.offers where source = 'apidae' order by 1"
+            ),
             "tif": query(settings, "select count(*) from marts.offers where source = 'tif'")[0][0],
             "served": served_offer_keys(settings),
             "requests": list(faults.requests),
@@ -86,12 +95,21 @@ def nights(tmp_path_factory):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         second = run_graph(settings, with_fairguest=True, with_nurtik=True, instance=instance)
-        apidae_after_second = query(settings, "select offer_key, description from marts.offers where source = 'apidae' order by 1")
+        apidae_after_second = query(
+            settings, "select offer_key, description from marts.offers where source = 'apidae' order by 1"
+        )
         # A third night: Apidae answers, but cuts every page on every retry.
         faults.down, faults.truncate_always = False, True
         third = run_graph(settings, with_fairguest=True, with_nurtik=True, instance=instance)
-        yield {"settings": settings, "first": first, "second": second, "third": third, "after_first": after_first,
-               "apidae_after_second": apidae_after_second, "instance": instance}
+        yield {
+            "settings": settings,
+            "first": first,
+            "second": second,
+            "third": third,
+            "after_first": after_first,
+            "apidae_after_second": apidae_after_second,
+            "instance": instance,
+        }
 
 
 def _objects(settings) -> list[dict]:
@@ -116,17 +134,29 @@ def test_with_apidae_down_the_night_goes_on_with_its_last_good_state(nights):
     assert second.success
     checks = check_results(second)
     assert checks[PULL] is False
-    failed = next(e for e in second.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
-                  and e.asset_check_evaluation_data.check_name == "source_pull_succeeded"
-                  and not e.asset_check_evaluation_data.passed)
+    failed = next(
+        e
+        for e in second.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.check_name == "source_pull_succeeded"
+        and not e.asset_check_evaluation_data.passed
+    )
     assert "[apidae]" in failed.asset_check_evaluation_data.description
     assert "503" in failed.asset_check_evaluation_data.description
     # Apidae's marts keep their last good state, exactly.
-    assert query(s, "select offer_key, description from marts.offers where source = 'apidae' order by 1") \
+    assert (
+        query(s, "select offer_key, description from marts.offers where source = 'apidae' order by 1")
         == nights["after_first"]["apidae"]
+    )
     # The other source was refreshed: 20 more Constellation records (one of the 60 has no id).
-    assert query(s, "select count(*) from marts.offers where source = 'tif'")[0][0] == 59 == nights["after_first"]["tif"] + 20
-    new_tif = {k for (k,) in query(s, "select offer_key from marts.offers where source = 'tif' and ot_code is not null")}
+    assert (
+        query(s, "select count(*) from marts.offers where source = 'tif'")[0][0]
+        == 59
+        == nights["after_first"]["tif"] + 20
+    )
+    new_tif = {
+        k for (k,) in query(s, "select offer_key from marts.offers where source = 'tif' and ot_code is not null")
+    }
     assert new_tif - nights["after_first"]["served"]  # new records reached the OTs' files
     assert new_tif <= served_offer_keys(s)
     published = {k for (k,) in query(s, "select offer_key from marts.opendata_offers where held_back_reason is null")}
@@ -136,10 +166,13 @@ def test_with_apidae_down_the_night_goes_on_with_its_last_good_state(nights):
 
 def test_each_broken_drop_file_is_named_and_the_rest_lands(nights):
     second = nights["second"]
-    rejected = {e.asset_check_evaluation_data.asset_key.to_user_string(): e.asset_check_evaluation_data.description
-                for e in second.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
-                and e.asset_check_evaluation_data.check_name == "all_drop_files_loaded"
-                and not e.asset_check_evaluation_data.passed}
+    rejected = {
+        e.asset_check_evaluation_data.asset_key.to_user_string(): e.asset_check_evaluation_data.description
+        for e in second.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.check_name == "all_drop_files_loaded"
+        and not e.asset_check_evaluation_data.passed
+    }
     assert "export-0002.zip" in rejected["landing/apidae_export_objects"]
     assert "flux-broken.zip" in rejected["landing/datatourisme_download"]
     assert "constellation-coupe.xml" in rejected["landing/tif_xml_objects"]
@@ -148,18 +181,28 @@ def test_each_broken_drop_file_is_named_and_the_rest_lands(nights):
     assert len(rejected) == len(BROKEN_DROPS)
     # The good file beside the broken one landed: 20 more Constellation records (above), and the
     # segment exports were refreshed.
-    assert second.success and any(e.asset_key == dg.AssetKey(["publish", "nurtik_segment_exports"])
-                                  for e in second.get_asset_materialization_events())
+    assert second.success and any(
+        e.asset_key == dg.AssetKey(["publish", "nurtik_segment_exports"])
+        for e in second.get_asset_materialization_events()
+    )
 
 
 def test_pages_cut_on_every_retry_fail_apidae_alone(nights):
     third, s = nights["third"], nights["settings"]
     assert third.success and check_results(third)[PULL] is False
-    [failed] = [e.asset_check_evaluation_data for e in third.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
-                and e.asset_check_evaluation_data.check_name == "source_pull_succeeded" and not e.asset_check_evaluation_data.passed]
+    [failed] = [
+        e.asset_check_evaluation_data
+        for e in third.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.check_name == "source_pull_succeeded"
+        and not e.asset_check_evaluation_data.passed
+    ]
     assert "not valid JSON (truncated body?)" in failed.description
-    assert query(s, "select offer_key, description from marts.offers where source = 'apidae' order by 1") \
-        == nights["apidae_after_second"] == nights["after_first"]["apidae"]
+    assert (
+        query(s, "select offer_key, description from marts.offers where source = 'apidae' order by 1")
+        == nights["apidae_after_second"]
+        == nights["after_first"]["apidae"]
+    )
 
 
 def test_the_alerts_name_apidae_and_its_error(nights, smtp_server):
@@ -167,19 +210,30 @@ def test_the_alerts_name_apidae_and_its_error(nights, smtp_server):
     from t82_pipeline.lib.mail import MailResource
 
     controller, received = smtp_server
-    resources = {"mail": MailResource(smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False),
-                 "alerts": AlertTarget(recipients=["data@example.org"])}
+    resources = {
+        "mail": MailResource(smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False),
+        "alerts": AlertTarget(recipients=["data@example.org"]),
+    }
     instance, run = nights["instance"], nights["second"].dagster_run
     success = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS).records[0]
     context = dg.build_run_status_sensor_context(
-        sensor_name="source_failure_alert", dagster_instance=instance, dagster_run=run,
-        dagster_event=success.event_log_entry.dagster_event, resources=resources)
+        sensor_name="source_failure_alert",
+        dagster_instance=instance,
+        dagster_run=run,
+        dagster_event=success.event_log_entry.dagster_event,
+        resources=resources,
+    )
     source_failure_alert(context)
     late_source_alert(dg.build_sensor_context(instance=instance, resources=resources))
-    subjects = {message_from_bytes(m.content, policy=default)["Subject"]: message_from_bytes(m.content, policy=default)
-                for m in received}
+    subjects = {
+        message_from_bytes(m.content, policy=default)["Subject"]: message_from_bytes(m.content, policy=default)
+        for m in received
+    }
     run_alert = subjects["[t82] Source(s) en échec dans __ephemeral_asset_job__ : apidae_api_objects"].get_content()
     assert "landing/apidae_api_objects : [apidae]" in run_alert and "HTTP 503" in run_alert
     late = subjects["[t82] Source(s) en retard"].get_content()
-    assert "landing/apidae_api_objects : dernière mise à jour réussie" in late and "dernier essai en échec : [apidae]" in late
+    assert (
+        "landing/apidae_api_objects : dernière mise à jour réussie" in late
+        and "dernier essai en échec : [apidae]" in late
+    )
     assert "landing/fairguest_api" not in late  # it landed fine both nights

@@ -15,8 +15,12 @@ nightly_job = dg.define_asset_job(
     "nightly",
     # Provider reports go out on their own monthly schedule; GDPR erasure and retention are their
     # own jobs.
-    selection=(dg.AssetSelection.all() - dg.AssetSelection.key_prefixes("reports") - dg.AssetSelection.assets(SUPPRESSIONS_KEY)
-               - FLUXVISION),
+    selection=(
+        dg.AssetSelection.all()
+        - dg.AssetSelection.key_prefixes("reports")
+        - dg.AssetSelection.assets(SUPPRESSIONS_KEY)
+        - FLUXVISION
+    ),
     description="Pulls every source into landing, then builds and tests the warehouse with dbt.",
     # 13× the département runs in minutes: an hour means a dead worker, settled by run monitoring.
     tags={"dagster/max_runtime": "3600"},

@@ -38,7 +38,7 @@ def _handler(objects: list[bytes], api_key: str) -> type[BaseHTTPRequestHandler]
             if query.get("apiKey") != api_key:
                 return self._reply(404, b"Cle d'API ou projet invalide", "text/plain")
             first, count = int(query.get("first", 0)), min(int(query.get("count", 20)), 200)
-            page = objects[first:first + count]
+            page = objects[first : first + count]
             echo = json.dumps({**query, "searchFields": "NOM_DESCRIPTION_CRITERES"}).encode()
             body = b'{"query":' + echo + b',"numFound":' + str(len(objects)).encode()
             if page:

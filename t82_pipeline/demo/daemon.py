@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from t82_pipeline.lib.settings import REPO_ROOT
@@ -50,8 +50,13 @@ def prepare_dagster_home() -> Path:
 def running_daemon(log_path: Path | None) -> Iterator[subprocess.Popen]:
     """`dagster-daemon run` on the workspace, stopped (gracefully, then not) on the way out."""
     out = open(log_path, "a", encoding="utf-8") if log_path else None
-    daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", str(WORKSPACE)], cwd=REPO_ROOT,
-                              stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    daemon = subprocess.Popen(
+        [str(BIN / "dagster-daemon"), "run", "-w", str(WORKSPACE)],
+        cwd=REPO_ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         yield daemon
     finally:
@@ -69,9 +74,24 @@ def launch(job: str, run_config: dict | None = None) -> str:
     """Submits a run as the UI's Launch button does: through the code location, to the run queue."""
     run_id = str(uuid.uuid4())
     done = subprocess.run(
-        [str(BIN / "dagster"), "job", "launch", "-w", str(WORKSPACE), "-j", job, "--run-id", run_id,
-         "--config-json", json.dumps(run_config or {})],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+        [
+            str(BIN / "dagster"),
+            "job",
+            "launch",
+            "-w",
+            str(WORKSPACE),
+            "-j",
+            job,
+            "--run-id",
+            run_id,
+            "--config-json",
+            json.dumps(run_config or {}),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0:
         raise DemoError(f"could not launch {job}: {done.stderr.strip()[-2000:]}")
     return run_id
@@ -110,8 +130,9 @@ class RunFollower:
 
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            records = sorted(self.instance.get_run_records(dg.RunsFilter(created_after=self.since)),
-                             key=lambda r: r.create_timestamp)
+            records = sorted(
+                self.instance.get_run_records(dg.RunsFilter(created_after=self.since)), key=lambda r: r.create_timestamp
+            )
             for record in records:
                 if record.dagster_run.is_finished and record.dagster_run.run_id not in self.reported:
                     self.reported.add(record.dagster_run.run_id)
@@ -126,6 +147,7 @@ class RunFollower:
 
     def wait_until_idle(self, sensors: list[str]) -> None:
         """No run queued or going, and each sensor has ticked once more with nothing to request."""
+
         def idle(records) -> bool:
             if not records or not all(r.dagster_run.is_finished for r in records):
                 return False
@@ -135,4 +157,4 @@ class RunFollower:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

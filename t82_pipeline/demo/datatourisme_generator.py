@@ -25,9 +25,19 @@ def _object(obj: dict, last_update: str, rng: random.Random) -> dict:
         "dc:identifier": str(obj["id"]),
         "@type": ["PointOfInterest"],
         "rdfs:label": {"fr": [obj["nom"]["libelleFr"]]},
-        "isLocatedAt": [{"@type": ["Place"], "schema:address": [{
-            "@type": ["schema:PostalAddress"], "schema:postalCode": commune["codePostal"],
-            "schema:addressLocality": commune["nom"], "hasAddressCity": {"@type": ["City"], "insee": commune["code"]}}]}],
+        "isLocatedAt": [
+            {
+                "@type": ["Place"],
+                "schema:address": [
+                    {
+                        "@type": ["schema:PostalAddress"],
+                        "schema:postalCode": commune["codePostal"],
+                        "schema:addressLocality": commune["nom"],
+                        "hasAddressCity": {"@type": ["City"], "insee": commune["code"]},
+                    }
+                ],
+            }
+        ],
         "hasBeenPublishedBy": [{"@type": ["foaf:Agent"], "schema:legalName": APIDAE_PUBLISHER}],
         "lastUpdate": last_update,
     }
@@ -52,8 +62,13 @@ def generate_download(path: Path, apidae_objects: list[dict], seed: int = SEED) 
                 uid = record["@id"].rsplit("/", 1)[-1]
                 rel = f"objects/{uid[0]}/{uid[:2]}/13-{uid}.json"
                 z.writestr(rel, json.dumps(record, ensure_ascii=False))
-                entries.append({"label": record["rdfs:label"]["fr"][0], "lastUpdateDatatourisme": f"{record['lastUpdate']}T04:00:00.000Z",
-                                "file": rel})
+                entries.append(
+                    {
+                        "label": record["rdfs:label"]["fr"][0],
+                        "lastUpdateDatatourisme": f"{record['lastUpdate']}T04:00:00.000Z",
+                        "file": rel,
+                    }
+                )
         z.writestr("index.json", json.dumps(entries, ensure_ascii=False))
         z.write(REFERENCE / "context.jsonld", "context.jsonld")
     return {"through_apidae": len(through_apidae), "stale": stale, "duplicated": duplicated}

@@ -24,8 +24,10 @@ class WeightedRatings:
             self.per_sheet.setdefault(review["sheet_id"], []).append(review["rating"] / review["rating_scale"] * 10)
 
     def by_sheet(self) -> dict[int, dict]:
-        return {sid: {"weighted_rating": round(sum(v) / len(v), 2), "weighted_rating_is_valid": len(v) >= 10}
-                for sid, v in self.per_sheet.items()}
+        return {
+            sid: {"weighted_rating": round(sum(v) / len(v), 2), "weighted_rating_is_valid": len(v) >= 10}
+            for sid, v in self.per_sheet.items()
+        }
 
 
 @contextmanager

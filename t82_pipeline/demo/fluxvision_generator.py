@@ -51,25 +51,59 @@ DEPARTEMENT_TOURIST_NIGHTS = 7_800_000  # press figure for 2018 (research note �
 
 # (NomDepartement, NomRegion, NomNouvelleRegion, weight)
 FRENCH_ORIGINS = (
-    ("Haute-Garonne", "Midi-Pyrénées", "Occitanie", 22), ("Gironde", "Aquitaine", "Nouvelle-Aquitaine", 8),
-    ("Paris", "Île-de-France", "Île-de-France", 7), ("Tarn", "Midi-Pyrénées", "Occitanie", 6),
-    ("Lot", "Midi-Pyrénées", "Occitanie", 5), ("Gers", "Midi-Pyrénées", "Occitanie", 5),
-    ("Aveyron", "Midi-Pyrénées", "Occitanie", 4), ("Lot-et-Garonne", "Aquitaine", "Nouvelle-Aquitaine", 5),
-    ("Hérault", "Languedoc-Roussillon", "Occitanie", 4), ("Bouches-du-Rhône", "Provence-Alpes-Côte d'Azur", "Provence-Alpes-Côte d'Azur", 3),
-    ("Rhône", "Rhône-Alpes", "Auvergne-Rhône-Alpes", 3), ("Hauts-de-Seine", "Île-de-France", "Île-de-France", 3),
-    ("Nord", "Nord-Pas-de-Calais", "Hauts-de-France", 2), ("Loire-Atlantique", "Pays de la Loire", "Pays de la Loire", 2),
-    ("Pyrénées-Atlantiques", "Aquitaine", "Nouvelle-Aquitaine", 2), ("Dordogne", "Aquitaine", "Nouvelle-Aquitaine", 2),
-    ("Charente-Maritime", "Poitou-Charentes", "Nouvelle-Aquitaine", 1), ("Bas-Rhin", "Alsace", "Grand Est", 1),
+    ("Haute-Garonne", "Midi-Pyrénées", "Occitanie", 22),
+    ("Gironde", "Aquitaine", "Nouvelle-Aquitaine", 8),
+    ("Paris", "Île-de-France", "Île-de-France", 7),
+    ("Tarn", "Midi-Pyrénées", "Occitanie", 6),
+    ("Lot", "Midi-Pyrénées", "Occitanie", 5),
+    ("Gers", "Midi-Pyrénées", "Occitanie", 5),
+    ("Aveyron", "Midi-Pyrénées", "Occitanie", 4),
+    ("Lot-et-Garonne", "Aquitaine", "Nouvelle-Aquitaine", 5),
+    ("Hérault", "Languedoc-Roussillon", "Occitanie", 4),
+    ("Bouches-du-Rhône", "Provence-Alpes-Côte d'Azur", "Provence-Alpes-Côte d'Azur", 3),
+    ("Rhône", "Rhône-Alpes", "Auvergne-Rhône-Alpes", 3),
+    ("Hauts-de-Seine", "Île-de-France", "Île-de-France", 3),
+    ("Nord", "Nord-Pas-de-Calais", "Hauts-de-France", 2),
+    ("Loire-Atlantique", "Pays de la Loire", "Pays de la Loire", 2),
+    ("Pyrénées-Atlantiques", "Aquitaine", "Nouvelle-Aquitaine", 2),
+    ("Dordogne", "Aquitaine", "Nouvelle-Aquitaine", 2),
+    ("Charente-Maritime", "Poitou-Charentes", "Nouvelle-Aquitaine", 1),
+    ("Bas-Rhin", "Alsace", "Grand Est", 1),
 )
 COUNTRIES = (
-    ("ROYAUME-UNI", 24), ("PAYS-BAS", 16), ("BELGIQUE", 14), ("ALLEMAGNE", 10), ("ESPAGNE", 10),
-    ("SUISSE", 5), ("ITALIE", 4), ("ÉTATS-UNIS", 3), ("PORTUGAL", 3), ("DANEMARK", 2),
+    ("ROYAUME-UNI", 24),
+    ("PAYS-BAS", 16),
+    ("BELGIQUE", 14),
+    ("ALLEMAGNE", 10),
+    ("ESPAGNE", 10),
+    ("SUISSE", 5),
+    ("ITALIE", 4),
+    ("ÉTATS-UNIS", 3),
+    ("PORTUGAL", 3),
+    ("DANEMARK", 2),
     ("OCÉAN INDIEN (LA RÉUNION, MAYOTTE, TAAF)", 1),
 )
-AGES = (("18-24 ans", 8), ("25-34 ans", 15), ("35-44 ans", 18), ("45-54 ans", 19), ("55-64 ans", 20), ("65 ans et +", 20))
+AGES = (
+    ("18-24 ans", 8),
+    ("25-34 ans", 15),
+    ("35-44 ans", 18),
+    ("45-54 ans", 19),
+    ("55-64 ans", 20),
+    ("65 ans et +", 20),
+)
 WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
-COMMON = ["Date", "ZoneObservation", "Provenance", "CategorieVisiteur", "Volume",
-          "VacancesA", "VacancesB", "VacancesC", "Ferie", "JourDeLaSemaine"]
+COMMON = [
+    "Date",
+    "ZoneObservation",
+    "Provenance",
+    "CategorieVisiteur",
+    "Volume",
+    "VacancesA",
+    "VacancesB",
+    "VacancesC",
+    "Ferie",
+    "JourDeLaSemaine",
+]
 
 
 def bimestre_days(year: int, bimestre: int) -> list[date]:
@@ -81,7 +115,11 @@ def bimestre_days(year: int, bimestre: int) -> list[date]:
 def _bank_holidays(year: int) -> set[date]:
     e = easter(year)
     fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    return {date(year, m, d) for m, d in fixed} | {e + timedelta(days=1), e + timedelta(days=39), e + timedelta(days=50)}
+    return {date(year, m, d) for m, d in fixed} | {
+        e + timedelta(days=1),
+        e + timedelta(days=39),
+        e + timedelta(days=50),
+    }
 
 
 def _school_holidays(day: date) -> tuple[bool, bool, bool]:
@@ -90,8 +128,10 @@ def _school_holidays(day: date) -> tuple[bool, bool, bool]:
     common = (7, 6) <= md <= (8, 31) or (10, 19) <= md <= (11, 3) or md >= (12, 20) or md <= (1, 4)
     winter = {"A": ((2, 8), (2, 23)), "B": ((2, 15), (3, 2)), "C": ((2, 22), (3, 9))}
     spring = {"A": ((4, 5), (4, 21)), "B": ((4, 12), (4, 28)), "C": ((4, 19), (5, 5))}
-    return tuple(common or w[0] <= md <= w[1] or s[0] <= md <= s[1]
-                 for w, s in zip(winter.values(), spring.values()))  # type: ignore[return-value]
+    return tuple(
+        common or w[0] <= md <= w[1] or s[0] <= md <= s[1]
+        for w, s in zip(winter.values(), spring.values(), strict=True)
+    )  # type: ignore[return-value]
 
 
 def _season(day: date) -> float:
@@ -129,61 +169,131 @@ class _Zone:
         return self.files
 
     def _row(self, day: date, provenance: str, category: str, extra: list, volume: float, flags: list) -> list:
-        return [day.isoformat(), self.label, self.say(provenance), self.say(category), *extra, max(0, round(volume)), *flags]
+        return [
+            day.isoformat(),
+            self.label,
+            self.say(provenance),
+            self.say(category),
+            *extra,
+            max(0, round(volume)),
+            *flags,
+        ]
 
     def _day(self, day: date, flags: list, factor: float) -> None:
         rng, z = self.rng, self.zone
         weekend = 1.25 if day.weekday() in (4, 5) else 1.0
-        tourists = DEPARTEMENT_TOURIST_NIGHTS / 365 * z.tourism * _season(day) * weekend * rng.uniform(0.9, 1.1) * factor
+        tourists = (
+            DEPARTEMENT_TOURIST_NIGHTS / 365 * z.tourism * _season(day) * weekend * rng.uniform(0.9, 1.1) * factor
+        )
         foreign_share = 0.18 + 0.12 * math.exp(-(((day.timetuple().tm_yday - 200) / 40) ** 2))
-        fr, foreign, local = tourists * (1 - foreign_share) * 0.9, tourists * foreign_share, tourists * (1 - foreign_share) * 0.1
+        fr, foreign, local = (
+            tourists * (1 - foreign_share) * 0.9,
+            tourists * foreign_share,
+            tourists * (1 - foreign_share) * 0.1,
+        )
         residents = z.population * rng.uniform(0.88, 0.95) * (1 - 0.08 * (_season(day) - 0.55)) * factor
         usual = z.population * 0.06 * rng.uniform(0.9, 1.1) * factor
         day_fr = tourists * 0.9 * (1.6 if day.weekday() >= 5 else 1.0) * rng.uniform(0.85, 1.15)
         day_foreign = day_fr * foreign_share * 0.6
 
-        self.add("Nuitee", [], [
-            self._row(day, "NonLocal", "Touriste", [], fr, flags),
-            self._row(day, "Etranger", "Touriste", [], foreign, flags),
-            self._row(day, "Local", "Touriste", [], local, flags),
-            self._row(day, "Local", "Résident", [], residents, flags),
-            self._row(day, "Local", "Habituellement présent", [], usual, flags),
-        ])
-        self.add("Diurne", [], [
-            self._row(day, "NonLocal", "Touriste", [], fr * 0.95, flags),
-            self._row(day, "Etranger", "Touriste", [], foreign * 0.95, flags),
-            self._row(day, "NonLocal", "Excursionniste", [], day_fr, flags),
-            self._row(day, "Etranger", "Excursionniste", [], day_foreign, flags),
-            self._row(day, "NonLocal", "Excursionniste récurrent", [], day_fr * 0.3, flags),
-            self._row(day, "Local", "Résident", [], residents * 0.8, flags),
-            self._row(day, "Local", "Habituellement présent", [], usual * 1.4, flags),
-        ])
-        for family, category, volume_fr, volume_foreign in (("Nuitee", "Touriste", fr, foreign),
-                                                            ("Diurne", "Excursionniste", day_fr, day_foreign)):
-            self.add(f"{family}_Departement", ["NomDepartement", "NomRegion", "NomNouvelleRegion"], [
-                self._row(day, "NonLocal", category, list(o[:3]), v, flags)
-                for o, v in zip(FRENCH_ORIGINS, _split(rng, volume_fr, FRENCH_ORIGINS)) if v > 0])
-            self.add(f"{family}_Pays", ["Pays"], [
-                self._row(day, "Etranger", category, [c[0]], v, flags)
-                for c, v in zip(COUNTRIES, _split(rng, volume_foreign, COUNTRIES)) if v > 0])
-        self.add("Nuitee_Age", ["Age"], [
-            self._row(day, "NonLocal", "Touriste", [a[0]], v, flags) for a, v in zip(AGES, _split(rng, fr, AGES))])
+        self.add(
+            "Nuitee",
+            [],
+            [
+                self._row(day, "NonLocal", "Touriste", [], fr, flags),
+                self._row(day, "Etranger", "Touriste", [], foreign, flags),
+                self._row(day, "Local", "Touriste", [], local, flags),
+                self._row(day, "Local", "Résident", [], residents, flags),
+                self._row(day, "Local", "Habituellement présent", [], usual, flags),
+            ],
+        )
+        self.add(
+            "Diurne",
+            [],
+            [
+                self._row(day, "NonLocal", "Touriste", [], fr * 0.95, flags),
+                self._row(day, "Etranger", "Touriste", [], foreign * 0.95, flags),
+                self._row(day, "NonLocal", "Excursionniste", [], day_fr, flags),
+                self._row(day, "Etranger", "Excursionniste", [], day_foreign, flags),
+                self._row(day, "NonLocal", "Excursionniste récurrent", [], day_fr * 0.3, flags),
+                self._row(day, "Local", "Résident", [], residents * 0.8, flags),
+                self._row(day, "Local", "Habituellement présent", [], usual * 1.4, flags),
+            ],
+        )
+        for family, category, volume_fr, volume_foreign in (
+            ("Nuitee", "Touriste", fr, foreign),
+            ("Diurne", "Excursionniste", day_fr, day_foreign),
+        ):
+            self.add(
+                f"{family}_Departement",
+                ["NomDepartement", "NomRegion", "NomNouvelleRegion"],
+                [
+                    self._row(day, "NonLocal", category, list(o[:3]), v, flags)
+                    for o, v in zip(FRENCH_ORIGINS, _split(rng, volume_fr, FRENCH_ORIGINS), strict=True)
+                    if v > 0
+                ],
+            )
+            self.add(
+                f"{family}_Pays",
+                ["Pays"],
+                [
+                    self._row(day, "Etranger", category, [c[0]], v, flags)
+                    for c, v in zip(COUNTRIES, _split(rng, volume_foreign, COUNTRIES), strict=True)
+                    if v > 0
+                ],
+            )
+        self.add(
+            "Nuitee_Age",
+            ["Age"],
+            [
+                self._row(day, "NonLocal", "Touriste", [a[0]], v, flags)
+                for a, v in zip(AGES, _split(rng, fr, AGES), strict=True)
+            ],
+        )
 
         # Stays and movements, by arrival day: arrivals peak on Saturday, departures on Sunday.
         arrivals_fr = fr / 3.2 * (1.0, 0.8, 0.8, 0.9, 1.3, 1.9, 1.0)[day.weekday()]
         arrivals_foreign = foreign / 4.5 * (1.0, 0.9, 0.9, 0.9, 1.2, 1.7, 1.1)[day.weekday()]
         departures = (1.0, 0.9, 0.8, 0.8, 0.9, 1.2, 2.0)[day.weekday()]
-        self.add("Arrivee", [], [self._row(day, "NonLocal", "Touriste", [], arrivals_fr, flags),
-                                 self._row(day, "Etranger", "Touriste", [], arrivals_foreign, flags)])
-        self.add("Depart", [], [self._row(day, "NonLocal", "Touriste", [], arrivals_fr * departures / 1.2, flags),
-                                self._row(day, "Etranger", "Touriste", [], arrivals_foreign * departures / 1.2, flags)])
+        self.add(
+            "Arrivee",
+            [],
+            [
+                self._row(day, "NonLocal", "Touriste", [], arrivals_fr, flags),
+                self._row(day, "Etranger", "Touriste", [], arrivals_foreign, flags),
+            ],
+        )
+        self.add(
+            "Depart",
+            [],
+            [
+                self._row(day, "NonLocal", "Touriste", [], arrivals_fr * departures / 1.2, flags),
+                self._row(day, "Etranger", "Touriste", [], arrivals_foreign * departures / 1.2, flags),
+            ],
+        )
         for provenance, arrivals, mean in (("NonLocal", arrivals_fr, 2.6), ("Etranger", arrivals_foreign, 4.5)):
             lengths = [(n, math.exp(-n / mean)) for n in range(1, 14)]
-            self.add("SejourDuree", ["DureeSejour", "DureeSejourNum"], [
-                self._row(day, provenance, "Touriste",
-                          [("1 nuits" if provenance == "Etranger" else "1 nuit") if n == 1
-                           else ("13 nuits et plus" if n == 13 else f"{n} nuits"), n], v, flags)
-                for (n, _), v in zip(lengths, _split(rng, arrivals, lengths)) if v > 0])
+            self.add(
+                "SejourDuree",
+                ["DureeSejour", "DureeSejourNum"],
+                [
+                    self._row(
+                        day,
+                        provenance,
+                        "Touriste",
+                        [
+                            ("1 nuits" if provenance == "Etranger" else "1 nuit")
+                            if n == 1
+                            else ("13 nuits et plus" if n == 13 else f"{n} nuits"),
+                            n,
+                        ],
+                        v,
+                        flags,
+                    )
+                    for (n, _), v in zip(lengths, _split(rng, arrivals, lengths), strict=True)
+                    if v > 0
+                ],
+            )
 
 
 def _csv_bytes(rows: list[list], encoding: str) -> bytes:
@@ -219,8 +329,11 @@ class Delivery:
 
 def write_delivery(folder: Path, delivery: Delivery, zones: tuple[Zone, ...] = ZONES) -> Path:
     """One ZIP; the spelling of the vocabulary and the encoding vary as between real deliveries."""
-    spelling = {"Touriste": "TOURISTE", "Résident": "Resident", "NonLocal": "NON LOCAL", "Etranger": "ÉTRANGER"} \
-        if delivery.bimestre % 3 == 2 else {}
+    spelling = (
+        {"Touriste": "TOURISTE", "Résident": "Resident", "NonLocal": "NON LOCAL", "Etranger": "ÉTRANGER"}
+        if delivery.bimestre % 3 == 2
+        else {}
+    )
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / delivery.file_name
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -229,8 +342,11 @@ def write_delivery(folder: Path, delivery: Delivery, zones: tuple[Zone, ...] = Z
             encoding = "cp1252" if zone.code == CP1252_ZONE else ("utf-8-sig" if delivery.bimestre % 2 else "utf-8")
             for family, rows in families.items():
                 name = f"{zone.code}/{family}_{delivery.year}B{delivery.bimestre}_{zone.code}0.csv"
-                zf.writestr(zipfile.ZipInfo(name, delivery.issued), _csv_bytes(rows, encoding),
-                            compress_type=zipfile.ZIP_DEFLATED)
+                zf.writestr(
+                    zipfile.ZipInfo(name, delivery.issued),
+                    _csv_bytes(rows, encoding),
+                    compress_type=zipfile.ZIP_DEFLATED,
+                )
     return target
 
 

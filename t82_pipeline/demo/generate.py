@@ -17,8 +17,14 @@ from t82_pipeline.lib.settings import get_settings
 DONE = ".complete"
 
 
-def generate_sit(samples_dir: Path, export_drop: Path, tif_drop: Path, scale: float = 1.0,
-                 datatourisme_drop: Path | None = None, fairguest_drop: Path | None = None) -> dict:
+def generate_sit(
+    samples_dir: Path,
+    export_drop: Path,
+    tif_drop: Path,
+    scale: float = 1.0,
+    datatourisme_drop: Path | None = None,
+    fairguest_drop: Path | None = None,
+) -> dict:
     objects = generate_objects(scale)
     api_dir = samples_dir / "apidae"
     api_dir.mkdir(parents=True, exist_ok=True)
@@ -29,8 +35,18 @@ def generate_sit(samples_dir: Path, export_drop: Path, tif_drop: Path, scale: fl
     write_export_zip(export_drop / "export-0001.zip", changed, deleted, full=False)
     generate_tif_xml(tif_drop / "constellation-export.xml", objects, count=max(20, round(400 * scale)))
     coverage = generate_download(datatourisme_drop / "flux-82.zip", objects) if datatourisme_drop else {}
-    reviews = generate_fairguest(samples_dir / "fairguest", fairguest_drop, objects, count=max(40, round(400 * scale))) if fairguest_drop else {}
-    return {"apidae_objects": len(objects), "export_changed": len(changed), "export_deleted": len(deleted), **coverage, **reviews}
+    reviews = (
+        generate_fairguest(samples_dir / "fairguest", fairguest_drop, objects, count=max(40, round(400 * scale)))
+        if fairguest_drop
+        else {}
+    )
+    return {
+        "apidae_objects": len(objects),
+        "export_changed": len(changed),
+        "export_deleted": len(deleted),
+        **coverage,
+        **reviews,
+    }
 
 
 def ensure_samples(scale: float = 1.0, force: bool = False) -> dict | None:
@@ -39,7 +55,9 @@ def ensure_samples(scale: float = 1.0, force: bool = False) -> dict | None:
     marker = s.samples_dir / DONE
     if marker.exists() and not force:
         return None
-    stats = generate_sit(s.samples_dir, s.apidae_export_drop_dir, s.tif_drop_dir, scale, s.datatourisme_drop_dir, s.fairguest_drop_dir)
+    stats = generate_sit(
+        s.samples_dir, s.apidae_export_drop_dir, s.tif_drop_dir, scale, s.datatourisme_drop_dir, s.fairguest_drop_dir
+    )
     stats |= generate_fluxvision(s.fluxvision_drop_dir, REFERENCE_DATE)
     stats |= generate_nurtik(s.samples_dir / "nurtik", s.nurtik_drop_dir, count=round(20_000 * scale))
     marker.write_text(json.dumps(stats), encoding="utf-8")

@@ -68,7 +68,7 @@ class SortedNdjson:
         """How many rows come after ``since``, and the ``page``-th page of them (raw JSON)."""
         start = bisect.bisect_right(self.keys, since)
         offset = start + (page - 1) * size
-        return len(self.keys) - start, [os.pread(self.fd, n, o).rstrip() for o, n in self.spans[offset:offset + size]]
+        return len(self.keys) - start, [os.pread(self.fd, n, o).rstrip() for o, n in self.spans[offset : offset + size]]
 
 
 def json_with_rows(rows_field: str, rows: list[bytes], **fields: object) -> bytes:

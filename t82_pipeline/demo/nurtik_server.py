@@ -14,8 +14,10 @@ def serve_nurtik(folder: Path, token: str) -> Iterator[str]:
     def load(name: str, key: str) -> SortedNdjson:
         return SortedNdjson(folder / name, lambda r: (r[key], r.get("contact_id", ""), r.get("event_id", "")))
 
-    data = {"/v1/contacts": (load("contacts.ndjson", "updated_at"), "updated_since"),
-            "/v1/events": (load("events.ndjson", "occurred_at"), "since")}
+    data = {
+        "/v1/contacts": (load("contacts.ndjson", "updated_at"), "updated_since"),
+        "/v1/events": (load("events.ndjson", "occurred_at"), "since"),
+    }
 
     def route(path: str, q: dict, headers: dict) -> tuple[int, object]:
         if headers.get("Authorization") != f"Bearer {token}":

@@ -12,8 +12,17 @@ from pathlib import Path
 import dagster as dg
 
 # Metadata that tells, in one figure, what a step produced (first found wins).
-VOLUME_KEYS = ("rows", "new_batches", "new_reviews", "contacts", "reports_written", "sent", "files_rows_per_ot",
-               "people_rows", "published")
+VOLUME_KEYS = (
+    "rows",
+    "new_batches",
+    "new_reviews",
+    "contacts",
+    "reports_written",
+    "sent",
+    "files_rows_per_ot",
+    "people_rows",
+    "published",
+)
 
 
 def _value(entry: object) -> object:
@@ -29,7 +38,9 @@ def _volume(materializations: list[dg.AssetMaterialization]) -> str:
         if numbers:
             parts.append(f"{key.replace('_', ' ')} {int(sum(numbers))}")
             break
-    failed_pulls = [_value(m.metadata["error"]) for m in materializations if _value(m.metadata.get("pull_status")) == "failed"]
+    failed_pulls = [
+        _value(m.metadata["error"]) for m in materializations if _value(m.metadata.get("pull_status")) == "failed"
+    ]
     if failed_pulls:
         parts.append("source failed, last good state kept")
     return ", ".join(parts)
@@ -107,5 +118,7 @@ class RunReporter:
             for entry in entries:
                 stamp = datetime.fromtimestamp(entry.timestamp).isoformat(timespec="seconds")
                 kind = entry.dagster_event.event_type_value if entry.dagster_event else "LOG"
-                out.write(f"{stamp} {logging.getLevelName(entry.level):>7} {entry.step_key or '-'} {kind} "
-                          f"{entry.user_message}\n")
+                out.write(
+                    f"{stamp} {logging.getLevelName(entry.level):>7} {entry.step_key or '-'} {kind} "
+                    f"{entry.user_message}\n"
+                )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import random
 import zipfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from t82_pipeline.demo.territory import COMMUNE_WEIGHTS, EPCI_CENTRES, Commune, communes, tourist_offices
@@ -24,24 +24,121 @@ AGENCY_MEMBER_ID = 900
 
 # type → (count at 1×, specific node, subtype key, subtype labels, name stems)
 TYPES = {
-    "HEBERGEMENT_LOCATIF": (2200, "informationsHebergementLocatif", "hebergementLocatifType", ["Meublé de tourisme", "Gîte"], ["Gîte", "Maison", "Le Clos", "La Grange", "Le Pigeonnier"]),
-    "HOTELLERIE": (130, "informationsHotellerie", "hotellerieType", ["Hôtel", "Hôtel-restaurant"], ["Hôtel", "Hôtel du Commerce", "Grand Hôtel", "Hôtel de la Gare"]),
-    "HOTELLERIE_PLEIN_AIR": (90, "informationsHotelleriePleinAir", "hotelleriePleinAirType", ["Camping", "Aire naturelle"], ["Camping", "Camping Les Rives", "Camping du Lac"]),
-    "HEBERGEMENT_COLLECTIF": (80, "informationsHebergementCollectif", "hebergementCollectifType", ["Gîte d'étape", "Gîte de groupe"], ["Gîte d'étape", "Centre", "Auberge"]),
-    "RESTAURATION": (650, "informationsRestauration", "restaurationType", ["Restaurant", "Brasserie", "Ferme auberge"], ["Restaurant", "Le Bistrot", "L'Auberge", "La Table"]),
-    "DEGUSTATION": (250, "informationsDegustation", "degustationType", ["Vins", "Produits du terroir"], ["Domaine", "Château", "Ferme", "Cave"]),
-    "PATRIMOINE_CULTUREL": (900, "informationsPatrimoineCulturel", "patrimoineCulturelType", ["Église", "Château", "Musée", "Pigeonnier"], ["Église", "Château", "Musée", "Lavoir"]),
-    "PATRIMOINE_NATUREL": (300, "informationsPatrimoineNaturel", "patrimoineNaturelType", ["Point de vue", "Lac", "Gorges"], ["Belvédère", "Lac", "Forêt"]),
-    "ACTIVITE": (550, "informationsActivite", "activiteType", ["Canoë", "Randonnée", "Équitation"], ["Canoë", "Balade", "Centre équestre", "Escalade"]),
-    "EQUIPEMENT": (500, "informationsEquipement", "rubrique", ["Itinéraire", "Piscine", "Aire de jeux"], ["Sentier", "Piscine", "Boucle"]),
-    "FETE_ET_MANIFESTATION": (900, "informationsFeteEtManifestation", "typesManifestation", ["Festival", "Marché", "Fête locale", "Concert"], ["Festival", "Marché", "Fête", "Concert"]),
-    "COMMERCE_ET_SERVICE": (600, "informationsCommerceEtService", "commerceEtServiceType", ["Commerce", "Location de vélos", "Producteur"], ["Boutique", "Cycles", "Épicerie", "Marché couvert"]),
-    "SEJOUR_PACKAGE": (60, "informationsSejourPackage", "typesHebergement", ["Séjour"], ["Séjour", "Week-end", "Escapade"]),
-    "STRUCTURE": (200, "informationsStructure", "entiteType", ["Association", "Collectivité"], ["Association", "Comité des fêtes", "Amicale"]),
+    "HEBERGEMENT_LOCATIF": (
+        2200,
+        "informationsHebergementLocatif",
+        "hebergementLocatifType",
+        ["Meublé de tourisme", "Gîte"],
+        ["Gîte", "Maison", "Le Clos", "La Grange", "Le Pigeonnier"],
+    ),
+    "HOTELLERIE": (
+        130,
+        "informationsHotellerie",
+        "hotellerieType",
+        ["Hôtel", "Hôtel-restaurant"],
+        ["Hôtel", "Hôtel du Commerce", "Grand Hôtel", "Hôtel de la Gare"],
+    ),
+    "HOTELLERIE_PLEIN_AIR": (
+        90,
+        "informationsHotelleriePleinAir",
+        "hotelleriePleinAirType",
+        ["Camping", "Aire naturelle"],
+        ["Camping", "Camping Les Rives", "Camping du Lac"],
+    ),
+    "HEBERGEMENT_COLLECTIF": (
+        80,
+        "informationsHebergementCollectif",
+        "hebergementCollectifType",
+        ["Gîte d'étape", "Gîte de groupe"],
+        ["Gîte d'étape", "Centre", "Auberge"],
+    ),
+    "RESTAURATION": (
+        650,
+        "informationsRestauration",
+        "restaurationType",
+        ["Restaurant", "Brasserie", "Ferme auberge"],
+        ["Restaurant", "Le Bistrot", "L'Auberge", "La Table"],
+    ),
+    "DEGUSTATION": (
+        250,
+        "informationsDegustation",
+        "degustationType",
+        ["Vins", "Produits du terroir"],
+        ["Domaine", "Château", "Ferme", "Cave"],
+    ),
+    "PATRIMOINE_CULTUREL": (
+        900,
+        "informationsPatrimoineCulturel",
+        "patrimoineCulturelType",
+        ["Église", "Château", "Musée", "Pigeonnier"],
+        ["Église", "Château", "Musée", "Lavoir"],
+    ),
+    "PATRIMOINE_NATUREL": (
+        300,
+        "informationsPatrimoineNaturel",
+        "patrimoineNaturelType",
+        ["Point de vue", "Lac", "Gorges"],
+        ["Belvédère", "Lac", "Forêt"],
+    ),
+    "ACTIVITE": (
+        550,
+        "informationsActivite",
+        "activiteType",
+        ["Canoë", "Randonnée", "Équitation"],
+        ["Canoë", "Balade", "Centre équestre", "Escalade"],
+    ),
+    "EQUIPEMENT": (
+        500,
+        "informationsEquipement",
+        "rubrique",
+        ["Itinéraire", "Piscine", "Aire de jeux"],
+        ["Sentier", "Piscine", "Boucle"],
+    ),
+    "FETE_ET_MANIFESTATION": (
+        900,
+        "informationsFeteEtManifestation",
+        "typesManifestation",
+        ["Festival", "Marché", "Fête locale", "Concert"],
+        ["Festival", "Marché", "Fête", "Concert"],
+    ),
+    "COMMERCE_ET_SERVICE": (
+        600,
+        "informationsCommerceEtService",
+        "commerceEtServiceType",
+        ["Commerce", "Location de vélos", "Producteur"],
+        ["Boutique", "Cycles", "Épicerie", "Marché couvert"],
+    ),
+    "SEJOUR_PACKAGE": (
+        60,
+        "informationsSejourPackage",
+        "typesHebergement",
+        ["Séjour"],
+        ["Séjour", "Week-end", "Escapade"],
+    ),
+    "STRUCTURE": (
+        200,
+        "informationsStructure",
+        "entiteType",
+        ["Association", "Collectivité"],
+        ["Association", "Comité des fêtes", "Amicale"],
+    ),
 }
 COMM_TYPES = {201: "Téléphone", 204: "Mél", 205: "Site web (URL)"}
-WORDS = ["du Quercy", "des Coteaux", "de la Garonne", "du Tarn", "de l'Aveyron", "des Bastides",
-         "du Moulin", "des Vignes", "du Lac", "de la Lomagne", "du Pont", "des Chênes", "du Causse"]
+WORDS = [
+    "du Quercy",
+    "des Coteaux",
+    "de la Garonne",
+    "du Tarn",
+    "de l'Aveyron",
+    "des Bastides",
+    "du Moulin",
+    "des Vignes",
+    "du Lac",
+    "de la Lomagne",
+    "du Pont",
+    "des Chênes",
+    "du Causse",
+]
 DESCRIPTIONS = [
     "Au cœur du Tarn-et-Garonne, entre bastides et coteaux, un lieu authentique à découvrir en famille.",
     "Dans un cadre calme et verdoyant, à quelques minutes des berges, une adresse appréciée des visiteurs.",
@@ -76,7 +173,7 @@ def _object(rng: random.Random, object_id: int, obj_type: str, commune: Commune,
     name = f"{rng.choice(stems)} {rng.choice(WORDS)}".replace("  ", " ")
     if rng.random() < 0.4:
         name = f"{name} à {commune.name}"
-    modified = datetime.combine(REFERENCE_DATE, datetime.min.time(), timezone.utc) - timedelta(
+    modified = datetime.combine(REFERENCE_DATE, datetime.min.time(), UTC) - timedelta(
         days=rng.choice([rng.randint(1, 400), rng.randint(1, 400), rng.randint(400, 2500)]),
         seconds=rng.randint(0, 86399),
     )
@@ -104,26 +201,44 @@ def _object(rng: random.Random, object_id: int, obj_type: str, commune: Commune,
             "adresse": {
                 "adresse1": f"{rng.randint(1, 60)} {rng.choice(['rue du Moulin', 'avenue de la Gare', 'chemin des Vignes', 'place de la Mairie'])}",
                 "codePostal": commune.postal_code,
-                "commune": {"id": commune.apidae_id, "code": commune.insee_code, "nom": commune.name,
-                            "codePostal": commune.postal_code},
+                "commune": {
+                    "id": commune.apidae_id,
+                    "code": commune.insee_code,
+                    "nom": commune.name,
+                    "codePostal": commune.postal_code,
+                },
             },
         },
         node: {subtype_key: [subtype] if subtype_key.startswith("types") else subtype},
     }
     if rng.random() > 0.015:  # defect: no geolocation at all
-        obj["localisation"]["geolocalisation"] = {
-            "valide": True, "geoJson": {"type": "Point", "coordinates": coords}}
+        obj["localisation"]["geolocalisation"] = {"valide": True, "geoJson": {"type": "Point", "coordinates": coords}}
     comms = obj["informations"]["moyensCommunication"]
     slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
     if rng.random() < 0.85:
-        comms.append({"identifiant": object_id * 10 + 1, "type": _ref("MoyenCommunicationType", 201, COMM_TYPES[201]),
-                      "coordonnees": {"fr": f"05 63 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"}})
+        comms.append(
+            {
+                "identifiant": object_id * 10 + 1,
+                "type": _ref("MoyenCommunicationType", 201, COMM_TYPES[201]),
+                "coordonnees": {"fr": f"05 63 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"},
+            }
+        )
     if rng.random() < 0.6:
-        comms.append({"identifiant": object_id * 10 + 4, "type": _ref("MoyenCommunicationType", 204, COMM_TYPES[204]),
-                      "coordonnees": {"fr": f"contact@{slug}.fr"}})
+        comms.append(
+            {
+                "identifiant": object_id * 10 + 4,
+                "type": _ref("MoyenCommunicationType", 204, COMM_TYPES[204]),
+                "coordonnees": {"fr": f"contact@{slug}.fr"},
+            }
+        )
     if rng.random() < 0.5:
-        comms.append({"identifiant": object_id * 10 + 5, "type": _ref("MoyenCommunicationType", 205, COMM_TYPES[205]),
-                      "coordonnees": {"fr": f"https://www.{slug}.fr"}})
+        comms.append(
+            {
+                "identifiant": object_id * 10 + 5,
+                "type": _ref("MoyenCommunicationType", 205, COMM_TYPES[205]),
+                "coordonnees": {"fr": f"https://www.{slug}.fr"},
+            }
+        )
     presentation: dict = {}
     if rng.random() > 0.15:  # defect: no description
         presentation["descriptifCourt"] = _libelle(rng.choice(DESCRIPTIONS))
@@ -133,39 +248,87 @@ def _object(rng: random.Random, object_id: int, obj_type: str, commune: Commune,
         obj["presentation"] = presentation
     if rng.random() > 0.2:  # defect: no photo
         obj["illustrations"] = [
-            {"identifiant": object_id * 100 + i, "type": "IMAGE", "nom": _libelle(name),
-             "copyright": _libelle(rng.choice(["OT", "Tarn-et-Garonne Tourisme", "J. Martin"])),
-             "traductionFichiers": [{"locale": "fr", "url": f"https://static.apidae-tourisme.com/filestore/objets-touristiques/images/{object_id}/{i}.jpg"}]}
+            {
+                "identifiant": object_id * 100 + i,
+                "type": "IMAGE",
+                "nom": _libelle(name),
+                "copyright": _libelle(rng.choice(["OT", "Tarn-et-Garonne Tourisme", "J. Martin"])),
+                "traductionFichiers": [
+                    {
+                        "locale": "fr",
+                        "url": f"https://static.apidae-tourisme.com/filestore/objets-touristiques/images/{object_id}/{i}.jpg",
+                    }
+                ],
+            }
             for i in range(rng.randint(1, 4))
         ]
     start = REFERENCE_DATE + timedelta(days=rng.randint(-60, 240))
     if obj_type == "FETE_ET_MANIFESTATION":
         end = start + timedelta(days=rng.choice([0, 0, 1, 2, 6]))
-        obj["ouverture"] = {"periodeEnClair": _libelle(f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}."),
-                            "periodesOuvertures": [{"identifiant": object_id, "dateDebut": start.isoformat(),
-                                                    "dateFin": end.isoformat(), "type": "OUVERTURE_TOUS_LES_JOURS"}]}
+        obj["ouverture"] = {
+            "periodeEnClair": _libelle(f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}."),
+            "periodesOuvertures": [
+                {
+                    "identifiant": object_id,
+                    "dateDebut": start.isoformat(),
+                    "dateFin": end.isoformat(),
+                    "type": "OUVERTURE_TOUS_LES_JOURS",
+                }
+            ],
+        }
     elif rng.random() > 0.3:  # defect: no opening periods
-        obj["ouverture"] = {"periodeEnClair": _libelle("Ouvert d'avril à octobre."),
-                            "periodesOuvertures": [{"identifiant": object_id, "dateDebut": f"{REFERENCE_DATE.year}-04-01",
-                                                    "dateFin": f"{REFERENCE_DATE.year}-10-31", "type": "OUVERTURE_TOUS_LES_JOURS"}]}
+        obj["ouverture"] = {
+            "periodeEnClair": _libelle("Ouvert d'avril à octobre."),
+            "periodesOuvertures": [
+                {
+                    "identifiant": object_id,
+                    "dateDebut": f"{REFERENCE_DATE.year}-04-01",
+                    "dateFin": f"{REFERENCE_DATE.year}-10-31",
+                    "type": "OUVERTURE_TOUS_LES_JOURS",
+                }
+            ],
+        }
     if rng.random() > 0.3:  # defect: no prices
         free = obj_type in ("PATRIMOINE_NATUREL", "EQUIPEMENT") and rng.random() < 0.6
         tarif: dict = {"gratuit": free, "indicationTarif": "GRATUIT" if free else "PAYANT"}
         if not free:
             low = rng.randint(5, 80)
             tarif["tarifsEnClair"] = _libelle(f"À partir de {low} €.")
-            tarif["periodes"] = [{"dateDebut": f"{REFERENCE_DATE.year}-01-01", "dateFin": f"{REFERENCE_DATE.year}-12-31",
-                                  "tarifs": [{"devise": "EUR", "minimum": low, "maximum": low * 2,
-                                              "type": _ref("TarifType", 1500, "Tarif de base")}]}]
+            tarif["periodes"] = [
+                {
+                    "dateDebut": f"{REFERENCE_DATE.year}-01-01",
+                    "dateFin": f"{REFERENCE_DATE.year}-12-31",
+                    "tarifs": [
+                        {
+                            "devise": "EUR",
+                            "minimum": low,
+                            "maximum": low * 2,
+                            "type": _ref("TarifType", 1500, "Tarif de base"),
+                        }
+                    ],
+                }
+            ]
         obj["descriptionTarif"] = tarif
     return obj
 
 
 def _owners() -> dict:
     """The agency (key 0) and each OT, keyed by its EPCI: records belong to their territory's OT."""
-    owners: dict = {0: {"id": AGENCY_MEMBER_ID, "nom": "Tarn-et-Garonne Tourisme", "type": _ref("MembreSitraType", 230), "departement": "82"}}
+    owners: dict = {
+        0: {
+            "id": AGENCY_MEMBER_ID,
+            "nom": "Tarn-et-Garonne Tourisme",
+            "type": _ref("MembreSitraType", 230),
+            "departement": "82",
+        }
+    }
     for i, ot in enumerate(tourist_offices()):
-        owners[ot["epci_siren"]] = {"id": 901 + i, "nom": ot["ot_name"], "type": _ref("MembreSitraType", 233), "departement": "82"}
+        owners[ot["epci_siren"]] = {
+            "id": 901 + i,
+            "nom": ot["ot_name"],
+            "type": _ref("MembreSitraType", 233),
+            "departement": "82",
+        }
     return owners
 
 
@@ -213,22 +376,42 @@ def write_export_zip(path: Path, modified: list[dict], deleted: list[int], full:
 
     collect(modified)
     used = {o["localisation"]["adresse"]["commune"]["id"] for o in modified}
-    commune_rows = [{"id": c.apidae_id, "code": c.insee_code, "nom": c.name, "pays": _ref("Pays", 532),
-                     "codePostal": c.postal_code} for c in communes() if c.apidae_id in used]
+    commune_rows = [
+        {"id": c.apidae_id, "code": c.insee_code, "nom": c.name, "pays": _ref("Pays", 532), "codePostal": c.postal_code}
+        for c in communes()
+        if c.apidae_id in used
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         exported = [_to_export_shape(o) for o in modified]
         for n, start in enumerate(range(0, len(exported), 50), start=1):  # grouped by 50, as Apidae does
-            z.writestr(f"objets_modifies/objets_modifies-{n}.json", json.dumps(exported[start:start + 50], ensure_ascii=False, indent=1))
+            z.writestr(
+                f"objets_modifies/objets_modifies-{n}.json",
+                json.dumps(exported[start : start + 50], ensure_ascii=False, indent=1),
+            )
         z.writestr("objets_supprimes.json", json.dumps(deleted))
         z.writestr("communes.json", json.dumps(commune_rows, ensure_ascii=False, indent=1))
         z.writestr("elements_reference.json", json.dumps(list(refs.values()), ensure_ascii=False, indent=1))
-        z.writestr("selections.json", json.dumps([{"id": 1, "libelle": _libelle("Tarn-et-Garonne"), "nom": "Tarn-et-Garonne",
-                                                   "objetsTouristiques": [{"type": o["type"], "id": o["id"]} for o in modified]}]))
+        z.writestr(
+            "selections.json",
+            json.dumps(
+                [
+                    {
+                        "id": 1,
+                        "libelle": _libelle("Tarn-et-Garonne"),
+                        "nom": "Tarn-et-Garonne",
+                        "objetsTouristiques": [{"type": o["type"], "id": o["id"]} for o in modified],
+                    }
+                ]
+            ),
+        )
         z.writestr("criteres_internes.json", "[]")
-    path.with_name(path.name + ".json").write_text(json.dumps({
-        "projetId": "0", "statut": "SUCCESS", "ponctuel": "false",
-        "reinitialisation": "true" if full else "false"}), encoding="utf-8")
+    path.with_name(path.name + ".json").write_text(
+        json.dumps(
+            {"projetId": "0", "statut": "SUCCESS", "ponctuel": "false", "reinitialisation": "true" if full else "false"}
+        ),
+        encoding="utf-8",
+    )
 
 
 def differential_changes(objects: list[dict], seed: int = SEED) -> tuple[list[dict], list[int]]:
@@ -237,7 +420,9 @@ def differential_changes(objects: list[dict], seed: int = SEED) -> tuple[list[di
     changed = []
     for obj in rng.sample(objects, max(1, len(objects) // 50)):
         new = json.loads(json.dumps(obj))
-        new["gestion"]["dateModification"] = _ts(datetime.combine(REFERENCE_DATE, datetime.min.time(), timezone.utc) + timedelta(hours=rng.randint(1, 20)))
+        new["gestion"]["dateModification"] = _ts(
+            datetime.combine(REFERENCE_DATE, datetime.min.time(), UTC) + timedelta(hours=rng.randint(1, 20))
+        )
         new.setdefault("presentation", {})["descriptifCourt"] = _libelle(DESCRIPTIONS[0] + " (mis à jour)")
         changed.append(new)
     deleted = [o["id"] for o in rng.sample(objects, max(1, len(objects) // 300))]

@@ -22,7 +22,14 @@ TIF_CLASSES = [
 HEADER = """<?xml version="1.0"?>
 <listeOI xmlns="http://www.caravelis.com/webservice/data" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <OIs COUNT="{count}">"""
-OI = """<tif:OI xmlns:tif="http://www.tourinfrance.net/Tourinfrance3/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns="http://www.tourinfrance.net/Tourinfrance3/">
+NAMESPACES = (
+    'xmlns:tif="http://www.tourinfrance.net/Tourinfrance3/" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:dcterms="http://purl.org/dc/terms/" xmlns="http://www.tourinfrance.net/Tourinfrance3/"'
+)
+OI = (
+    "<tif:OI "
+    + NAMESPACES
+    + """>
   <tif:DublinCore>
     <dc:title xml:lang="FR">{title}</dc:title>
     <dc:identifier>{identifier}</dc:identifier>
@@ -75,6 +82,7 @@ OI = """<tif:OI xmlns:tif="http://www.tourinfrance.net/Tourinfrance3/" xmlns:dc=
   </tif:Periodes>
   {prices}
 </tif:OI>"""
+)
 
 
 def generate_tif_xml(path: Path, apidae_objects: list[dict], count: int = 400, seed: int = SEED) -> None:
@@ -94,27 +102,44 @@ def generate_tif_xml(path: Path, apidae_objects: list[dict], count: int = 400, s
         lon0, lat0 = EPCI_CENTRES[commune.epci_siren]
         year = rng.randint(2012, 2024)
         slug = "".join(ch for ch in title.lower() if ch.isalnum())[:18]
-        records.append(OI.format(
-            title=escape(title),
-            identifier="" if i == 7 else f"TFO082{100000 + i}",  # defect: one record has no id
-            code=code, label=escape(label),
-            description=f'<dc:description xml:lang="FR">{escape(rng.choice(DESCRIPTIONS))}&lt;br/&gt;</dc:description>' if rng.random() > 0.25 else "",
-            created=f"{year % 100:02d}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-            modified=f"{min(year + rng.randint(0, 4), 25):02d}-0{rng.randint(1, 9)}-2{rng.randint(0, 8)}" if year < 2025 else "25-01-01",
-            media="" if rng.random() < 0.4 else (
-                '<tif:Multimedia><tif:DetailMultimedia type="03.01.01" libelle="Image">'
-                f"<tif:URL>https://medias.tarnetgaronne-tourisme.fr/{slug}.jpg</tif:URL>"
-                "<tif:Copyright>Tarn-et-Garonne Tourisme</tif:Copyright></tif:DetailMultimedia></tif:Multimedia>"),
-            street=escape(f"{rng.randint(1, 40)} rue du Quercy"), postal=commune.postal_code,
-            phone=f"05630{rng.randint(10000, 99999)}",
-            email=f"<tif:Coord>{slug}@orange.fr</tif:Coord>" if rng.random() < 0.5 else "",
-            insee=commune.insee_code, commune=escape(commune.name),
-            lat=round(lat0 + rng.uniform(-0.05, 0.05), 6), lon=round(lon0 + rng.uniform(-0.06, 0.06), 6),
-            start="2025-04-01", end="2025-10-31",
-            prices="" if rng.random() < 0.5 else (
-                '<tif:Tarifs><tif:DetailTarifs><tif:DetailTarif type="13.04.04.86" libelle="Nuit&#xE9;e adulte">'
-                f"<tif:Nom>Tarif adulte</tif:Nom><tif:TarifMin>{rng.randint(5, 40)}</tif:TarifMin>"
-                "</tif:DetailTarif></tif:DetailTarifs></tif:Tarifs>"),
-        ))
+        records.append(
+            OI.format(
+                title=escape(title),
+                identifier="" if i == 7 else f"TFO082{100000 + i}",  # defect: one record has no id
+                code=code,
+                label=escape(label),
+                description=f'<dc:description xml:lang="FR">{escape(rng.choice(DESCRIPTIONS))}&lt;br/&gt;</dc:description>'
+                if rng.random() > 0.25
+                else "",
+                created=f"{year % 100:02d}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                modified=f"{min(year + rng.randint(0, 4), 25):02d}-0{rng.randint(1, 9)}-2{rng.randint(0, 8)}"
+                if year < 2025
+                else "25-01-01",
+                media=""
+                if rng.random() < 0.4
+                else (
+                    '<tif:Multimedia><tif:DetailMultimedia type="03.01.01" libelle="Image">'
+                    f"<tif:URL>https://medias.tarnetgaronne-tourisme.fr/{slug}.jpg</tif:URL>"
+                    "<tif:Copyright>Tarn-et-Garonne Tourisme</tif:Copyright></tif:DetailMultimedia></tif:Multimedia>"
+                ),
+                street=escape(f"{rng.randint(1, 40)} rue du Quercy"),
+                postal=commune.postal_code,
+                phone=f"05630{rng.randint(10000, 99999)}",
+                email=f"<tif:Coord>{slug}@orange.fr</tif:Coord>" if rng.random() < 0.5 else "",
+                insee=commune.insee_code,
+                commune=escape(commune.name),
+                lat=round(lat0 + rng.uniform(-0.05, 0.05), 6),
+                lon=round(lon0 + rng.uniform(-0.06, 0.06), 6),
+                start="2025-04-01",
+                end="2025-10-31",
+                prices=""
+                if rng.random() < 0.5
+                else (
+                    '<tif:Tarifs><tif:DetailTarifs><tif:DetailTarif type="13.04.04.86" libelle="Nuit&#xE9;e adulte">'
+                    f"<tif:Nom>Tarif adulte</tif:Nom><tif:TarifMin>{rng.randint(5, 40)}</tif:TarifMin>"
+                    "</tif:DetailTarif></tif:DetailTarifs></tif:Tarifs>"
+                ),
+            )
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(HEADER.format(count=len(records)) + "\n".join(records) + "\n</OIs>\n</listeOI>\n", encoding="utf-8")

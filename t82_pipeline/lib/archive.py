@@ -24,6 +24,9 @@ class ArchiveLimits:
     max_ratio: float = 200.0
 
 
+DEFAULT_LIMITS = ArchiveLimits()
+
+
 def _problem(archive: zipfile.ZipFile, limits: ArchiveLimits) -> str | None:
     entries = [i for i in archive.infolist() if not i.is_dir()]
     if len(entries) > limits.max_entries:
@@ -33,17 +36,21 @@ def _problem(archive: zipfile.ZipFile, limits: ArchiveLimits) -> str | None:
         if info.flag_bits & 0x1:
             return f"{info.filename}: encrypted (password-protected archives are not read)"
         if info.file_size > limits.max_entry_bytes:
-            return f"{info.filename}: {info.file_size // MIB} MiB uncompressed (limit {limits.max_entry_bytes // MIB} MiB)"
+            return (
+                f"{info.filename}: {info.file_size // MIB} MiB uncompressed (limit {limits.max_entry_bytes // MIB} MiB)"
+            )
         if info.file_size > MIB and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            return (f"{info.filename}: compression ratio {info.file_size / max(info.compress_size, 1):.0f}:1 "
-                    f"(limit {limits.max_ratio:.0f}:1, a ZIP bomb?)")
+            return (
+                f"{info.filename}: compression ratio {info.file_size / max(info.compress_size, 1):.0f}:1 "
+                f"(limit {limits.max_ratio:.0f}:1, a ZIP bomb?)"
+            )
         total += info.file_size
     if total > limits.max_total_bytes:
         return f"{total // MIB} MiB uncompressed in all (limit {limits.max_total_bytes // MIB} MiB)"
     return None
 
 
-def open_zip(path: Path, source: str, limits: ArchiveLimits = ArchiveLimits()) -> zipfile.ZipFile:
+def open_zip(path: Path, source: str, limits: ArchiveLimits = DEFAULT_LIMITS) -> zipfile.ZipFile:
     """The archive, open, once its directory is within ``limits``; else a SourceError naming the file.
     Entries are still checked as they are read (zipfile verifies sizes and CRCs): catch READ_ERRORS."""
     try:

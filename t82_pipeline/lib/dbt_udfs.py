@@ -21,8 +21,10 @@ class Plugin(BasePlugin):
 
         def keyed(email: str | None) -> str | None:
             if not usable:
-                raise RuntimeError("T82_CONTACT_KEY_SECRET is not set, or is the demo secret in production: "
-                                   "contact keys cannot be computed")
+                raise RuntimeError(
+                    "T82_CONTACT_KEY_SECRET is not set, or is the demo secret in production: "
+                    "contact keys cannot be computed"
+                )
             return contact_key(email, secret)
 
         conn.create_function("contact_key", keyed, ["VARCHAR"], "VARCHAR", null_handling="special", side_effects=False)

@@ -17,12 +17,21 @@ ALL_FILES_LOADED = "all_drop_files_loaded"
 
 
 def drop_check_spec(asset_key: list[str]) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(ALL_FILES_LOADED, asset=asset_key, description=(
-        "Every file in the drop folder loaded; else each refused file, with why (it stays out, the others load)."))
+    return dg.AssetCheckSpec(
+        ALL_FILES_LOADED,
+        asset=asset_key,
+        description=(
+            "Every file in the drop folder loaded; else each refused file, with why (it stays out, the others load)."
+        ),
+    )
 
 
-def land_drop_folder(context: dg.AssetExecutionContext, folder: DropFolderResource, patterns: list[str],
-                     land: Callable[[Path], LandedBatch]) -> dg.MaterializeResult:
+def land_drop_folder(
+    context: dg.AssetExecutionContext,
+    folder: DropFolderResource,
+    patterns: list[str],
+    land: Callable[[Path], LandedBatch],
+) -> dg.MaterializeResult:
     landed, rejected = [], []
     found = [p for pattern in patterns for p in folder.files(pattern)]
     for link in [p for p in found if p.is_symlink()]:  # could point anywhere on the machine
@@ -53,8 +62,15 @@ def land_drop_folder(context: dg.AssetExecutionContext, folder: DropFolderResour
             "quarantined_records": sum(b.manifest.get("quarantined", 0) for b in new),
             "rejected_files": "\n".join(rejected) or "none",
         },
-        check_results=[dg.AssetCheckResult(
-            check_name=ALL_FILES_LOADED, passed=not rejected, severity=dg.AssetCheckSeverity.ERROR,
-            description="Every file of the drop folder landed" if not rejected else "Rejected:\n" + "\n".join(rejected),
-            metadata={"rejected": len(rejected)})],
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=ALL_FILES_LOADED,
+                passed=not rejected,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description="Every file of the drop folder landed"
+                if not rejected
+                else "Rejected:\n" + "\n".join(rejected),
+                metadata={"rejected": len(rejected)},
+            )
+        ],
     )

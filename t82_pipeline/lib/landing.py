@@ -17,7 +17,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from t82_pipeline.lib.leftovers import owned_name, remove_leftovers
@@ -104,10 +104,7 @@ class LandingZone:
 
     def manifests(self, source: str) -> list[dict]:
         """All committed manifests of a source, oldest first."""
-        found = [
-            json.loads(p.read_text(encoding="utf-8"))
-            for p in (self.root / source).glob(f"*/*/{MANIFEST}")
-        ]
+        found = [json.loads(p.read_text(encoding="utf-8")) for p in (self.root / source).glob(f"*/*/{MANIFEST}")]
         return sorted(found, key=lambda m: (m["received_at"], m["batch_id"]))
 
     def find_by_payload(self, source: str, payload_sha256: str) -> Path | None:
@@ -166,7 +163,7 @@ class LandingZone:
     def _move_into_place(
         self, writer: BatchWriter, payload_sha256: str, metadata: dict, received_at: datetime | None
     ) -> LandedBatch:
-        received_at = received_at or datetime.now(timezone.utc)
+        received_at = received_at or datetime.now(UTC)
         batch_id = f"{received_at:%Y%m%dT%H%M%S}-{payload_sha256[:12]}"
         manifest = {
             "source": writer.source,
@@ -177,9 +174,7 @@ class LandingZone:
             "quarantined": writer.quarantine_count,
             **metadata,
         }
-        (writer.tmp_dir / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        (writer.tmp_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         final = self.root / writer.source / f"{received_at:%Y-%m-%d}" / batch_id
         final.parent.mkdir(parents=True, exist_ok=True)
         writer.tmp_dir.rename(final)

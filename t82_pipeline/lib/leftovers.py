@@ -32,7 +32,7 @@ def _alive(pid: int) -> bool:
 
 
 def abandoned(entry: Path, prefix: str) -> bool:
-    match = _OWNER.match(entry.name[len(prefix) - 1:])
+    match = _OWNER.match(entry.name[len(prefix) - 1 :])
     try:
         age = time.time() - entry.lstat().st_mtime
     except FileNotFoundError:

@@ -22,9 +22,16 @@ class MailResource(dg.ConfigurableResource):
     outbox_dir: str = ""
     timeout_s: float = 30.0
 
-    def compose(self, to: list[str], subject: str, text: str, html: str | None = None,
-                attachments: list[tuple[str, bytes, str]] = (), message_id: str | None = None,
-                headers: dict[str, str] | None = None) -> EmailMessage:
+    def compose(
+        self,
+        to: list[str],
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments: list[tuple[str, bytes, str]] = (),
+        message_id: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
         """Raises ValueError on a header value that would break the message (a line break)."""
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, ", ".join(to), subject

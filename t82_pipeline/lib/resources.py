@@ -38,6 +38,7 @@ class DropFolderResource(dg.ConfigurableResource):
 
     def settled(self, paths: list[Path]) -> tuple[list[Path], list[Path]]:
         """(files whose size and mtime held still, files still being written)."""
+
         def signature(path: Path) -> tuple[int, int] | None:
             try:
                 st = path.stat()

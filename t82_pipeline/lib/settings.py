@@ -30,8 +30,10 @@ class SettingsError(RuntimeError):
 
     def __init__(self, mode: str, problems: list[str]):
         self.problems = problems
-        super().__init__(f"t82 refuses to start in T82_ENV={mode}: fix these settings (see .env.example):\n"
-                         + "\n".join(f"  - {p}" for p in problems))
+        super().__init__(
+            f"t82 refuses to start in T82_ENV={mode}: fix these settings (see .env.example):\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 def _path(name: str, default: Path) -> Path:
@@ -101,22 +103,35 @@ class Settings:
 
     def production_problems(self) -> list[str]:
         """Everything that would make production fall back on a demo stand-in or fail unseen."""
-        problems = [f"{name} must be a real base URL, not {value or 'empty'!r}"
-                    for name, value in [("T82_APIDAE_BASE_URL", self.apidae_base_url),
-                                        ("T82_FAIRGUEST_BASE_URL", self.fairguest_base_url),
-                                        ("T82_NURTIK_BASE_URL", self.nurtik_base_url)]
-                    if value in ("", EMBEDDED)]
-        for name, value in [("T82_APIDAE_API_KEY", self.apidae_api_key), ("T82_APIDAE_PROJECT_ID", self.apidae_project_id),
-                            ("T82_FAIRGUEST_TOKEN", self.fairguest_token), ("T82_NURTIK_TOKEN", self.nurtik_token)]:
+        problems = [
+            f"{name} must be a real base URL, not {value or 'empty'!r}"
+            for name, value in [
+                ("T82_APIDAE_BASE_URL", self.apidae_base_url),
+                ("T82_FAIRGUEST_BASE_URL", self.fairguest_base_url),
+                ("T82_NURTIK_BASE_URL", self.nurtik_base_url),
+            ]
+            if value in ("", EMBEDDED)
+        ]
+        for name, value in [
+            ("T82_APIDAE_API_KEY", self.apidae_api_key),
+            ("T82_APIDAE_PROJECT_ID", self.apidae_project_id),
+            ("T82_FAIRGUEST_TOKEN", self.fairguest_token),
+            ("T82_NURTIK_TOKEN", self.nurtik_token),
+        ]:
             if not value or value in DEMO_SECRETS:
                 problems.append(f"{name} is {'empty' if not value else 'the public demo value'}")
         if not self.contact_key_secret or self.contact_key_secret in DEMO_SECRETS:
-            problems.append("T82_CONTACT_KEY_SECRET is " + ("empty" if not self.contact_key_secret else "the public demo secret")
-                            + ": real contacts would be keyed with a value anyone can read")
+            problems.append(
+                "T82_CONTACT_KEY_SECRET is "
+                + ("empty" if not self.contact_key_secret else "the public demo secret")
+                + ": real contacts would be keyed with a value anyone can read"
+            )
         elif len(self.contact_key_secret) < MIN_CONTACT_KEY_SECRET_LENGTH:
             problems.append(f"T82_CONTACT_KEY_SECRET is shorter than {MIN_CONTACT_KEY_SECRET_LENGTH} characters")
         if not self.smtp_host:
-            problems.append("T82_SMTP_HOST is empty: provider e-mails and alerts would only reach a local outbox folder")
+            problems.append(
+                "T82_SMTP_HOST is empty: provider e-mails and alerts would only reach a local outbox folder"
+            )
         if not self.alert_emails:
             problems.append("T82_ALERT_EMAILS is empty: nobody would hear of a failed night")
         return problems
@@ -126,7 +141,7 @@ class Settings:
             raise SettingsError(self.mode, problems)
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         mode = _mode()
         # The stand-ins' credentials exist only in the embedded default: production has no fallback.
         embedded = mode == EMBEDDED
@@ -164,14 +179,17 @@ class Settings:
             smtp_starttls=os.environ.get("T82_SMTP_STARTTLS", "true").lower() == "true",
             mail_from=os.environ.get("T82_MAIL_FROM", "Tarn-et-Garonne Tourisme <noreply@tarnetgaronne-tourisme.fr>"),
             outbox_dir=_path("T82_OUTBOX_DIR", data_dir / "outbox"),
-            alert_emails=tuple(a.strip() for a in os.environ.get("T82_ALERT_EMAILS", demo(DEMO_ALERT_EMAILS)).split(",")
-                               if a.strip()),
+            alert_emails=tuple(
+                a.strip() for a in os.environ.get("T82_ALERT_EMAILS", demo(DEMO_ALERT_EMAILS)).split(",") if a.strip()
+            ),
             fairguest_base_url=os.environ.get("T82_FAIRGUEST_BASE_URL", demo(EMBEDDED)).rstrip("/"),
             fairguest_group_id=os.environ.get("T82_FAIRGUEST_GROUP_ID", "82"),
             fairguest_token=os.environ.get("T82_FAIRGUEST_TOKEN") or demo(DEMO_TOKEN),
             reports_dir=_path("T82_REPORTS_DIR", data_dir / "reports"),
             state_dir=_path("T82_STATE_DIR", data_dir / "state"),
-            fairguest_report_link=os.environ.get("T82_FAIRGUEST_REPORT_LINK", "https://www.fairguest.com/?idFiche={sheet_id}"),
+            fairguest_report_link=os.environ.get(
+                "T82_FAIRGUEST_REPORT_LINK", "https://www.fairguest.com/?idFiche={sheet_id}"
+            ),
             fairguest_drop_dir=_path("T82_FAIRGUEST_DROP_DIR", data_dir / "drop" / "fairguest"),
             fluxvision_drop_dir=_path("T82_FLUXVISION_DROP_DIR", data_dir / "drop" / "fluxvision"),
             nurtik_base_url=os.environ.get("T82_NURTIK_BASE_URL", demo(EMBEDDED)).rstrip("/"),
@@ -185,7 +203,9 @@ class Settings:
             serving_max_overnight_drop=float(os.environ.get("T82_SERVING_MAX_OVERNIGHT_DROP", "0.2")),
             datatourisme_drop_dir=_path("T82_DATATOURISME_DROP_DIR", data_dir / "drop" / "datatourisme"),
             opendata_dir=_path("T82_OPENDATA_DIR", data_dir / "publish" / "datatourisme"),
-            opendata_base_uri=os.environ.get("T82_OPENDATA_BASE_URI", "https://data.tarnetgaronne-tourisme.fr/datatourisme"),
+            opendata_base_uri=os.environ.get(
+                "T82_OPENDATA_BASE_URI", "https://data.tarnetgaronne-tourisme.fr/datatourisme"
+            ),
         )
 
     def export_for_dbt(self) -> None:

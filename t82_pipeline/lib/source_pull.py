@@ -16,9 +16,14 @@ FAILED = "failed"
 
 
 def pull_check_spec(key: list[str]) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(PULL_SUCCEEDED, asset=key, description=(
-        "The source answered and its payload landed. When it fails (after retries), the last good landing "
-        "stays, the night goes on with it and the data engineer is alerted."))
+    return dg.AssetCheckSpec(
+        PULL_SUCCEEDED,
+        asset=key,
+        description=(
+            "The source answered and its payload landed. When it fails (after retries), the last good landing "
+            "stays, the night goes on with it and the data engineer is alerted."
+        ),
+    )
 
 
 def error_message(source: str, exc: Exception) -> str:
@@ -27,8 +32,9 @@ def error_message(source: str, exc: Exception) -> str:
     return message[:1000]
 
 
-def pull_or_keep_last(context: dg.AssetExecutionContext, source: str,
-                      pull: Callable[[], dg.MaterializeResult]) -> dg.MaterializeResult:
+def pull_or_keep_last(
+    context: dg.AssetExecutionContext, source: str, pull: Callable[[], dg.MaterializeResult]
+) -> dg.MaterializeResult:
     """``pull()``'s result with a passing pull check, or, when it raises, the failure recorded."""
     try:
         result = pull()
@@ -37,11 +43,16 @@ def pull_or_keep_last(context: dg.AssetExecutionContext, source: str,
         context.log.error(f"{message} (the last good landing is kept; the night goes on)")
         return dg.MaterializeResult(
             metadata={"pull_status": FAILED, "error": message, "new_batch": False},
-            check_results=[dg.AssetCheckResult(check_name=PULL_SUCCEEDED, passed=False,
-                                               severity=dg.AssetCheckSeverity.ERROR, description=message)])
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name=PULL_SUCCEEDED, passed=False, severity=dg.AssetCheckSeverity.ERROR, description=message
+                )
+            ],
+        )
     return dg.MaterializeResult(
         metadata={**(result.metadata or {}), "pull_status": "ok"},
-        check_results=[*(result.check_results or []), dg.AssetCheckResult(check_name=PULL_SUCCEEDED, passed=True)])
+        check_results=[*(result.check_results or []), dg.AssetCheckResult(check_name=PULL_SUCCEEDED, passed=True)],
+    )
 
 
 def pull_failed(metadata: dict) -> str | None:

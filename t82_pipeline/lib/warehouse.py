@@ -10,8 +10,10 @@ import duckdb
 
 
 def built_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {f"{schema}.{name}" for schema, name in con.execute(
-        "select table_schema, table_name from information_schema.tables").fetchall()}
+    return {
+        f"{schema}.{name}"
+        for schema, name in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    }
 
 
 def missing_relations(con: duckdb.DuckDBPyConnection, relations: Iterable[str]) -> list[str]:
@@ -20,6 +22,8 @@ def missing_relations(con: duckdb.DuckDBPyConnection, relations: Iterable[str]) 
 
 
 def nothing_to_publish(context: dg.AssetExecutionContext, missing: list[str]) -> dg.MaterializeResult:
-    context.log.warning(f"not built yet: {', '.join(missing)} (first run, or the source has never landed): "
-                        "nothing published, the last published state stays")
+    context.log.warning(
+        f"not built yet: {', '.join(missing)} (first run, or the source has never landed): "
+        "nothing published, the last published state stays"
+    )
     return dg.MaterializeResult(metadata={"skipped": True, "not_built_yet": ", ".join(missing)})

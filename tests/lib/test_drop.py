@@ -18,7 +18,9 @@ REAL_XML = FIXTURES / "tourinfrance" / "caravelis-aveyron-5-oi.xml"
 
 def land(tmp_path, folder: DropFolderResource, land_one=None):
     zone = LandingZone(tmp_path / "landing")
-    result = land_drop_folder(dg.build_asset_context(), folder, ["*.xml"], land_one or (lambda p: land_xml_file(zone, p)))
+    result = land_drop_folder(
+        dg.build_asset_context(), folder, ["*.xml"], land_one or (lambda p: land_xml_file(zone, p))
+    )
     metadata = {k: getattr(v, "value", v) for k, v in result.metadata.items()}
     return metadata, result.check_results[0]
 
@@ -60,7 +62,7 @@ def test_a_file_still_being_copied_waits_for_the_next_run(tmp_path):
     def copy_slowly():
         with open(target, "wb") as out:
             for start in range(0, len(data), len(data) // 10 + 1):
-                out.write(data[start:start + len(data) // 10 + 1])
+                out.write(data[start : start + len(data) // 10 + 1])
                 out.flush()
                 time.sleep(0.1)
 

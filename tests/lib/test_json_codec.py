@@ -8,7 +8,13 @@ from t82_pipeline.lib.json_codec import dump_json, load_json
 
 
 def test_lines_are_compact_utf8_as_the_standard_library_writes_them():
-    obj = {"nom": {"libelleFr": "Abbaye de Belleperche – « Moissac »"}, "id": 12, "note": 4.5, "vide": None, "l": [1, "\n"]}
+    obj = {
+        "nom": {"libelleFr": "Abbaye de Belleperche – « Moissac »"},
+        "id": 12,
+        "note": 4.5,
+        "vide": None,
+        "l": [1, "\n"],
+    }
     assert dump_json(obj) == json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
     assert load_json(dump_json(obj)) == obj
 

@@ -6,9 +6,16 @@ from t82_pipeline.lib.mail import MailResource
 
 def test_sends_through_a_real_smtp_server(smtp_server):
     controller, received = smtp_server
-    mail = MailResource(smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False, sender="t82 <t82@example.org>")
-    message = mail.compose(["ot@example.org"], "Rapport d'avis — novembre", "Bonjour,", "<p>Bonjour,</p>",
-                           [("rapport.pdf", b"%PDF-1.4 test", "application/pdf")])
+    mail = MailResource(
+        smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False, sender="t82 <t82@example.org>"
+    )
+    message = mail.compose(
+        ["ot@example.org"],
+        "Rapport d'avis — novembre",
+        "Bonjour,",
+        "<p>Bonjour,</p>",
+        [("rapport.pdf", b"%PDF-1.4 test", "application/pdf")],
+    )
     assert mail.send(message) == "smtp"
     [envelope] = received
     assert envelope.rcpt_tos == ["ot@example.org"]

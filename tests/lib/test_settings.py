@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from t82_pipeline.lib.settings import DEMO_CONTACT_KEY_SECRET, REPO_ROOT, SettingsError
-from tests.env import isolated_settings
+from tests.support.env import isolated_settings
 
 REAL = {
     "T82_ENV": "production",
@@ -37,22 +37,42 @@ def test_a_complete_production_configuration_loads(tmp_path):
 
 
 def test_production_names_every_problem_by_setting(tmp_path):
-    env = {**REAL, "T82_FAIRGUEST_BASE_URL": "embedded", "T82_CONTACT_KEY_SECRET": DEMO_CONTACT_KEY_SECRET,
-           "T82_NURTIK_TOKEN": "demo-token", "T82_SMTP_HOST": "", "T82_ALERT_EMAILS": " , "}
+    env = {
+        **REAL,
+        "T82_FAIRGUEST_BASE_URL": "embedded",
+        "T82_CONTACT_KEY_SECRET": DEMO_CONTACT_KEY_SECRET,
+        "T82_NURTIK_TOKEN": "demo-token",
+        "T82_SMTP_HOST": "",
+        "T82_ALERT_EMAILS": " , ",
+    }
     with isolated_settings(tmp_path, **env) as s, pytest.raises(SettingsError) as error:
         s.check()
     message = str(error.value)
-    for name in ("T82_FAIRGUEST_BASE_URL", "T82_CONTACT_KEY_SECRET", "T82_NURTIK_TOKEN", "T82_SMTP_HOST", "T82_ALERT_EMAILS"):
+    for name in (
+        "T82_FAIRGUEST_BASE_URL",
+        "T82_CONTACT_KEY_SECRET",
+        "T82_NURTIK_TOKEN",
+        "T82_SMTP_HOST",
+        "T82_ALERT_EMAILS",
+    ):
         assert name in message
     assert len(error.value.problems) == 5
     assert "T82_APIDAE" not in message
 
 
 def test_production_has_no_fallback_for_an_unset_variable(tmp_path):
-    env = {k: v for k, v in REAL.items() if k not in ("T82_NURTIK_BASE_URL", "T82_CONTACT_KEY_SECRET", "T82_APIDAE_API_KEY")}
+    env = {
+        k: v
+        for k, v in REAL.items()
+        if k not in ("T82_NURTIK_BASE_URL", "T82_CONTACT_KEY_SECRET", "T82_APIDAE_API_KEY")
+    }
     with isolated_settings(tmp_path, **env) as s, pytest.raises(SettingsError) as error:
         s.check()
-    assert {p.split()[0] for p in error.value.problems} == {"T82_NURTIK_BASE_URL", "T82_CONTACT_KEY_SECRET", "T82_APIDAE_API_KEY"}
+    assert {p.split()[0] for p in error.value.problems} == {
+        "T82_NURTIK_BASE_URL",
+        "T82_CONTACT_KEY_SECRET",
+        "T82_APIDAE_API_KEY",
+    }
 
 
 def test_a_short_contact_key_secret_is_refused(tmp_path):
@@ -67,10 +87,21 @@ def test_an_unknown_mode_is_refused(tmp_path):
 
 def test_the_code_location_refuses_to_load_in_production_with_the_demo_secret(tmp_path):
     """As `dagster api grpc -m t82_pipeline.definitions` would load it."""
-    env = {"PATH": "/usr/bin:/bin", "T82_DATA_DIR": str(tmp_path), **REAL, "T82_CONTACT_KEY_SECRET": DEMO_CONTACT_KEY_SECRET,
-           "T82_APIDAE_BASE_URL": "embedded"}
-    done = subprocess.run([sys.executable, "-c", "import t82_pipeline.definitions"], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "T82_DATA_DIR": str(tmp_path),
+        **REAL,
+        "T82_CONTACT_KEY_SECRET": DEMO_CONTACT_KEY_SECRET,
+        "T82_APIDAE_BASE_URL": "embedded",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import t82_pipeline.definitions"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode != 0
     assert "T82_CONTACT_KEY_SECRET" in done.stderr and "T82_APIDAE_BASE_URL" in done.stderr
     assert "refuses to start in T82_ENV=production" in done.stderr

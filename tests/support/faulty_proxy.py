@@ -43,8 +43,13 @@ def faulty_proxy(upstream: str) -> Iterator[tuple[str, Faults]]:
             faults.requests.append(first)
             if faults.down:
                 return self._reply(503, b"Service temporairement indisponible", "text/plain")
-            answer = requests.request(method, upstream + self.path, data=body, timeout=30,
-                                      headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+            answer = requests.request(
+                method,
+                upstream + self.path,
+                data=body,
+                timeout=30,
+                headers={k: v for k, v in self.headers.items() if k.lower() != "host"},
+            )
             content = answer.content
             if answer.status_code == 200 and (faults.truncate_always or first in faults.truncate_once):
                 faults.truncate_once.discard(first)

@@ -1,4 +1,3 @@
-
 import json
 import os
 import shutil
@@ -10,7 +9,6 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from t82_pipeline.defs.dbt.project import dbt_project, prepared_manifest
 from t82_pipeline.defs.dbt.translator import T82DbtTranslator
 from t82_pipeline.lib.resources import WAREHOUSE_POOL  # dbt is the only writer of the warehouse
-
 
 KEPT_RUN_FOLDERS = 20  # dbt's logs and artifacts of the last runs, for debugging
 

@@ -23,9 +23,11 @@ def prepared_manifest() -> Path:
     """The manifest the dbt assets are built from, or an error saying which command makes it."""
     manifest = dbt_project().manifest_path
     if not manifest.exists():
-        raise FileNotFoundError(f"dbt manifest not found at {manifest}: run `make install`, or after changing dbt "
-                                "models `.venv/bin/dagster-dbt project prepare-and-package --file "
-                                "t82_pipeline/defs/dbt/project.py`")
+        raise FileNotFoundError(
+            f"dbt manifest not found at {manifest}: run `make install`, or after changing dbt "
+            "models `.venv/bin/dagster-dbt project prepare-and-package --file "
+            "t82_pipeline/defs/dbt/project.py`"
+        )
     return manifest
 
 

@@ -14,10 +14,16 @@ from t82_pipeline.defs.dbt.check_descriptions import test_description
 # dbt folders follow dbt's conventions (staging by source system, then business areas); Dagster
 # groups are t82's domains. GRC (gestion de la relation client) is Nurtik's domain.
 DOMAIN_OF_FOLDER = {
-    "apidae": "sit", "tif": "sit", "sit": "sit", "ot": "sit",
-    "datatourisme": "opendata", "opendata": "opendata",
-    "fairguest": "fairguest", "fluxvision": "fluxvision",
-    "nurtik": "nurtik", "grc": "nurtik",
+    "apidae": "sit",
+    "tif": "sit",
+    "sit": "sit",
+    "ot": "sit",
+    "datatourisme": "opendata",
+    "opendata": "opendata",
+    "fairguest": "fairguest",
+    "fluxvision": "fluxvision",
+    "nurtik": "nurtik",
+    "grc": "nurtik",
 }
 PERSONAL_SCHEMA = "personal"
 
@@ -54,5 +60,11 @@ class T82DbtTranslator(DagsterDbtTranslator):
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None or spec.description:
             return spec
-        return dg.AssetCheckSpec(spec.name, asset=spec.asset_key, description=test_description(manifest["nodes"][unique_id]),
-                                 additional_deps=spec.additional_deps, blocking=spec.blocking, metadata=spec.metadata)
+        return dg.AssetCheckSpec(
+            spec.name,
+            asset=spec.asset_key,
+            description=test_description(manifest["nodes"][unique_id]),
+            additional_deps=spec.additional_deps,
+            blocking=spec.blocking,
+            metadata=spec.metadata,
+        )

@@ -43,7 +43,9 @@ class FairguestClient:
         except requests.RequestException as exc:
             raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.token)) from None
         if response.status_code != 200:
-            raise SourceError(SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token))
+            raise SourceError(
+                SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token)
+            )
         try:
             return load_json(response.content)
         except ValueError:
@@ -57,7 +59,7 @@ class FairguestClient:
 
     def ratings(self, sheet_ids: list[int], batch: int = 100) -> Iterator[tuple[int, dict]]:
         for start in range(0, len(sheet_ids), batch):
-            ids = sheet_ids[start:start + batch]
+            ids = sheet_ids[start : start + batch]
             payload = self._get(RATINGS_PATH, {"ids": ",".join(map(str, ids)), "fairguestGroup": self.group_id})
             for key, value in payload.items():
                 yield int(key), value

@@ -18,8 +18,17 @@ from t82_pipeline.lib.text import decode_export
 
 PLATFORM_SCALES = {"google": {5}, "booking": {10}, "tripadvisor": {5}, "airbnb": {5}, "expedia": {10}, "facebook": {5}}
 # Back-office export columns (French headers) → review fields.
-EXPORT_COLUMNS = {"id_avis": "review_id", "id_fiche": "sheet_id", "plateforme": "platform", "date": "published_at",
-                  "note": "rating", "echelle": "rating_scale", "langue": "lang", "titre": "title", "texte": "text"}
+EXPORT_COLUMNS = {
+    "id_avis": "review_id",
+    "id_fiche": "sheet_id",
+    "plateforme": "platform",
+    "date": "published_at",
+    "note": "rating",
+    "echelle": "rating_scale",
+    "langue": "lang",
+    "titre": "title",
+    "texte": "text",
+}
 
 
 def review_problem(review: dict) -> str | None:
@@ -46,7 +55,9 @@ def _kept(batch: BatchWriter, reviews: Iterator[tuple[str, dict]]) -> Iterator[b
     for where, review in reviews:
         problem = review_problem(review)
         if problem:
-            batch.quarantine(where, problem, json.dumps({k: v for k, v in review.items() if k != "author_name"}, ensure_ascii=False))
+            batch.quarantine(
+                where, problem, json.dumps({k: v for k, v in review.items() if k != "author_name"}, ensure_ascii=False)
+            )
         else:
             yield dump_json(review)
 
@@ -54,16 +65,28 @@ def _kept(batch: BatchWriter, reviews: Iterator[tuple[str, dict]]) -> Iterator[b
 def land_establishments(client: FairguestClient, zone: LandingZone) -> LandedBatch:
     with zone.open_batch("fairguest_establishments") as batch:
         entry = batch.add_lines("establishments.ndjson", (dump_json(e) for e in client.establishments()))
-        return zone.commit(batch, ["establishments.ndjson"], {"kind": "api", "mode": "full", "record_count": entry["rows"]})
+        return zone.commit(
+            batch, ["establishments.ndjson"], {"kind": "api", "mode": "full", "record_count": entry["rows"]}
+        )
 
 
 def land_ratings(client: FairguestClient, zone: LandingZone, sheet_ids: list[int]) -> LandedBatch:
     with zone.open_batch("fairguest_ratings") as batch:
-        lines = (dump_json({"sheet_id": sid, "weighted_rating": r.get("weighted_rating"),
-                            "is_valid": r.get("weighted_rating_is_valid")}) for sid, r in client.ratings(sheet_ids))
+        lines = (
+            dump_json(
+                {
+                    "sheet_id": sid,
+                    "weighted_rating": r.get("weighted_rating"),
+                    "is_valid": r.get("weighted_rating_is_valid"),
+                }
+            )
+            for sid, r in client.ratings(sheet_ids)
+        )
         entry = batch.add_lines("ratings.ndjson", lines)
         # Every snapshot is kept: the rating history is the point.
-        return zone.commit(batch, ["ratings.ndjson"], {"kind": "api", "mode": "differential", "record_count": entry["rows"]})
+        return zone.commit(
+            batch, ["ratings.ndjson"], {"kind": "api", "mode": "differential", "record_count": entry["rows"]}
+        )
 
 
 # Platforms hand some reviews to Fairguest days after their publication date: each pull asks again
@@ -97,9 +120,17 @@ def land_reviews_api(client: FairguestClient, zone: LandingZone) -> LandedBatch:
 
     with zone.open_batch("fairguest_reviews") as batch:
         entry = batch.add_lines("reviews.ndjson", _kept(batch, reviews()))
-        return zone.commit(batch, ["reviews.ndjson"], {
-            "kind": "api", "mode": "differential", "request": {"since": since}, "record_count": entry["rows"],
-            "max_published_at": max([*seen, latest_review_date(zone) or ""]) or None})
+        return zone.commit(
+            batch,
+            ["reviews.ndjson"],
+            {
+                "kind": "api",
+                "mode": "differential",
+                "request": {"since": since},
+                "record_count": entry["rows"],
+                "max_published_at": max([*seen, latest_review_date(zone) or ""]) or None,
+            },
+        )
 
 
 def _export_rows(path: Path) -> list[dict]:
@@ -131,5 +162,8 @@ def land_export_file(zone: LandingZone, path: Path) -> LandedBatch:
     with zone.open_batch("fairguest_reviews") as batch:
         batch.copy_file("export" + path.suffix.lower(), path)
         entry = batch.add_lines("reviews.ndjson", _kept(batch, reviews()))
-        return zone.commit(batch, ["export" + path.suffix.lower()], {
-            "kind": "export", "mode": "differential", "request": {"file": path.name}, "record_count": entry["rows"]})
+        return zone.commit(
+            batch,
+            ["export" + path.suffix.lower()],
+            {"kind": "export", "mode": "differential", "request": {"file": path.name}, "record_count": entry["rows"]},
+        )

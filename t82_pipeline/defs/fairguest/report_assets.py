@@ -7,9 +7,9 @@ import dagster as dg
 import duckdb
 
 from t82_pipeline.defs.fairguest.reports import FAILED, SENDING, SENT, Ledger, build_reports, message_id, previous_month
+from t82_pipeline.lib.mail import MailResource
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
-from t82_pipeline.lib.mail import MailResource
 from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
 
 SENT_CHECK = "all_reports_sent"
@@ -36,19 +36,29 @@ class ProviderReportsTarget(dg.ConfigurableResource):
     owners=["team:data"],
     kinds={"python", "email", "pdf"},
     deps=[dg.AssetKey(["marts", n]) for n in REPORT_MARTS],
-    check_specs=[dg.AssetCheckSpec(SENT_CHECK, asset=["reports", "fairguest_provider_reports"],
-                                description="Every provider report of the month was delivered (else: to whom it failed, and why)")],
-    description=("Monthly e-mail to each Fairguest provider (French HTML body + the same report as PDF): rating and "
-                 "trend, review volume, top positive and negative themes with quotes, change since the last report. "
-                 "A send ledger makes it idempotent; opted-out providers and those without a valid address are skipped."),
+    check_specs=[
+        dg.AssetCheckSpec(
+            SENT_CHECK,
+            asset=["reports", "fairguest_provider_reports"],
+            description="Every provider report of the month was delivered (else: to whom it failed, and why)",
+        )
+    ],
+    description=(
+        "Monthly e-mail to each Fairguest provider (French HTML body + the same report as PDF): rating and "
+        "trend, review volume, top positive and negative themes with quotes, change since the last report. "
+        "A send ledger makes it idempotent; opted-out providers and those without a valid address are skipped."
+    ),
 )
-def fairguest_provider_reports(context: dg.AssetExecutionContext, config: ReportConfig, mail: MailResource,
-                               provider_reports: ProviderReportsTarget) -> dg.MaterializeResult:
+def fairguest_provider_reports(
+    context: dg.AssetExecutionContext, config: ReportConfig, mail: MailResource, provider_reports: ProviderReportsTarget
+) -> dg.MaterializeResult:
     period = config.period or previous_month(date.today())
     with duckdb.connect(provider_reports.warehouse_path, read_only=True) as con:
         if missing := missing_relations(con, [f"marts.{m}" for m in REPORT_MARTS]):
             return nothing_to_publish(context, missing)
-    reports = build_reports(Path(provider_reports.warehouse_path), period, provider_reports.link_template, config.sheet_ids or None)
+    reports = build_reports(
+        Path(provider_reports.warehouse_path), period, provider_reports.link_template, config.sheet_ids or None
+    )
     out_dir = Path(provider_reports.output_dir) / period
     out_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(Path(provider_reports.ledger_path))
@@ -60,7 +70,7 @@ def fairguest_provider_reports(context: dg.AssetExecutionContext, config: Report
         # A report left "sending" by an interrupted run may have gone: a person decides (README).
         undecided = sorted(sid for sid, state in status.items() if state == SENDING)
         due = [r for r in reports if not r.skip_reason and status.get(r.sheet_id) in (None, FAILED)]
-        for report, pdf in zip(due, render_pdfs([r.html for r in due])):
+        for report, pdf in zip(due, render_pdfs([r.html for r in due]), strict=True):
             (out_dir / f"{report.sheet_id}.html").write_text(report.html, encoding="utf-8")
             (out_dir / f"{report.sheet_id}.pdf").write_bytes(pdf)
             if config.dry_run:
@@ -79,17 +89,32 @@ def fairguest_provider_reports(context: dg.AssetExecutionContext, config: Report
     for line in failed:
         context.log.error(f"[fairguest] report not sent, retried next run: {line}")
     if undecided:
-        context.log.error(f"[fairguest] {len(undecided)} report(s) may or may not have gone (a run stopped while "
-                          f"sending): not resent; decide in the ledger: {', '.join(map(str, undecided))}")
+        context.log.error(
+            f"[fairguest] {len(undecided)} report(s) may or may not have gone (a run stopped while "
+            f"sending): not resent; decide in the ledger: {', '.join(map(str, undecided))}"
+        )
     problems = len(failed) + len(undecided)
     return dg.MaterializeResult(
-        metadata={"period": period, "sent": len(sent), "already_sent": already, "failed": "\n".join(failed) or "none",
-                  "awaiting_decision": ", ".join(map(str, undecided)) or "none",
-                  "skipped": "\n".join(skipped) or "none", "dry_run": config.dry_run, "rendered_to": dg.MetadataValue.path(str(out_dir))},
-        check_results=[dg.AssetCheckResult(check_name=SENT_CHECK, passed=not problems,
-                                           description=f"{len(failed)} report(s) not sent, {len(undecided)} awaiting a "
-                                                       "decision" if problems else "every due report was sent",
-                                           metadata={"failed": len(failed), "awaiting_decision": len(undecided)})],
+        metadata={
+            "period": period,
+            "sent": len(sent),
+            "already_sent": already,
+            "failed": "\n".join(failed) or "none",
+            "awaiting_decision": ", ".join(map(str, undecided)) or "none",
+            "skipped": "\n".join(skipped) or "none",
+            "dry_run": config.dry_run,
+            "rendered_to": dg.MetadataValue.path(str(out_dir)),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=SENT_CHECK,
+                passed=not problems,
+                description=f"{len(failed)} report(s) not sent, {len(undecided)} awaiting a decision"
+                if problems
+                else "every due report was sent",
+                metadata={"failed": len(failed), "awaiting_decision": len(undecided)},
+            )
+        ],
     )
 
 
@@ -97,18 +122,30 @@ def _send_one(mail: MailResource, ledger: Ledger, report, pdf: bytes, period: st
     """SENT, SENDING (outcome unknown), FAILED's reason, or 'skip:<reason>' for bad provider data.
     Never the provider's address: it goes to the ledger only, not to logs or metadata."""
     domain = mail.sender_address.rpartition("@")[2]
-    unsubscribe = f"<mailto:{mail.sender_address}?subject=" + quote(f"désinscription rapport avis {report.sheet_id}") + ">"
+    unsubscribe = (
+        f"<mailto:{mail.sender_address}?subject=" + quote(f"désinscription rapport avis {report.sheet_id}") + ">"
+    )
     try:
-        message = mail.compose([report.recipient], report.subject, report.text, report.html,
-                               [(f"rapport-avis-{period}.pdf", pdf, "application/pdf")],
-                               message_id=message_id(report.sheet_id, period, domain),
-                               headers={"List-Unsubscribe": unsubscribe})
+        message = mail.compose(
+            [report.recipient],
+            report.subject,
+            report.text,
+            report.html,
+            [(f"rapport-avis-{period}.pdf", pdf, "application/pdf")],
+            message_id=message_id(report.sheet_id, period, domain),
+            headers={"List-Unsubscribe": unsubscribe},
+        )
     except (ValueError, TypeError) as exc:
         return f"skip:données du prestataire invalides pour un e-mail ({type(exc).__name__})"
     ledger.record(report.sheet_id, period, SENDING, report.recipient, message["Message-ID"])
     try:
         where = mail.send(message)
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError, ConnectionRefusedError) as exc:
+    except (
+        smtplib.SMTPRecipientsRefused,
+        smtplib.SMTPSenderRefused,
+        smtplib.SMTPDataError,
+        ConnectionRefusedError,
+    ) as exc:
         # The server said no, or was never reached: the report did not go, the next run retries.
         ledger.record(report.sheet_id, period, FAILED, report.recipient, str(exc)[:500])
         return f"{type(exc).__name__} {getattr(exc, 'smtp_code', '')}".strip()
@@ -118,8 +155,14 @@ def _send_one(mail: MailResource, ledger: Ledger, report, pdf: bytes, period: st
     return SENT
 
 
-fairguest_reports_job = dg.define_asset_job("fairguest_reports", selection=[fairguest_provider_reports],
-                                            description="Monthly provider reports (or, with config, one provider on demand).")
-fairguest_reports_schedule = dg.ScheduleDefinition(job=fairguest_reports_job, cron_schedule="0 8 2 * *",
-                                                   execution_timezone="Europe/Paris",
-                                                   default_status=dg.DefaultScheduleStatus.RUNNING)
+fairguest_reports_job = dg.define_asset_job(
+    "fairguest_reports",
+    selection=[fairguest_provider_reports],
+    description="Monthly provider reports (or, with config, one provider on demand).",
+)
+fairguest_reports_schedule = dg.ScheduleDefinition(
+    job=fairguest_reports_job,
+    cron_schedule="0 8 2 * *",
+    execution_timezone="Europe/Paris",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -17,10 +17,30 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 # "sending" at the next run may or may not have gone, and waits for a person's decision
 # (at most once: a provider never gets the same report twice by accident).
 SENDING, SENT, FAILED = "sending", "sent", "failed"
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
-THEMES = {"confort": "Confort", "salle_de_bain": "Salle de bain", "accueil": "Accueil", "proprete": "Propreté",
-          "emplacement": "Emplacement", "rapport_qualite_prix": "Rapport qualité-prix",
-          "petit_dejeuner": "Petit-déjeuner", "bruit": "Calme et bruit"}
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+THEMES = {
+    "confort": "Confort",
+    "salle_de_bain": "Salle de bain",
+    "accueil": "Accueil",
+    "proprete": "Propreté",
+    "emplacement": "Emplacement",
+    "rapport_qualite_prix": "Rapport qualité-prix",
+    "petit_dejeuner": "Petit-déjeuner",
+    "bruit": "Calme et bruit",
+}
 
 
 def previous_month(today: date) -> str:
@@ -86,8 +106,10 @@ class Ledger:
         return dict(self.con.execute("select sheet_id, status from sent_reports where period = ?", [period]).fetchall())
 
     def record(self, sheet_id: int, period: str, status: str, recipient: str | None, detail: str) -> None:
-        self.con.execute("insert or replace into sent_reports values (?, ?, ?, ?, ?, ?)",
-                         [sheet_id, period, status, recipient, datetime.now(timezone.utc), detail])
+        self.con.execute(
+            "insert or replace into sent_reports values (?, ?, ?, ?, ?, ?)",
+            [sheet_id, period, status, recipient, datetime.now(UTC), detail],
+        )
 
     def close(self) -> None:
         self.con.close()
@@ -97,7 +119,7 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None
     """Plain Python values (dates stay dates, NULL stays None)."""
     cursor = con.execute(query, params or [])
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def build_reports(warehouse: Path, period: str, link_template: str, sheet_ids: list[int] | None = None) -> list[Report]:
@@ -106,12 +128,19 @@ def build_reports(warehouse: Path, period: str, link_template: str, sheet_ids: l
     month_start = date.fromisoformat(period + "-01")
     previous = date.fromisoformat(previous_month(month_start) + "-01")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        providers = _rows(con, """
+        providers = _rows(
+            con,
+            """
             select s.*, e.contact_email, e.report_opt_out
             from marts.fairguest_provider_summary s join staging.stg_fairguest__establishments e using (sheet_id)
-            order by sheet_id""")
-        months = {(r["sheet_id"], r["month"]): r for r in _rows(
-            con, "select * from marts.fairguest_provider_monthly where month in (?, ?)", [month_start, previous])}
+            order by sheet_id""",
+        )
+        months = {
+            (r["sheet_id"], r["month"]): r
+            for r in _rows(
+                con, "select * from marts.fairguest_provider_monthly where month in (?, ?)", [month_start, previous]
+            )
+        }
         themes = _rows(con, "select * from marts.fairguest_provider_themes order by mentions desc, theme")
     reports = []
     empty = {"reviews": 0, "avg_rating_10": None, "reviews_google": 0, "reviews_booking": 0, "reviews_tripadvisor": 0}
@@ -121,31 +150,57 @@ def build_reports(warehouse: Path, period: str, link_template: str, sheet_ids: l
         month = {**empty, **months.get((p["sheet_id"], month_start), {})}
         before = {**empty, **months.get((p["sheet_id"], previous), {})}
         delta = month["reviews"] - before["reviews"]
-        change = (f"{month['reviews']} avis contre {before['reviews']} le mois précédent"
-                  + (f" ({'+' if delta >= 0 else ''}{delta})" if before["reviews"] else ""))
-        trend = (round(p["avg_rating_12m"] - p["avg_rating_prev_12m"], 2)
-                 if p["avg_rating_12m"] is not None and p["avg_rating_prev_12m"] is not None else None)
+        change = f"{month['reviews']} avis contre {before['reviews']} le mois précédent" + (
+            f" ({'+' if delta >= 0 else ''}{delta})" if before["reviews"] else ""
+        )
+        trend = (
+            round(p["avg_rating_12m"] - p["avg_rating_prev_12m"], 2)
+            if p["avg_rating_12m"] is not None and p["avg_rating_prev_12m"] is not None
+            else None
+        )
         mine = [t for t in themes if t["sheet_id"] == p["sheet_id"]]
         context = {
-            "p": p, "month": month, "change": change, "trend": trend, "period_label": period_label(period),
+            "p": p,
+            "month": month,
+            "change": change,
+            "trend": trend,
+            "period_label": period_label(period),
             "positives": [t for t in mine if t["polarity"] == "positive"][:3],
             "negatives": [t for t in mine if t["polarity"] == "negative"][:3],
             "platforms_label": "Google, Booking, TripAdvisor et les autres plateformes suivies",
-            "link": link_template.format(sheet_id=p["sheet_id"]), "fmt": _fmt, "theme_label": lambda t: THEMES.get(t, t),
+            "link": link_template.format(sheet_id=p["sheet_id"]),
+            "fmt": _fmt,
+            "theme_label": lambda t: THEMES.get(t, t),
         }
         html = template.render(**context)
-        text = (f"Vos avis clients — {period_label(period)} — {p['establishment_name']}\n"
-                f"Note Fairguest : {_fmt(p['weighted_rating'])}/10 ; moyenne 12 mois : {_fmt(p['avg_rating_12m'])}/10.\n"
-                f"Ce mois-ci : {month['reviews']} avis. Depuis le rapport précédent : {change}.\n"
-                f"Le rapport complet est joint en PDF. Voir vos avis : {context['link']}\n")
+        text = (
+            f"Vos avis clients — {period_label(period)} — {p['establishment_name']}\n"
+            f"Note Fairguest : {_fmt(p['weighted_rating'])}/10 ; moyenne 12 mois : {_fmt(p['avg_rating_12m'])}/10.\n"
+            f"Ce mois-ci : {month['reviews']} avis. Depuis le rapport précédent : {change}.\n"
+            f"Le rapport complet est joint en PDF. Voir vos avis : {context['link']}\n"
+        )
         recipient = valid_recipient(p["contact_email"])
-        skip = ("désinscrit des rapports" if p["report_opt_out"] else "pas d'adresse e-mail valide" if not recipient else None)
+        skip = (
+            "désinscrit des rapports"
+            if p["report_opt_out"]
+            else "pas d'adresse e-mail valide"
+            if not recipient
+            else None
+        )
         name = one_line(p["establishment_name"] or "")
-        reports.append(Report(p["sheet_id"], recipient, f"Vos avis clients — {period_label(period)} — {name}",
-                              html, text, skip, {"weighted_rating": p["weighted_rating"], "month_reviews": month["reviews"],
-                                                 "avg_rating_12m": p["avg_rating_12m"]}))
+        reports.append(
+            Report(
+                p["sheet_id"],
+                recipient,
+                f"Vos avis clients — {period_label(period)} — {name}",
+                html,
+                text,
+                skip,
+                {
+                    "weighted_rating": p["weighted_rating"],
+                    "month_reviews": month["reviews"],
+                    "avg_rating_12m": p["avg_rating_12m"],
+                },
+            )
+        )
     return reports
-
-
-
-

@@ -35,7 +35,11 @@ class FairguestResource(dg.ConfigurableResource):
         from t82_pipeline.lib.http import SourceError
 
         if not (Path(self.samples_dir) / "establishments.json").exists():
-            raise SourceError("fairguest", "embedded", f"no sample data in {self.samples_dir}: run "
-                              "`python -m t82_pipeline.demo.generate`, or set T82_FAIRGUEST_BASE_URL")
+            raise SourceError(
+                "fairguest",
+                "embedded",
+                f"no sample data in {self.samples_dir}: run "
+                "`python -m t82_pipeline.demo.generate`, or set T82_FAIRGUEST_BASE_URL",
+            )
         with serve_fairguest(Path(self.samples_dir), self.token) as url:
             yield url

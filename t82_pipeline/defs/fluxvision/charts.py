@@ -15,8 +15,17 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 COLORS = {"main": "#8a1538", "second": "#2f6f8f", "third": "#c9a227", "muted": "#9aa5ad"}
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
-plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none", "axes.spines.top": False,
-                     "axes.spines.right": False, "axes.titlesize": 10, "svg.hashsalt": "t82"})
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "svg.fonttype": "none",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 10,
+        "svg.hashsalt": "t82",
+    }
+)
 
 
 def thousands(value: float) -> str:
@@ -29,7 +38,7 @@ def _svg(fig) -> str:
     fig.savefig(out, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = out.getvalue()
-    return text[text.index("<svg"):]  # inline: no XML prologue
+    return text[text.index("<svg") :]  # inline: no XML prologue
 
 
 def _figure(width: float, height: float, left: float = 0.09):
@@ -61,8 +70,15 @@ def monthly_stacked(months: list[int], french: list[float], foreign: list[float]
     ax.bar(labels, french, color=COLORS["main"], label="Français")
     ax.bar(labels, foreign, bottom=french, color=COLORS["second"], label="Étrangers")
     if any(p is not None for p in previous):
-        ax.plot(labels, [p if p is not None else float("nan") for p in previous], "o--", color=COLORS["third"],
-                markersize=3, linewidth=1, label="total année précédente")
+        ax.plot(
+            labels,
+            [p if p is not None else float("nan") for p in previous],
+            "o--",
+            color=COLORS["third"],
+            markersize=3,
+            linewidth=1,
+            label="total année précédente",
+        )
     ax.legend(frameon=False, ncols=3, loc="upper left")
     _axis_thousands(ax)
     return _svg(fig)

@@ -13,12 +13,16 @@ def validate_parsed(parquet: str) -> ValidationSummary:
                day between make_date(period_year, 2 * bimestre - 1, 1)
                        and make_date(period_year, 2 * bimestre - 1, 1) + interval 2 month - interval 1 day as in_period
         from read_parquet('{parquet}')""")
-    return validate_frame(frame, "fluxvision_delivery", [
-        gxe.ExpectColumnValuesToBeInSet(column="family", value_set=sorted(FAMILIES)),
-        gxe.ExpectColumnValuesToNotBeNull(column="day"),
-        gxe.ExpectColumnValuesToNotBeNull(column="zone_label"),
-        gxe.ExpectColumnValuesToNotBeNull(column="provenance"),
-        gxe.ExpectColumnValuesToNotBeNull(column="category"),
-        gxe.ExpectColumnValuesToBeBetween(column="volume", min_value=0),
-        gxe.ExpectColumnValuesToBeInSet(column="in_period", value_set=[True]),
-    ])
+    return validate_frame(
+        frame,
+        "fluxvision_delivery",
+        [
+            gxe.ExpectColumnValuesToBeInSet(column="family", value_set=sorted(FAMILIES)),
+            gxe.ExpectColumnValuesToNotBeNull(column="day"),
+            gxe.ExpectColumnValuesToNotBeNull(column="zone_label"),
+            gxe.ExpectColumnValuesToNotBeNull(column="provenance"),
+            gxe.ExpectColumnValuesToNotBeNull(column="category"),
+            gxe.ExpectColumnValuesToBeBetween(column="volume", min_value=0),
+            gxe.ExpectColumnValuesToBeInSet(column="in_period", value_set=[True]),
+        ],
+    )

@@ -2,8 +2,12 @@ import dagster as dg
 
 from t82_pipeline.defs.fluxvision.assets import fluxvision_deliveries
 from t82_pipeline.defs.fluxvision.report_assets import fluxvision_ot_reports
-from t82_pipeline.defs.fluxvision.sensors import (fluxvision_delivery_job, fluxvision_drop_sensor, fluxvision_refresh_job,
-                                                  fluxvision_refresh_sensor)
+from t82_pipeline.defs.fluxvision.sensors import (
+    fluxvision_delivery_job,
+    fluxvision_drop_sensor,
+    fluxvision_refresh_job,
+    fluxvision_refresh_sensor,
+)
 
 defs = dg.Definitions(
     assets=[fluxvision_deliveries, fluxvision_ot_reports],

@@ -8,7 +8,7 @@ import csv
 import re
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path, PurePosixPath
 
@@ -47,7 +47,7 @@ def _tables(path: Path) -> Iterator[tuple[str, str, bytes, str]]:
                 issued = datetime(*info.date_time).isoformat()
                 yield f"{path.name}/{info.filename}", PurePosixPath(info.filename).name, zf.read(info), issued
     else:
-        issued = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None).isoformat()
+        issued = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None).isoformat()
         yield path.name, path.name, path.read_bytes(), issued
 
 
@@ -77,7 +77,17 @@ def land_delivery(zone: LandingZone, path: Path, partition: str) -> LandedBatch:
         for ref, exc in rejected.items():
             writer.quarantine(f"{ref}, line {exc.line}" if exc.line else ref, exc.problem)
         writer.add_existing(PARSED, rows=parser.rows)
-        return zone.commit(writer, payload_files=[path.name], metadata={
-            "kind": "fluxvision_delivery", "mode": "delta", "partition": partition, "file_name": path.name,
-            "record_count": parser.rows, "tables_loaded": parser.rows_by_table, "tables_skipped": skipped,
-            "received_from": str(path.parent)})
+        return zone.commit(
+            writer,
+            payload_files=[path.name],
+            metadata={
+                "kind": "fluxvision_delivery",
+                "mode": "delta",
+                "partition": partition,
+                "file_name": path.name,
+                "record_count": parser.rows,
+                "tables_loaded": parser.rows_by_table,
+                "tables_skipped": skipped,
+                "received_from": str(path.parent),
+            },
+        )

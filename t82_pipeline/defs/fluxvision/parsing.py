@@ -20,23 +20,56 @@ import duckdb
 
 from t82_pipeline.lib.sql import UnsafeIdentifier, quote_identifier
 
-NAME = re.compile(r"^(?P<family>[A-Za-z]+(?:_[A-Za-z]+)*)_(?P<year>\d{4})B(?P<bimestre>[1-6])_(?P<zone>.+?)(?P<k>\d+)\.(?:csv|xlsx)$",
-                  re.IGNORECASE)
+NAME = re.compile(
+    r"^(?P<family>[A-Za-z]+(?:_[A-Za-z]+)*)_(?P<year>\d{4})B(?P<bimestre>[1-6])_(?P<zone>.+?)(?P<k>\d+)\.(?:csv|xlsx)$",
+    re.IGNORECASE,
+)
 # Day-level families and the breakdowns Orange delivers (research note §2).
-FAMILIES = {"Nuitee", "Diurne", "SejourDuree", "Arrivee", "Depart", "Recurrence", "DureePresence", "Dispo",
-            "LieuNuitee", "LieuActivite"}
+FAMILIES = {
+    "Nuitee",
+    "Diurne",
+    "SejourDuree",
+    "Arrivee",
+    "Depart",
+    "Recurrence",
+    "DureePresence",
+    "Dispo",
+    "LieuNuitee",
+    "LieuActivite",
+}
 REQUIRED = ["Date", "ZoneObservation", "Provenance", "CategorieVisiteur", "Volume"]
 BREAKDOWN_COLUMNS = {"Departement": ["NomDepartement"], "Pays": ["Pays"], "Age": ["Age"], "Geolife": ["Geolife"]}
 CALENDAR = ["VacancesA", "VacancesB", "VacancesC", "Ferie", "JourDeLaSemaine", "Zone"]
 # Named columns of the normalised table; any other column joins the breakdown key.
-NAMED = {"NomDepartement": "origin_departement", "NomRegion": "origin_region", "NomNouvelleRegion": "origin_new_region",
-         "Pays": "origin_country", "Age": "age_band", "Geolife": "geolife", "DureeSejour": "stay_label"}
+NAMED = {
+    "NomDepartement": "origin_departement",
+    "NomRegion": "origin_region",
+    "NomNouvelleRegion": "origin_new_region",
+    "Pays": "origin_country",
+    "Age": "age_band",
+    "Geolife": "geolife",
+    "DureeSejour": "stay_label",
+}
 
 PARSED_COLUMNS = {
-    "source_file": "VARCHAR", "line": "BIGINT", "family": "VARCHAR", "breakdown": "VARCHAR", "period_year": "INTEGER",
-    "bimestre": "INTEGER", "issued_at": "TIMESTAMP", "zone_label": "VARCHAR", "day": "DATE", "provenance": "VARCHAR",
-    "category": "VARCHAR", "volume": "BIGINT", **{v: "VARCHAR" for v in NAMED.values()}, "stay_nights": "INTEGER",
-    "breakdown_key": "VARCHAR", "holiday_zone_a": "BOOLEAN", "holiday_zone_b": "BOOLEAN", "holiday_zone_c": "BOOLEAN",
+    "source_file": "VARCHAR",
+    "line": "BIGINT",
+    "family": "VARCHAR",
+    "breakdown": "VARCHAR",
+    "period_year": "INTEGER",
+    "bimestre": "INTEGER",
+    "issued_at": "TIMESTAMP",
+    "zone_label": "VARCHAR",
+    "day": "DATE",
+    "provenance": "VARCHAR",
+    "category": "VARCHAR",
+    "volume": "BIGINT",
+    **{v: "VARCHAR" for v in NAMED.values()},
+    "stay_nights": "INTEGER",
+    "breakdown_key": "VARCHAR",
+    "holiday_zone_a": "BOOLEAN",
+    "holiday_zone_b": "BOOLEAN",
+    "holiday_zone_c": "BOOLEAN",
     "bank_holiday": "BOOLEAN",
 }
 
@@ -64,7 +97,7 @@ class TableName:
     zone_code: str
 
     @classmethod
-    def parse(cls, file_name: str) -> "TableName":
+    def parse(cls, file_name: str) -> TableName:
         m = NAME.match(file_name)
         if not m:
             raise TableError("file name is not <Famille>[_<Ventilation>]_<AAAA>B<n>_<ZONE><k>.csv")
@@ -85,8 +118,10 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise TableError(f"unreadable encoding: byte 0x{data[exc.start]:02x} is neither UTF-8 nor CP1252",
-                         data[:exc.start].count(b"\n") + 1) from None
+        raise TableError(
+            f"unreadable encoding: byte 0x{data[exc.start]:02x} is neither UTF-8 nor CP1252",
+            data[: exc.start].count(b"\n") + 1,
+        ) from None
 
 
 def xlsx_to_text(data: bytes) -> str:
@@ -118,7 +153,11 @@ def header_of(text: str) -> tuple[list[str], str]:
 
 
 def _flag(column: str, header: list[str]) -> str:
-    return f"lower(trim({quote_identifier(column)})) in ('1', 'oui', 'o', 'true', 'vrai', 'x')" if column in header else "null"
+    return (
+        f"lower(trim({quote_identifier(column)})) in ('1', 'oui', 'o', 'true', 'vrai', 'x')"
+        if column in header
+        else "null"
+    )
 
 
 @dataclass
@@ -154,16 +193,23 @@ class DeliveryParser:
                 raise TableError(f"header column {position}: {exc}", 1) from None
         missing = [c for c in REQUIRED + BREAKDOWN_COLUMNS.get(table.breakdown or "", []) if c not in header]
         if missing:
-            raise TableError(f"header lacks column(s) {', '.join(missing)} for family {table.family}"
-                             f"{'_' + table.breakdown if table.breakdown else ''}", 1)
+            raise TableError(
+                f"header lacks column(s) {', '.join(missing)} for family {table.family}"
+                f"{'_' + table.breakdown if table.breakdown else ''}",
+                1,
+            )
         path = self.work_dir / f"{sum(map(len, self.pending.values())):05d}.csv"
         # Each row carries its line number (header = line 1): DuckDB reads files in parallel and
         # does not promise row order, while a rejected table must name its bad line.
         lines = text.split("\n")  # not splitlines(): labels may hold other Unicode separators
-        if (too_long := next((n for n, line in enumerate(lines, start=1) if len(line) > MAX_HEADER_CHARS), None)) is not None:
+        if (
+            too_long := next((n for n, line in enumerate(lines, start=1) if len(line) > MAX_HEADER_CHARS), None)
+        ) is not None:
             raise TableError(f"line {too_long} is longer than {MAX_HEADER_CHARS} characters", too_long)
-        numbered = [f"_line{delimiter}{lines[0]}",
-                    *(f"{n}{delimiter}{line}" for n, line in enumerate(lines[1:], start=2) if line.strip())]
+        numbered = [
+            f"_line{delimiter}{lines[0]}",
+            *(f"{n}{delimiter}{line}" for n, line in enumerate(lines[1:], start=2) if line.strip()),
+        ]
         path.write_text("\n".join(numbered) + "\n", encoding="utf-8")
         self.pending.setdefault(delimiter, []).append(_Pending(ref, table, issued_at, path, header))
 
@@ -190,13 +236,16 @@ class DeliveryParser:
         con.close()
         return rejected
 
-    def _load_group(self, con: duckdb.DuckDBPyConnection, tables: list[_Pending], delimiter: str,
-                    rejected: dict[str, TableError]) -> None:
+    def _load_group(
+        self, con: duckdb.DuckDBPyConnection, tables: list[_Pending], delimiter: str, rejected: dict[str, TableError]
+    ) -> None:
         by_path = {str(t.path): t for t in tables}
         con.execute(
             "create or replace temp table t as select * replace (_line::bigint as _line) "
             "from read_csv(?, delim = ?, header = true, all_varchar = true, union_by_name = true, filename = true, "
-            "quote = '\"', escape = '\"', strict_mode = false)", [list(by_path), delimiter])
+            "quote = '\"', escape = '\"', strict_mode = false)",
+            [list(by_path), delimiter],
+        )
         columns = {c for (c,) in con.execute("select column_name from (describe t)").fetchall()}
         checked = self._check(con)
         for path, error in checked.items():
@@ -211,32 +260,63 @@ class DeliveryParser:
         checks = ((_DAY, "Date", "date {!r} is not YYYY-MM-DD"), (_VOLUME, "Volume", "volume {!r} is not a number"))
         for expression, column, message in checks:
             for path, line, value in con.execute(
-                    f"select filename, min(_line), arg_min({column}, _line) from t where {expression} is null group by 1").fetchall():
+                f"select filename, min(_line), arg_min({column}, _line) from t where {expression} is null group by 1"
+            ).fetchall():
                 errors.setdefault(path, TableError(message.format(value), line))
-        for path, line, label in con.execute("select filename, min(_line), ZoneObservation from t group by 1, 3").fetchall():
+        for path, line, label in con.execute(
+            "select filename, min(_line), ZoneObservation from t group by 1, 3"
+        ).fetchall():
             if not self.zone_resolves(label or ""):
-                errors.setdefault(path, TableError(
-                    f"zone {label!r} maps to no EPCI (add it to seeds/fluxvision_zone_aliases.csv)", line))
+                errors.setdefault(
+                    path,
+                    TableError(f"zone {label!r} maps to no EPCI (add it to seeds/fluxvision_zone_aliases.csv)", line),
+                )
         return errors
 
     def _insert(self, con: duckdb.DuckDBPyConnection, table: _Pending, path: str, columns: set[str]) -> None:
         header = table.header
-        extra = [c for c in header if c not in REQUIRED and c not in CALENDAR and c not in NAMED and c != "DureeSejourNum"]
+        extra = [
+            c for c in header if c not in REQUIRED and c not in CALENDAR and c not in NAMED and c != "DureeSejourNum"
+        ]
         key_columns = [c for c in header if c in NAMED or c in extra]
         select = {
-            "source_file": "?", "line": "_line", "family": "?", "breakdown": "?", "period_year": "?", "bimestre": "?",
-            "issued_at": "?::timestamp", "zone_label": "trim(ZoneObservation)", "day": _DAY,
-            "provenance": "trim(Provenance)", "category": "trim(CategorieVisiteur)", "volume": _VOLUME,
-            **{name: (f"nullif(trim({quote_identifier(col)}), '')" if col in header else "null") for col, name in NAMED.items()},
+            "source_file": "?",
+            "line": "_line",
+            "family": "?",
+            "breakdown": "?",
+            "period_year": "?",
+            "bimestre": "?",
+            "issued_at": "?::timestamp",
+            "zone_label": "trim(ZoneObservation)",
+            "day": _DAY,
+            "provenance": "trim(Provenance)",
+            "category": "trim(CategorieVisiteur)",
+            "volume": _VOLUME,
+            **{
+                name: (f"nullif(trim({quote_identifier(col)}), '')" if col in header else "null")
+                for col, name in NAMED.items()
+            },
             "stay_nights": "try_cast(DureeSejourNum as integer)" if "DureeSejourNum" in header else "null",
             "breakdown_key": ("concat_ws('|', " + ", ".join(f"trim({quote_identifier(c)})" for c in key_columns) + ")")
-            if key_columns else "''",
-            "holiday_zone_a": _flag("VacancesA", header), "holiday_zone_b": _flag("VacancesB", header),
-            "holiday_zone_c": _flag("VacancesC", header), "bank_holiday": _flag("Ferie", header),
+            if key_columns
+            else "''",
+            "holiday_zone_a": _flag("VacancesA", header),
+            "holiday_zone_b": _flag("VacancesB", header),
+            "holiday_zone_c": _flag("VacancesC", header),
+            "bank_holiday": _flag("Ferie", header),
         }
-        con.execute(f"insert into parsed select {', '.join(select.values())} from t where filename = ?",
-                    [table.ref, table.table.family, table.table.breakdown, table.table.year, table.table.bimestre,
-                     table.issued_at, path])
+        con.execute(
+            f"insert into parsed select {', '.join(select.values())} from t where filename = ?",
+            [
+                table.ref,
+                table.table.family,
+                table.table.breakdown,
+                table.table.year,
+                table.table.bimestre,
+                table.issued_at,
+                path,
+            ],
+        )
 
 
 # Volumes are integers; spaces (also non-breaking) may group thousands and Excel may add ".0".

@@ -11,8 +11,15 @@ from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
 
-MARTS = ("fluxvision_monthly", "fluxvision_daily_presences", "fluxvision_origins", "fluxvision_weekday_movements",
-         "fluxvision_stay_lengths", "fluxvision_busiest_days", "fluxvision_deliveries")
+MARTS = (
+    "fluxvision_monthly",
+    "fluxvision_daily_presences",
+    "fluxvision_origins",
+    "fluxvision_weekday_movements",
+    "fluxvision_stay_lengths",
+    "fluxvision_busiest_days",
+    "fluxvision_deliveries",
+)
 SIGNATURE = ".data_signature"
 
 
@@ -33,14 +40,21 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 @dg.asset(
-    key=["reports", "fluxvision_ot_reports"], pool=WAREHOUSE_POOL, group_name="fluxvision", owners=["team:data"], kinds={"python", "html", "pdf"},
+    key=["reports", "fluxvision_ot_reports"],
+    pool=WAREHOUSE_POOL,
+    group_name="fluxvision",
+    owners=["team:data"],
+    kinds={"python", "html", "pdf"},
     deps=[dg.AssetKey(["marts", m]) for m in MARTS],
-    description=("For each OT and year, and for the whole département: a self-contained French HTML report of Flux Vision "
-                 "figures (charts with visitor-category and French/foreign filters) and the same report as PDF, "
-                 "under <reports>/fluxvision/<year>/<ot_code>.html|pdf. Years whose deliveries did not change are kept."),
+    description=(
+        "For each OT and year, and for the whole département: a self-contained French HTML report of Flux Vision "
+        "figures (charts with visitor-category and French/foreign filters) and the same report as PDF, "
+        "under <reports>/fluxvision/<year>/<ot_code>.html|pdf. Years whose deliveries did not change are kept."
+    ),
 )
-def fluxvision_ot_reports(context: dg.AssetExecutionContext, config: FluxVisionReportConfig,
-                          fluxvision_reports: FluxVisionReportsTarget) -> dg.MaterializeResult:
+def fluxvision_ot_reports(
+    context: dg.AssetExecutionContext, config: FluxVisionReportConfig, fluxvision_reports: FluxVisionReportsTarget
+) -> dg.MaterializeResult:
     root = Path(fluxvision_reports.output_dir)
     with duckdb.connect(fluxvision_reports.warehouse_path, read_only=True) as con:
         if missing := missing_relations(con, ["reference.tourist_offices_82", *(f"marts.{m}" for m in MARTS)]):
@@ -50,12 +64,15 @@ def fluxvision_ot_reports(context: dg.AssetExecutionContext, config: FluxVisionR
     territories = [(code, name) for code, name in offices if not config.ot_codes or code in config.ot_codes]
     if not config.ot_codes:
         territories.append((None, "Tarn-et-Garonne (département)"))
-    years = config.years or [y for y, sig in sorted(signatures.items())
-                             if not (root / str(y) / SIGNATURE).exists()
-                             or (root / str(y) / SIGNATURE).read_text(encoding="utf-8") != sig]
-    reports = build_reports(Path(fluxvision_reports.warehouse_path),
-                            [(year, code, name) for year in years for code, name in territories])
-    for report, pdf in zip(reports, render_pdfs([r.pdf_html for r in reports])):
+    years = config.years or [
+        y
+        for y, sig in sorted(signatures.items())
+        if not (root / str(y) / SIGNATURE).exists() or (root / str(y) / SIGNATURE).read_text(encoding="utf-8") != sig
+    ]
+    reports = build_reports(
+        Path(fluxvision_reports.warehouse_path), [(year, code, name) for year in years for code, name in territories]
+    )
+    for report, pdf in zip(reports, render_pdfs([r.pdf_html for r in reports]), strict=True):
         folder = root / str(report.year)
         folder.mkdir(parents=True, exist_ok=True)
         _write_atomically(folder / f"{report.file_stem}.html", report.html.encode("utf-8"))
@@ -64,7 +81,11 @@ def fluxvision_ot_reports(context: dg.AssetExecutionContext, config: FluxVisionR
         if year in signatures and not config.ot_codes:
             _write_atomically(root / str(year) / SIGNATURE, signatures[year].encode("utf-8"))
     context.log.info(f"[fluxvision] {len(reports)} report(s) written for {years or 'no year (nothing changed)'}")
-    return dg.MaterializeResult(metadata={
-        "reports_written": len(reports), "years_written": ", ".join(map(str, years)) or "none (no delivery changed)",
-        "years_available": ", ".join(map(str, sorted(signatures))) or "none (no delivery yet)",
-        "folder": dg.MetadataValue.path(str(root))})
+    return dg.MaterializeResult(
+        metadata={
+            "reports_written": len(reports),
+            "years_written": ", ".join(map(str, years)) or "none (no delivery changed)",
+            "years_available": ", ".join(map(str, sorted(signatures))) or "none (no delivery yet)",
+            "folder": dg.MetadataValue.path(str(root)),
+        }
+    )

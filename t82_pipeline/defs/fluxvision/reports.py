@@ -6,23 +6,42 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 TEMPLATES = Path(__file__).parent / "templates"
-MONTH_NAMES = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-               "novembre", "décembre"]
+MONTH_NAMES = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 # Filters: code → (label, categories or provenances included; None = all).
-CATEGORIES = {"all": ("Toutes catégories", None), "tourist": ("Touristes", ("tourist",)),
-              "day_tripper": ("Excursionnistes", ("day_tripper", "recurrent_day_tripper")),
-              "resident": ("Résidents", ("resident",)), "habitually_present": ("Habituellement présents", ("habitually_present",))}
-PROVENANCES = {"all": ("Toutes provenances", None), "french": ("Français", ("local", "non_local")),
-               "foreign": ("Étrangers", ("foreign",))}
+CATEGORIES = {
+    "all": ("Toutes catégories", None),
+    "tourist": ("Touristes", ("tourist",)),
+    "day_tripper": ("Excursionnistes", ("day_tripper", "recurrent_day_tripper")),
+    "resident": ("Résidents", ("resident",)),
+    "habitually_present": ("Habituellement présents", ("habitually_present",)),
+}
+PROVENANCES = {
+    "all": ("Toutes provenances", None),
+    "french": ("Français", ("local", "non_local")),
+    "foreign": ("Étrangers", ("foreign",)),
+}
 LOCALS = {"resident", "habitually_present"}  # they live here: never foreign
 
 
@@ -68,19 +87,30 @@ class ReportData:
         return self.con.execute(sql.replace("{territory}", self.where), params).fetchall()
 
     def figures(self, year: int) -> dict:
-        (nights, french, foreign, day_trippers, covered, prev_nights, same_months_nights) = self.rows("""
+        (nights, french, foreign, day_trippers, covered, prev_nights, same_months_nights) = self.rows(
+            """
             select sum(tourist_nights), sum(tourist_nights_french), sum(tourist_nights_foreign), sum(day_tripper_presences),
                    count(distinct month), sum(tourist_nights_previous_year),
                    sum(tourist_nights) filter (where tourist_nights_previous_year is not null)
-            from marts.fluxvision_monthly where {territory} and year = $year""", year=year)[0]
-        (stay_avg,) = self.rows("""select sum(stay_nights * stays) / nullif(sum(stays), 0)
-            from marts.fluxvision_stay_lengths where {territory} and year = $year""", year=year)[0]
+            from marts.fluxvision_monthly where {territory} and year = $year""",
+            year=year,
+        )[0]
+        (stay_avg,) = self.rows(
+            """select sum(stay_nights * stays) / nullif(sum(stays), 0)
+            from marts.fluxvision_stay_lengths where {territory} and year = $year""",
+            year=year,
+        )[0]
         busiest = self.busiest_days(year)
         return {
-            "tourist_nights": nights, "tourist_nights_french": french, "tourist_nights_foreign": foreign,
+            "tourist_nights": nights,
+            "tourist_nights_french": french,
+            "tourist_nights_foreign": foreign,
             "foreign_share_pct": round(100 * foreign / nights, 1) if nights else None,
-            "day_tripper_presences": day_trippers, "months_covered": covered,
-            "tourist_nights_change_pct": round(100 * (same_months_nights - prev_nights) / prev_nights, 1) if prev_nights else None,
+            "day_tripper_presences": day_trippers,
+            "months_covered": covered,
+            "tourist_nights_change_pct": round(100 * (same_months_nights - prev_nights) / prev_nights, 1)
+            if prev_nights
+            else None,
             "average_stay_nights": round(stay_avg, 1) if stay_avg else None,
             "busiest_day": busiest[0][0].isoformat() if busiest else None,
             "busiest_day_presences": busiest[0][2] if busiest else None,
@@ -88,42 +118,67 @@ class ReportData:
 
     def busiest_days(self, year: int) -> list[tuple]:
         if self.ot_code:
-            return self.rows("""select day, weekday_label, visitor_presences, tourist_nights, is_school_holiday, is_bank_holiday
-                from marts.fluxvision_busiest_days where {territory} and year = $year order by rank""", year=year)
-        return self.rows("""
+            return self.rows(
+                """select day, weekday_label, visitor_presences, tourist_nights, is_school_holiday, is_bank_holiday
+                from marts.fluxvision_busiest_days where {territory} and year = $year order by rank""",
+                year=year,
+            )
+        return self.rows(
+            """
             select day, any_value(weekday_label), sum(day_presences) filter (where category_code in
                    ('tourist', 'day_tripper', 'recurrent_day_tripper')) as presences,
                    sum(nights) filter (where category_code = 'tourist'), bool_or(is_school_holiday), bool_or(is_bank_holiday)
-            from marts.fluxvision_daily_presences where year = $year group by day order by presences desc, day limit 10""", year=year)
+            from marts.fluxvision_daily_presences where year = $year group by day order by presences desc, day limit 10""",
+            year=year,
+        )
 
     def daily(self, year: int) -> dict:
         """(day, category, provenance) → daytime presences, for the year and the one before."""
         out = {}
-        for day, category, provenance, value in self.rows("""
+        for day, category, provenance, value in self.rows(
+            """
                 select day, category_code, provenance_code, sum(day_presences) from marts.fluxvision_daily_presences
-                where {territory} and year in ($year, $year - 1) group by all""", year=year):
+                where {territory} and year in ($year, $year - 1) group by all""",
+            year=year,
+        ):
             out[(day, category, provenance)] = value
         return out
 
     def monthly(self, year: int) -> list[tuple]:
-        return self.rows("""select month, sum(tourist_nights_french), sum(tourist_nights_foreign), sum(tourist_nights_previous_year)
-            from marts.fluxvision_monthly where {territory} and year = $year group by month order by month""", year=year)
+        return self.rows(
+            """select month, sum(tourist_nights_french), sum(tourist_nights_foreign), sum(tourist_nights_previous_year)
+            from marts.fluxvision_monthly where {territory} and year = $year group by month order by month""",
+            year=year,
+        )
 
     def origins(self, year: int, measure: str, scope: str) -> list[tuple]:
         label = "origin_departement" if scope == "france" else "origin_country"
-        return self.rows(f"""select {label}, sum(volume) as v from marts.fluxvision_origins
+        return self.rows(
+            f"""select {label}, sum(volume) as v from marts.fluxvision_origins
             where {{territory}} and year = $year and measure = $measure and origin_scope = $scope
-            group by 1 order by v desc, 1 limit 10""", year=year, measure=measure, scope=scope)
+            group by 1 order by v desc, 1 limit 10""",
+            year=year,
+            measure=measure,
+            scope=scope,
+        )
 
     def weekdays(self, year: int, provenances: tuple | None) -> list[tuple]:
-        return self.rows("""select iso_weekday, sum(arrivals), sum(departures) from marts.fluxvision_weekday_movements
+        return self.rows(
+            """select iso_weekday, sum(arrivals), sum(departures) from marts.fluxvision_weekday_movements
             where {territory} and year = $year and ($all or list_contains($provs, provenance_code)) group by 1 order by 1""",
-                         year=year, all=provenances is None, provs=list(provenances or []))
+            year=year,
+            all=provenances is None,
+            provs=list(provenances or []),
+        )
 
     def stays(self, year: int, provenances: tuple | None) -> list[tuple]:
-        return self.rows("""select stay_nights, any_value(stay_label), sum(stays) from marts.fluxvision_stay_lengths
+        return self.rows(
+            """select stay_nights, any_value(stay_label), sum(stays) from marts.fluxvision_stay_lengths
             where {territory} and year = $year and ($all or list_contains($provs, provenance_code)) group by 1 order by 1""",
-                         year=year, all=provenances is None, provs=list(provenances or []))
+            year=year,
+            all=provenances is None,
+            provs=list(provenances or []),
+        )
 
 
 def _presence_series(daily: dict, year: int, categories, provenances) -> tuple[list, list, list]:
@@ -148,7 +203,9 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, ot_code: str | None,
     data = ReportData(con, ot_code)
     report = Report(year, ot_code, title, data.figures(year))
     months = [m for m, *_ in data.monthly(year)]
-    report.months_label = f"{MONTH_NAMES[months[0] - 1]} à {MONTH_NAMES[months[-1] - 1]} {year}" if months else str(year)
+    report.months_label = (
+        f"{MONTH_NAMES[months[0] - 1]} à {MONTH_NAMES[months[-1] - 1]} {year}" if months else str(year)
+    )
     report.busiest = data.busiest_days(year)
 
     daily = data.daily(year)
@@ -157,17 +214,26 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, ot_code: str | None,
         report.charts[("presences", category, provenance)] = charts.daily_line(days, values, previous, str(year))
     monthly = data.monthly(year)
     report.charts[("nights", "*", "*")] = charts.monthly_stacked(
-        [m for m, *_ in monthly], [f or 0 for _, f, _, _ in monthly], [x or 0 for _, _, x, _ in monthly], [p for *_, p in monthly])
+        [m for m, *_ in monthly],
+        [f or 0 for _, f, _, _ in monthly],
+        [x or 0 for _, _, x, _ in monthly],
+        [p for *_, p in monthly],
+    )
     for category, measure in (("tourist", "nuitees"), ("day_tripper", "presences_journee")):
         for scope, color in (("france", charts.COLORS["main"]), ("etranger", charts.COLORS["second"])):
             rows = data.origins(year, measure, scope)
-            report.charts[(f"origins_{scope}", category, "*")] = charts.ranked_bars([r[0] for r in rows], [r[1] for r in rows], color)
+            report.charts[(f"origins_{scope}", category, "*")] = charts.ranked_bars(
+                [r[0] for r in rows], [r[1] for r in rows], color
+            )
     for provenance, (_, provs) in PROVENANCES.items():
         rows = data.weekdays(year, provs)
         report.charts[("weekdays", "tourist", provenance)] = charts.grouped_bars(
-            [WEEKDAYS[d - 1] for d, *_ in rows], [a for _, a, _ in rows], [b for *_, b in rows], ("arrivées", "départs"))
+            [WEEKDAYS[d - 1] for d, *_ in rows], [a for _, a, _ in rows], [b for *_, b in rows], ("arrivées", "départs")
+        )
         rows = data.stays(year, provs)
-        report.charts[("stays", "tourist", provenance)] = charts.bars([label for _, label, _ in rows], [v for *_, v in rows])
+        report.charts[("stays", "tourist", provenance)] = charts.bars(
+            [label for _, label, _ in rows], [v for *_, v in rows]
+        )
     (issued,) = con.execute("select max(issued_at)::date from marts.fluxvision_deliveries").fetchone()
     report.delivered_until = issued.strftime("%d/%m/%Y") if issued else ""
     report.html = render_html(report)
@@ -184,8 +250,16 @@ def is_default_view(chart: str, category: str, provenance: str) -> bool:
 def render_html(report: Report, for_pdf: bool = False) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("ot_report.html.j2").render(
-        r=report, f=report.figures, fmt=fmt, categories=CATEGORIES, provenances=PROVENANCES, locals=sorted(LOCALS),
-        month_names=MONTH_NAMES, is_default=is_default_view, for_pdf=for_pdf)
+        r=report,
+        f=report.figures,
+        fmt=fmt,
+        categories=CATEGORIES,
+        provenances=PROVENANCES,
+        locals=sorted(LOCALS),
+        month_names=MONTH_NAMES,
+        is_default=is_default_view,
+        for_pdf=for_pdf,
+    )
 
 
 def _build_one(args: tuple) -> Report:
@@ -206,9 +280,11 @@ def build_reports(warehouse: Path, wanted: list[tuple[int, str | None, str]]) ->
 
 def year_signatures(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """Which landed batches feed each year: a year whose batches did not change needs no new report."""
-    return dict(con.execute("""
+    return dict(
+        con.execute("""
         select year, md5(string_agg(batch_id || ':' || figures, ',' order by batch_id))
-        from marts.fluxvision_deliveries group by 1""").fetchall())
+        from marts.fluxvision_deliveries group by 1""").fetchall()
+    )
 
 
 def report_years(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -34,18 +34,24 @@ class NurtikClient:
     def _page(self, path: str, params: dict, page: int) -> tuple[list, int | None]:
         where = f"{path} page {page}"
         try:
-            response = self.session.get(self.base_url + path, params={**params, "page": page, "per_page": self.per_page},
-                                        headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout_s)
+            response = self.session.get(
+                self.base_url + path,
+                params={**params, "page": page, "per_page": self.per_page},
+                headers={"Authorization": f"Bearer {self.token}"},
+                timeout=self.timeout_s,
+            )
         except requests.RequestException as exc:
             raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.token)) from None
         if response.status_code != 200:
-            raise SourceError(SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token))
+            raise SourceError(
+                SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token)
+            )
         try:
             payload = load_json(response.content)
         except ValueError:
             raise UnparseableBody(SOURCE, where, "response is not valid JSON (truncated body?)") from None
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
-            raise SourceError(SOURCE, where, "unexpected payload: {\"data\": [...], \"meta\": {...}} expected")
+            raise SourceError(SOURCE, where, 'unexpected payload: {"data": [...], "meta": {...}} expected')
         meta = payload.get("meta") if isinstance(payload.get("meta"), dict) else {}
         total = meta.get("total")
         return payload["data"], total if isinstance(total, int) and not isinstance(total, bool) else None
@@ -55,7 +61,7 @@ class NurtikClient:
         below ``per_page`` sends short pages that are not the last one."""
         page, received = 1, 0
         while True:
-            data, total = retry_unparseable(lambda: self._page(path, params, page), self.retries, self.backoff_s)
+            data, total = retry_unparseable(lambda n=page: self._page(path, params, n), self.retries, self.backoff_s)
             yield from data
             received += len(data)
             if not data or (total is not None and received >= total) or (total is None and len(data) < self.per_page):

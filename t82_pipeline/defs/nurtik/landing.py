@@ -10,7 +10,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from t82_pipeline.defs.nurtik.client import NurtikClient
@@ -24,8 +24,13 @@ CONTACTS, EVENTS, EXPORTS, SUPPRESSIONS = "nurtik_contacts", "nurtik_events", "n
 SOURCE_NAME = "nurtik"
 CONSENT_STATUSES = {"pending", "confirmed", "unsubscribed", "bounced", "complained"}
 # Back-office export vocabulary (assumed, French UI) → API consent status.
-EXPORT_STATUS = {"inscrit": "confirmed", "desinscrit": "unsubscribed", "désinscrit": "unsubscribed", "en_attente": "pending",
-                 "npai": "bounced"}
+EXPORT_STATUS = {
+    "inscrit": "confirmed",
+    "desinscrit": "unsubscribed",
+    "désinscrit": "unsubscribed",
+    "en_attente": "pending",
+    "npai": "bounced",
+}
 ANSWERS = {"confirmer": "confirm", "mettre_a_jour": "update", "refuser": "decline"}
 
 
@@ -64,8 +69,14 @@ def suppressed_keys(zone: LandingZone) -> set[str]:
     return keys
 
 
-def _land_contact_rows(zone: LandingZone, source: str, rows: Iterable[tuple[str, dict]], secret: str,
-                       raw: tuple[str, Path] | None, metadata: dict) -> LandedBatch:
+def _land_contact_rows(
+    zone: LandingZone,
+    source: str,
+    rows: Iterable[tuple[str, dict]],
+    secret: str,
+    raw: tuple[str, Path] | None,
+    metadata: dict,
+) -> LandedBatch:
     suppressed = suppressed_keys(zone)
     seen: dict[str, str] = {}
     tally = {"suppressed": 0, "latest": ""}
@@ -88,16 +99,30 @@ def _land_contact_rows(zone: LandingZone, source: str, rows: Iterable[tuple[str,
         if raw is not None:
             writer.copy_file(raw[0], raw[1])
             payload = [raw[0]]
-        return zone.commit(writer, payload, {**metadata, "record_count": kept, "suppressed_not_landed": tally["suppressed"],
-                                             "max_updated_at": tally["latest"] or None})
+        return zone.commit(
+            writer,
+            payload,
+            {
+                **metadata,
+                "record_count": kept,
+                "suppressed_not_landed": tally["suppressed"],
+                "max_updated_at": tally["latest"] or None,
+            },
+        )
 
 
 def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch:
     """Contacts updated since the newest one landed (incremental), as received."""
     since = max((m.get("max_updated_at") or "" for m in zone.manifests(CONTACTS)), default="") or None
     rows = ((f"contact {c.get('contact_id')}", c) for c in client.contacts(since))
-    return _land_contact_rows(zone, CONTACTS, rows, secret, None,
-                              {"kind": "nurtik_contacts", "mode": "delta", "request": {"updated_since": since}})
+    return _land_contact_rows(
+        zone,
+        CONTACTS,
+        rows,
+        secret,
+        None,
+        {"kind": "nurtik_contacts", "mode": "delta", "request": {"updated_since": since}},
+    )
 
 
 def land_events(client: NurtikClient, zone: LandingZone) -> LandedBatch:
@@ -111,15 +136,23 @@ def land_events(client: NurtikClient, zone: LandingZone) -> LandedBatch:
 
     with zone.open_batch(EVENTS) as writer:
         count = writer.add_lines("events.ndjson", events())["rows"]
-        return zone.commit(writer, ["events.ndjson"], {
-            "kind": "nurtik_events", "mode": "delta", "request": {"since": since}, "record_count": count,
-            "max_occurred_at": latest[0] or None})
+        return zone.commit(
+            writer,
+            ["events.ndjson"],
+            {
+                "kind": "nurtik_events",
+                "mode": "delta",
+                "request": {"since": since},
+                "record_count": count,
+                "max_occurred_at": latest[0] or None,
+            },
+        )
 
 
 def _export_timestamp(value: str) -> str | None:
     """The back-office writes dd/mm/yyyy hh:mm; None when it is not a date."""
     try:
-        return datetime.strptime(value.strip(), "%d/%m/%Y %H:%M").replace(tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.strptime(value.strip(), "%d/%m/%Y %H:%M").replace(tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         return None
 
@@ -128,18 +161,40 @@ def export_row_to_contact(row: dict) -> dict:
     """A row of the contacts export, in the API's contact shape (unknown values kept for the checks)."""
     status = EXPORT_STATUS.get((row.get("statut_newsletter") or "").strip().lower(), row.get("statut_newsletter"))
     proof = (row.get("preuve_consentement") or "").strip()
-    collected = _export_timestamp(row.get("date_consentement") or "") or _export_timestamp(row.get("date_creation") or "")
+    collected = _export_timestamp(row.get("date_consentement") or "") or _export_timestamp(
+        row.get("date_creation") or ""
+    )
     return {
-        "contact_id": row.get("contact_id"), "email": (row.get("email") or "").strip() or None,
-        "first_name": row.get("prenom") or None, "last_name": row.get("nom") or None, "phone": row.get("telephone") or None,
-        "postcode": row.get("code_postal") or None, "country_iso2": row.get("pays") or None, "lang": "fr",
+        "contact_id": row.get("contact_id"),
+        "email": (row.get("email") or "").strip() or None,
+        "first_name": row.get("prenom") or None,
+        "last_name": row.get("nom") or None,
+        "phone": row.get("telephone") or None,
+        "postcode": row.get("code_postal") or None,
+        "country_iso2": row.get("pays") or None,
+        "lang": "fr",
         "created_at": _export_timestamp(row.get("date_creation") or "") or row.get("date_creation"),
         "updated_at": _export_timestamp(row.get("date_modification") or "") or row.get("date_modification"),
-        "source": "export", "global_status": "active",
-        "consents": [{"purpose": "newsletter", "channel": "email", "status": status, "optin_method": "double" if proof else "import",
-                      "collected_at": collected or "", "confirmed_at": collected if proof else None, "ip": None,
-                      "form_id": proof.split(":", 1)[1] if proof.startswith("formulaire:") else None, "wording_version": None}],
-        "interests": [{"interest_code": i, "source": "export", "set_at": collected} for i in (row.get("centres_interet") or "").split("|") if i],
+        "source": "export",
+        "global_status": "active",
+        "consents": [
+            {
+                "purpose": "newsletter",
+                "channel": "email",
+                "status": status,
+                "optin_method": "double" if proof else "import",
+                "collected_at": collected or "",
+                "confirmed_at": collected if proof else None,
+                "ip": None,
+                "form_id": proof.split(":", 1)[1] if proof.startswith("formulaire:") else None,
+                "wording_version": None,
+            }
+        ],
+        "interests": [
+            {"interest_code": i, "source": "export", "set_at": collected}
+            for i in (row.get("centres_interet") or "").split("|")
+            if i
+        ],
     }
 
 
@@ -148,13 +203,21 @@ def land_export_file(zone: LandingZone, path: Path, secret: str) -> LandedBatch:
     try:
         text = decode_export(path.read_bytes())
     except ValueError as exc:
-        raise SourceError(SOURCE_NAME, path.name, f"neither UTF-8 nor Windows-1252 ({exc.reason} at byte {exc.start})") from None
+        raise SourceError(
+            SOURCE_NAME, path.name, f"neither UTF-8 nor Windows-1252 ({exc.reason} at byte {exc.start})"
+        ) from None
     reader = csv.DictReader(io.StringIO(text), delimiter=";")
     if "reponse" in (reader.fieldnames or []):
         return _land_answers(zone, path, reader, secret)
     rows = ((f"{path.name} line {n}", export_row_to_contact(row)) for n, row in enumerate(reader, start=2))
-    return _land_contact_rows(zone, EXPORTS, rows, secret, (path.name, path),
-                              {"kind": "nurtik_contacts_export", "mode": "delta", "file_name": path.name})
+    return _land_contact_rows(
+        zone,
+        EXPORTS,
+        rows,
+        secret,
+        (path.name, path),
+        {"kind": "nurtik_contacts_export", "mode": "delta", "file_name": path.name},
+    )
 
 
 def _land_answers(zone: LandingZone, path: Path, reader: csv.DictReader, secret: str) -> LandedBatch:
@@ -165,8 +228,14 @@ def _land_answers(zone: LandingZone, path: Path, reader: csv.DictReader, secret:
             answer = ANSWERS.get((row.get("reponse") or "").strip().lower())
             key = contact_key(row.get("email"), secret)
             if key is None or answer is None or not _is_timestamp(row.get("date_reponse")):
-                writer.quarantine(f"{path.name} line {n}", "no e-mail" if key is None else
-                                  f"unknown answer {row.get('reponse')!r}" if answer is None else f"malformed date {row.get('date_reponse')!r}")
+                writer.quarantine(
+                    f"{path.name} line {n}",
+                    "no e-mail"
+                    if key is None
+                    else f"unknown answer {row.get('reponse')!r}"
+                    if answer is None
+                    else f"malformed date {row.get('date_reponse')!r}",
+                )
                 continue
             if key in suppressed:
                 dropped += 1
@@ -174,17 +243,32 @@ def _land_answers(zone: LandingZone, path: Path, reader: csv.DictReader, secret:
             kept.append(json.dumps({**row, "answer": answer}, ensure_ascii=False).encode())
         writer.add_lines("answers.ndjson", kept)
         writer.copy_file(path.name, path)
-        return zone.commit(writer, [path.name], {"kind": "nurtik_requalification_answers", "mode": "delta",
-                                                 "file_name": path.name, "record_count": len(kept), "suppressed_not_landed": dropped})
+        return zone.commit(
+            writer,
+            [path.name],
+            {
+                "kind": "nurtik_requalification_answers",
+                "mode": "delta",
+                "file_name": path.name,
+                "record_count": len(kept),
+                "suppressed_not_landed": dropped,
+            },
+        )
 
 
 def suppress(zone: LandingZone, keys: set[str], reason: str, secret: str, ids: set[str] = frozenset()) -> dict:
     """Adds keys to the suppression list, then rewrites them out of every landed Nurtik file."""
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     with zone.open_batch(SUPPRESSIONS) as writer:
-        writer.add_lines("suppressions.ndjson", (json.dumps({"contact_key": k, "reason": reason, "suppressed_at": now}).encode()
-                                                 for k in sorted(keys)))
-        zone.commit(writer, ["suppressions.ndjson"], {"kind": "nurtik_suppressions", "reason": reason, "record_count": len(keys)})
+        writer.add_lines(
+            "suppressions.ndjson",
+            (json.dumps({"contact_key": k, "reason": reason, "suppressed_at": now}).encode() for k in sorted(keys)),
+        )
+        zone.commit(
+            writer,
+            ["suppressions.ndjson"],
+            {"kind": "nurtik_suppressions", "reason": reason, "record_count": len(keys)},
+        )
     return rewrite_without(zone, keys, reason, secret, ids)
 
 
@@ -236,18 +320,26 @@ def rewrite_without(zone: LandingZone, keys: set[str], reason: str, secret: str,
     removed, contact_ids = 0, set(ids)
     for batch, path in _contact_files(zone):
         if path.suffix == ".ndjson":
+
             def gone(line: str) -> bool:
                 record = json.loads(line)
                 if contact_key(record.get("email"), secret) in keys or record.get("contact_id") in contact_ids:
                     contact_ids.add(record.get("contact_id"))
                     return True
                 return False
+
             removed += _rewrite_lines(batch, path, gone, reason)
         else:
-            removed += _rewrite_csv(batch, path, lambda row: contact_key(row.get("email"), secret) in keys
-                                    or row.get("contact_id") in contact_ids, reason)
+            removed += _rewrite_csv(
+                batch,
+                path,
+                lambda row: contact_key(row.get("email"), secret) in keys or row.get("contact_id") in contact_ids,
+                reason,
+            )
     for batch in sorted(p.parent for p in (zone.root / EVENTS).glob(f"*/*/{MANIFEST}")):
-        removed += _rewrite_lines(batch, batch / "events.ndjson", lambda line: json.loads(line).get("contact_id") in contact_ids, reason)
+        removed += _rewrite_lines(
+            batch, batch / "events.ndjson", lambda line: json.loads(line).get("contact_id") in contact_ids, reason
+        )
     return {"people": len(keys), "lines_removed": removed}
 
 
@@ -282,8 +374,9 @@ def _replace(batch: Path, path: Path, text: str, reason: str, removed: int) -> N
     os.replace(tmp, path)
     manifest_path = batch / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest.setdefault("rewritten", []).append({"file": path.name, "reason": reason, "lines_removed": removed,
-                                                 "at": datetime.now(timezone.utc).isoformat()})
+    manifest.setdefault("rewritten", []).append(
+        {"file": path.name, "reason": reason, "lines_removed": removed, "at": datetime.now(UTC).isoformat()}
+    )
     tmp = manifest_path.with_name(f".{MANIFEST}.tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, manifest_path)

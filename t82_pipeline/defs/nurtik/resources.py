@@ -24,7 +24,9 @@ class NurtikResource(dg.ConfigurableResource):
     @contextmanager
     def client(self) -> Iterator[NurtikClient]:
         if self.base_url != EMBEDDED and self.contact_key_secret == DEMO_CONTACT_KEY_SECRET:
-            raise SourceError("nurtik", "settings", "T82_CONTACT_KEY_SECRET must be set for real contacts (the demo secret is public)")
+            raise SourceError(
+                "nurtik", "settings", "T82_CONTACT_KEY_SECRET must be set for real contacts (the demo secret is public)"
+            )
         with build_session(self.retries) as session, self._served_url() as url:
             yield NurtikClient(url, self.token, session, self.timeout_s, retries=self.retries)
 
@@ -36,7 +38,11 @@ class NurtikResource(dg.ConfigurableResource):
         from t82_pipeline.demo.nurtik_server import serve_nurtik
 
         if not (Path(self.samples_dir) / "contacts.ndjson").exists():
-            raise SourceError("nurtik", "embedded", f"no sample data in {self.samples_dir}: run "
-                              "`python -m t82_pipeline.demo.generate`, or set T82_NURTIK_BASE_URL")
+            raise SourceError(
+                "nurtik",
+                "embedded",
+                f"no sample data in {self.samples_dir}: run "
+                "`python -m t82_pipeline.demo.generate`, or set T82_NURTIK_BASE_URL",
+            )
         with serve_nurtik(Path(self.samples_dir), self.token) as url:
             yield url

@@ -27,19 +27,30 @@ def spreadsheet_safe(value: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-@dg.asset(key=["publish", "nurtik_segment_exports"], pool=WAREHOUSE_POOL, group_name="nurtik", owners=["team:data"], kinds={"python", "csv"},
-          deps=[dg.AssetKey(["marts", "nurtik_segment_contacts"])],
-          description=("One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
-                       "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."))
-def nurtik_segment_exports(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                           segment_exports: SegmentExportTarget) -> dg.MaterializeResult:
+@dg.asset(
+    key=["publish", "nurtik_segment_exports"],
+    pool=WAREHOUSE_POOL,
+    group_name="nurtik",
+    owners=["team:data"],
+    kinds={"python", "csv"},
+    deps=[dg.AssetKey(["marts", "nurtik_segment_contacts"])],
+    description=(
+        "One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
+        "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."
+    ),
+)
+def nurtik_segment_exports(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, segment_exports: SegmentExportTarget
+) -> dg.MaterializeResult:
     root = Path(segment_exports.folder)
     old = root.with_name(f".{root.name}.old")
     if old.exists() and not root.exists():  # a crash mid-swap: the last complete export comes back first
         os.replace(old, root)
     with warehouse.get_connection() as con:
-        rows = con.execute("select segment_code, email, first_name, last_name from personal.nurtik_segment_contacts "
-                           "order by segment_code, email").fetchall()
+        rows = con.execute(
+            "select segment_code, email, first_name, last_name from personal.nurtik_segment_contacts "
+            "order by segment_code, email"
+        ).fetchall()
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = root.with_name(f".{root.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
@@ -63,6 +74,11 @@ def nurtik_segment_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
     os.replace(staging, root)
     shutil.rmtree(old, ignore_errors=True)
     context.log.info(f"[nurtik] {len(counts)} segment file(s) written to {root}")
-    return dg.MaterializeResult(metadata={"segments": len(counts), "people_rows": sum(counts.values()),
-                                          "folder": dg.MetadataValue.path(str(root)),
-                                          "per_segment": dg.MetadataValue.json(counts)})
+    return dg.MaterializeResult(
+        metadata={
+            "segments": len(counts),
+            "people_rows": sum(counts.values()),
+            "folder": dg.MetadataValue.path(str(root)),
+            "per_segment": dg.MetadataValue.json(counts),
+        }
+    )

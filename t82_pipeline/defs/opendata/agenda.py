@@ -23,7 +23,10 @@ def build_calendar(name: str, events: list[dict], uid_domain: str) -> bytes:
         event.add("dtend", row["end_date"] + timedelta(days=1))  # all-day events: DTEND is exclusive
         event.add("dtstamp", row["last_update"])
         event.add("last-modified", row["last_update"])
-        event.add("location", f"{row['address_line1'] + ', ' if row.get('address_line1') else ''}{row['postal_code']} {row['commune_name']}")
+        event.add(
+            "location",
+            f"{row['address_line1'] + ', ' if row.get('address_line1') else ''}{row['postal_code']} {row['commune_name']}",
+        )
         event.add("geo", (float(row["latitude"]), float(row["longitude"])))
         if row.get("description"):
             event.add("description", row["description"])

@@ -9,13 +9,19 @@ from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.opendata.agenda import agenda_files
 from t82_pipeline.defs.opendata.coverage import land_download
-from t82_pipeline.defs.opendata.feed import (Feed, PreviousFeed, build_record, check_records, current_fingerprint,
-                                             publish, upload)
+from t82_pipeline.defs.opendata.feed import (
+    Feed,
+    PreviousFeed,
+    build_record,
+    check_records,
+    current_fingerprint,
+    publish,
+    upload,
+)
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
 from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
-
 
 UPLOADED = ".uploaded"  # in a published feed folder: the PUT target has it too
 FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", "reference.tourist_offices_82")
@@ -46,7 +52,9 @@ class OpenDataTarget(dg.ConfigurableResource):
         "Published atomically: readers follow <folder>/current."
     ),
 )
-def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResource, opendata: OpenDataTarget) -> dg.MaterializeResult:
+def datatourisme_feed(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, opendata: OpenDataTarget
+) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         if missing := missing_relations(con, FEED_INPUTS):
             return nothing_to_publish(context, missing)
@@ -56,25 +64,32 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
             left join marts.opendata_coverage as coverage using (offer_key)
             order by offer_key""")
         columns = [d[0] for d in cursor.description]
-        rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+        rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
         ot_names = dict(con.execute("select ot_code, ot_name from reference.tourist_offices_82").fetchall())
     # Same marts, policy, base URI and day (agendas list upcoming events) → the same feed: the
     # published one stays, and the costly build and RDF check are skipped.
     today = date.today()
-    fingerprint = hashlib.sha256(json.dumps([rows, sorted(ot_names.items()), opendata.base_uri, today.isoformat()],
-                                            default=str, sort_keys=True).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            [rows, sorted(ot_names.items()), opendata.base_uri, today.isoformat()], default=str, sort_keys=True
+        ).encode()
+    ).hexdigest()
     root = Path(opendata.folder)
     uploaded = not opendata.put_url or (root / "current" / UPLOADED).exists()
     if fingerprint == current_fingerprint(root) and uploaded:
         context.log.info("open-data marts unchanged since the current feed: nothing to publish")
-        return dg.MaterializeResult(metadata={"skipped": True, "path": dg.MetadataValue.path(str((root / "current").resolve()))})
+        return dg.MaterializeResult(
+            metadata={"skipped": True, "path": dg.MetadataValue.path(str((root / "current").resolve()))}
+        )
     ontology = load_ontology()
     feed, built = Feed(), {}
     for row in rows:
         if row["held_back_reason"]:
             feed.held_back.append({"record": row["offer_key"], "reason": row["held_back_reason"]})
         elif row["published_by_apidae_connector"]:
-            feed.held_back.append({"record": row["offer_key"], "reason": "déjà publiée dans DATAtourisme par le connecteur Apidae"})
+            feed.held_back.append(
+                {"record": row["offer_key"], "reason": "déjà publiée dans DATAtourisme par le connecteur Apidae"}
+            )
         else:
             built[row["offer_key"]] = (row, build_record(row, ontology, opendata.base_uri))
     previous = PreviousFeed.of(root)
@@ -95,10 +110,16 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: DuckDBResour
     for held in feed.held_back:
         reasons[held["reason"]] = reasons.get(held["reason"], 0) + 1
     context.log.info(f"published {len(feed.records)} records, held back {len(feed.held_back)}: {reasons}")
-    return dg.MaterializeResult(metadata={
-        "published": len(feed.records), "held_back": len(feed.held_back),
-        "held_back_reasons": "\n".join(f"{n} × {r}" for r, n in sorted(reasons.items())) or "none",
-        "policy_version": policy_version, "path": dg.MetadataValue.path(str(target)), "skipped": False})
+    return dg.MaterializeResult(
+        metadata={
+            "published": len(feed.records),
+            "held_back": len(feed.held_back),
+            "held_back_reasons": "\n".join(f"{n} × {r}" for r, n in sorted(reasons.items())) or "none",
+            "policy_version": policy_version,
+            "path": dg.MetadataValue.path(str(target)),
+            "skipped": False,
+        }
+    )
 
 
 @dg.asset(
@@ -121,15 +142,27 @@ def datatourisme_download(
 
 
 # Checks that read the warehouse queue in its pool too: a dbt run elsewhere holds DuckDB's lock.
-@dg.asset_check(asset=dg.AssetKey(["marts", "opendata_coverage"]), pool=WAREHOUSE_POOL, description=(
-    "Our publishable records against the latest DATAtourisme download: none may be there twice."))
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "opendata_coverage"]),
+    pool=WAREHOUSE_POOL,
+    description=("Our publishable records against the latest DATAtourisme download: none may be there twice."),
+)
 def no_record_duplicated_in_datatourisme(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:
-        counts = dict(con.execute("select coverage_status, count(*) from marts.opendata_coverage group by 1").fetchall())
-        duplicated = [r[0] for r in con.execute(
-            "select offer_key from marts.opendata_coverage where coverage_status = 'duplicated' order by 1 limit 20").fetchall()]
+        counts = dict(
+            con.execute("select coverage_status, count(*) from marts.opendata_coverage group by 1").fetchall()
+        )
+        duplicated = [
+            r[0]
+            for r in con.execute(
+                "select offer_key from marts.opendata_coverage where coverage_status = 'duplicated' order by 1 limit 20"
+            ).fetchall()
+        ]
     return dg.AssetCheckResult(
         passed=not duplicated,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={**{f"records_{k}": v for k, v in sorted(counts.items())}, "duplicated_examples": ", ".join(duplicated) or "none"},
+        metadata={
+            **{f"records_{k}": v for k, v in sorted(counts.items())},
+            "duplicated_examples": ", ".join(duplicated) or "none",
+        },
     )

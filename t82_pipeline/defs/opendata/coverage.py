@@ -31,7 +31,9 @@ def coverage_fields(obj: dict) -> dict:
         "label_fr": next(iter(obj.get("rdfs:label", {}).get("fr", [])), None),
         "insee_code": next((c.get("insee") for c in cities if c.get("insee")), None),
         "last_update": obj.get("lastUpdate"),
-        "publishers": [p.get("schema:legalName") for p in _as_list(obj.get("hasBeenPublishedBy")) if isinstance(p, dict)],
+        "publishers": [
+            p.get("schema:legalName") for p in _as_list(obj.get("hasBeenPublishedBy")) if isinstance(p, dict)
+        ],
         "types": _as_list(obj.get("@type")),
     }
 
@@ -62,5 +64,13 @@ def land_download(zone: LandingZone, zip_path: Path) -> LandedBatch:
                     yield json.dumps(coverage_fields(obj), ensure_ascii=False).encode()
 
             entry = batch.add_lines("objects.ndjson", lines())
-            return zone.commit(batch, payload_files=["download.zip"], metadata={
-                "kind": "download", "mode": "full", "request": {"file": zip_path.name}, "record_count": entry["rows"]})
+            return zone.commit(
+                batch,
+                payload_files=["download.zip"],
+                metadata={
+                    "kind": "download",
+                    "mode": "full",
+                    "request": {"file": zip_path.name},
+                    "record_count": entry["rows"],
+                },
+            )

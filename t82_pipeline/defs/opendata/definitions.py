@@ -1,5 +1,11 @@
 import dagster as dg
 
-from t82_pipeline.defs.opendata.assets import datatourisme_download, datatourisme_feed, no_record_duplicated_in_datatourisme
+from t82_pipeline.defs.opendata.assets import (
+    datatourisme_download,
+    datatourisme_feed,
+    no_record_duplicated_in_datatourisme,
+)
 
-defs = dg.Definitions(assets=[datatourisme_download, datatourisme_feed], asset_checks=[no_record_duplicated_in_datatourisme])
+defs = dg.Definitions(
+    assets=[datatourisme_download, datatourisme_feed], asset_checks=[no_record_duplicated_in_datatourisme]
+)

@@ -9,7 +9,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from t82_pipeline.defs.opendata.ontology import REFERENCE, Ontology, term_problems, to_graph
@@ -28,15 +28,20 @@ def build_record(row: dict, ontology: Ontology, base_uri: str) -> dict:
     """One open-data row (marts.opendata_offers) → one flux object, fields as the policy left them."""
     place: dict = {
         "@type": ["Place"],
-        "schema:address": [{
-            "@type": ["schema:PostalAddress"],
-            "schema:postalCode": row["postal_code"],
-            "schema:addressLocality": row["commune_name"],
-            "hasAddressCity": {"@id": f"kb:{row['insee_code']}", "@type": ["City"], "insee": row["insee_code"]},
-            **({"schema:streetAddress": [row["address_line1"]]} if row.get("address_line1") else {}),
-        }],
-        "schema:geo": {"@type": ["schema:GeoCoordinates"],
-                       "schema:latitude": f"{row['latitude']:.6f}", "schema:longitude": f"{row['longitude']:.6f}"},
+        "schema:address": [
+            {
+                "@type": ["schema:PostalAddress"],
+                "schema:postalCode": row["postal_code"],
+                "schema:addressLocality": row["commune_name"],
+                "hasAddressCity": {"@id": f"kb:{row['insee_code']}", "@type": ["City"], "insee": row["insee_code"]},
+                **({"schema:streetAddress": [row["address_line1"]]} if row.get("address_line1") else {}),
+            }
+        ],
+        "schema:geo": {
+            "@type": ["schema:GeoCoordinates"],
+            "schema:latitude": f"{row['latitude']:.6f}",
+            "schema:longitude": f"{row['longitude']:.6f}",
+        },
     }
     record: dict = {
         "@id": f"{base_uri.rstrip('/')}/{row['record_uuid']}",
@@ -51,23 +56,46 @@ def build_record(row: dict, ontology: Ontology, base_uri: str) -> dict:
     if row.get("description"):
         record["rdfs:comment"] = {"fr": [row["description"][:300]]}
         record["hasDescription"] = [{"@type": ["Description"], "shortDescription": {"fr": [row["description"]]}}]
-    contact = {k: [v] for k, v in (("schema:telephone", row.get("phone")), ("schema:email", row.get("email")),
-                                   ("foaf:homepage", row.get("website"))) if v}
+    contact = {
+        k: [v]
+        for k, v in (
+            ("schema:telephone", row.get("phone")),
+            ("schema:email", row.get("email")),
+            ("foaf:homepage", row.get("website")),
+        )
+        if v
+    }
     if contact:
         record["hasContact"] = [{"@type": ["foaf:Agent"], **contact}]
     if row.get("price_min_eur") is not None:
-        record["offers"] = [{"@type": ["Offer"], "schema:priceSpecification": [{
-            "@type": ["schema:PriceSpecification"], "schema:minPrice": [f"{row['price_min_eur']:.2f}"],
-            "schema:priceCurrency": "EUR"}]}]
+        record["offers"] = [
+            {
+                "@type": ["Offer"],
+                "schema:priceSpecification": [
+                    {
+                        "@type": ["schema:PriceSpecification"],
+                        "schema:minPrice": [f"{row['price_min_eur']:.2f}"],
+                        "schema:priceCurrency": "EUR",
+                    }
+                ],
+            }
+        ]
     if row.get("start_date") and row.get("end_date") and "EntertainmentAndEvent" in record["@type"]:
-        record["takesPlaceAt"] = [{"@type": ["Period"], "startDate": _iso(row["start_date"]), "endDate": _iso(row["end_date"])}]
+        record["takesPlaceAt"] = [
+            {"@type": ["Period"], "startDate": _iso(row["start_date"]), "endDate": _iso(row["end_date"])}
+        ]
     if row.get("photo_url"):
-        record["hasMainRepresentation"] = [{
-            "@type": ["ebucore:EditorialObject"],
-            "ebucore:hasRelatedResource": [{"@type": ["ebucore:Resource"], "ebucore:locator": [row["photo_url"]]}],
-            **({"ebucore:hasAnnotation": [{"@type": ["ebucore:Annotation"], "credits": [row["photo_credit"]]}]}
-               if row.get("photo_credit") else {}),
-        }]
+        record["hasMainRepresentation"] = [
+            {
+                "@type": ["ebucore:EditorialObject"],
+                "ebucore:hasRelatedResource": [{"@type": ["ebucore:Resource"], "ebucore:locator": [row["photo_url"]]}],
+                **(
+                    {"ebucore:hasAnnotation": [{"@type": ["ebucore:Annotation"], "credits": [row["photo_credit"]]}]}
+                    if row.get("photo_credit")
+                    else {}
+                ),
+            }
+        ]
     return record
 
 
@@ -132,8 +160,9 @@ class PreviousFeed:
         return self._same[rel]
 
 
-def check_records(records: list[dict], ontology: Ontology, chunk: int = 500,
-                  previous: PreviousFeed | None = None) -> tuple[list[dict], list[dict]]:
+def check_records(
+    records: list[dict], ontology: Ontology, chunk: int = 500, previous: PreviousFeed | None = None
+) -> tuple[list[dict], list[dict]]:
     """Splits records into publishable ones and held-back ones (with reasons). Records are parsed
     as RDF a chunk at a time (memory stays bounded at regional scale); per-record parses only
     to find the culprits of a chunk that fails. A record published as is in ``previous`` is not
@@ -148,7 +177,7 @@ def check_records(records: list[dict], ontology: Ontology, chunk: int = 500,
         else:
             good.append(record)
     for start in range(0, len(good), chunk):
-        part = good[start:start + chunk]
+        part = good[start : start + chunk]
         try:
             to_graph(*part)
             publishable += part
@@ -174,13 +203,19 @@ def current_fingerprint(root: Path) -> str | None:
     return json.loads(path.read_text(encoding="utf-8")).get("input_fingerprint") if path.exists() else None
 
 
-def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, bytes] | None = None,
-            fingerprint: str | None = None, previous: PreviousFeed | None = None) -> Path:
+def publish(
+    feed: Feed,
+    root: Path,
+    policy_version: str,
+    extra_files: dict[str, bytes] | None = None,
+    fingerprint: str | None = None,
+    previous: PreviousFeed | None = None,
+) -> Path:
     """Writes the whole feed in a new folder, then swaps the ``current`` link in one step.
     The previous feed stays complete and readable until the swap."""
     root.mkdir(parents=True, exist_ok=True)
     remove_leftovers(root, ".tmp-feed-", ".current-")  # a crashed publish's half-written feed or link
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     target = root / f"feed-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     tmp = root / owned_name(".tmp-feed-")
     try:
@@ -201,8 +236,15 @@ def publish(feed: Feed, root: Path, policy_version: str, extra_files: dict[str, 
     return target
 
 
-def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, extra_files: dict[str, bytes],
-                fingerprint: str | None, previous: PreviousFeed | None) -> None:
+def _write_feed(
+    tmp: Path,
+    feed: Feed,
+    stamp: datetime,
+    policy_version: str,
+    extra_files: dict[str, bytes],
+    fingerprint: str | None,
+    previous: PreviousFeed | None,
+) -> None:
     (tmp / "objects").mkdir(parents=True)
     index = []
     for record in feed.records:
@@ -218,10 +260,21 @@ def _write_feed(tmp: Path, feed: Feed, stamp: datetime, policy_version: str, ext
     for rel, content in extra_files.items():
         (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp / rel).write_bytes(content)
-    (tmp / "publication.json").write_text(json.dumps({
-        "published_at": stamp.isoformat(), "policy_version": policy_version, "records": len(feed.records),
-        "input_fingerprint": fingerprint, "checker": checker_version(), "held_back": feed.held_back},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+    (tmp / "publication.json").write_text(
+        json.dumps(
+            {
+                "published_at": stamp.isoformat(),
+                "policy_version": policy_version,
+                "records": len(feed.records),
+                "input_fingerprint": fingerprint,
+                "checker": checker_version(),
+                "held_back": feed.held_back,
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -240,14 +293,25 @@ def upload(feed_dir: Path, base_url: str, session, token: str = "", timeout_s: f
     prefix = f"{base_url.rstrip('/')}/{feed_dir.name}"
     for path in sorted(p for p in feed_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(feed_dir).as_posix()
-        kind = "text/calendar" if rel.endswith(".ics") else "application/ld+json" if rel.endswith(".jsonld") else "application/json"
-        response = session.put(f"{prefix}/{rel}", data=path.read_bytes(), timeout=timeout_s,
-                               headers={**headers, "Content-Type": kind})
+        kind = (
+            "text/calendar"
+            if rel.endswith(".ics")
+            else "application/ld+json"
+            if rel.endswith(".jsonld")
+            else "application/json"
+        )
+        response = session.put(
+            f"{prefix}/{rel}", data=path.read_bytes(), timeout=timeout_s, headers={**headers, "Content-Type": kind}
+        )
         if response.status_code >= 300:
             raise RuntimeError(f"[opendata] PUT {prefix}/{rel}: HTTP {response.status_code}; previous feed kept")
     pointer = json.dumps({"current": feed_dir.name, "index": f"{feed_dir.name}/index.json"})
-    response = session.put(f"{base_url.rstrip('/')}/current.json", data=pointer, timeout=timeout_s,
-                           headers={**headers, "Content-Type": "application/json"})
+    response = session.put(
+        f"{base_url.rstrip('/')}/current.json",
+        data=pointer,
+        timeout=timeout_s,
+        headers={**headers, "Content-Type": "application/json"},
+    )
     if response.status_code >= 300:
         raise RuntimeError(f"[opendata] PUT current.json: HTTP {response.status_code}; previous feed kept")
     return prefix

@@ -17,10 +17,15 @@ REFERENCE = Path(__file__).parent / "reference"
 CORE = "https://www.datatourisme.gouv.fr/ontology/core#"
 # Vocabularies real DATAtourisme objects use next to the core ontology.
 EXTERNAL_NAMESPACES = (
-    "http://schema.org/", "http://xmlns.com/foaf/0.1/", "http://purl.org/dc/elements/1.1/",
-    "http://purl.org/dc/terms/", "http://www.w3.org/2000/01/rdf-schema#",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.ebu.ch/metadata/ontologies/ebucore/ebucore#",
-    "http://purl.org/ontology/olo/core#", "https://www.datatourisme.gouv.fr/resource/core#",
+    "http://schema.org/",
+    "http://xmlns.com/foaf/0.1/",
+    "http://purl.org/dc/elements/1.1/",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://www.ebu.ch/metadata/ontologies/ebucore/ebucore#",
+    "http://purl.org/ontology/olo/core#",
+    "https://www.datatourisme.gouv.fr/resource/core#",
 )
 
 
@@ -63,12 +68,15 @@ def load_ontology() -> Ontology:
     g = rdflib.Graph().parse(REFERENCE / "datatourisme-core-2.4.3.jsonld", format="json-ld")
     classes = {str(s) for s in g.subjects(RDF.type, OWL.Class) if isinstance(s, rdflib.URIRef)}
     properties = {
-        str(s) for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+        str(s)
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
         for s in g.subjects(RDF.type, kind)
     }
     parents: dict[str, tuple[str, ...]] = {}
     for cls in classes:
-        parents[cls] = tuple(str(o) for o in g.objects(rdflib.URIRef(cls), RDFS.subClassOf) if isinstance(o, rdflib.URIRef))
+        parents[cls] = tuple(
+            str(o) for o in g.objects(rdflib.URIRef(cls), RDFS.subClassOf) if isinstance(o, rdflib.URIRef)
+        )
     return Ontology(frozenset(classes), frozenset(properties), parents)
 
 
@@ -87,7 +95,9 @@ def to_graph(*records: dict) -> rdflib.Graph:
 def _context_terms() -> tuple[dict[str, str], str, frozenset[str]]:
     context = flux_context()
     prefixes = {k: v for k, v in context.items() if isinstance(v, str) and not k.startswith("@")}
-    language_maps = frozenset(k for k, v in context.items() if isinstance(v, dict) and v.get("@container") == "@language")
+    language_maps = frozenset(
+        k for k, v in context.items() if isinstance(v, dict) and v.get("@container") == "@language"
+    )
     return prefixes, context["@vocab"], language_maps
 
 
@@ -100,7 +110,7 @@ def expand(term: str) -> str:
     return term if term.startswith("http") else vocab + term
 
 
-def term_problems(record: dict, ontology: "Ontology") -> list[str]:
+def term_problems(record: dict, ontology: Ontology) -> list[str]:
     """The terms a record uses, resolved through the flux context and checked against the
     ontology, without an RDF parse (fast: one pass over the record)."""
     _, _, language_maps = _context_terms()

@@ -42,22 +42,35 @@ class ServingTarget(dg.ConfigurableResource):
 
 
 # Checks that read the warehouse queue in its pool too: a dbt run elsewhere holds DuckDB's lock.
-@dg.asset_check(asset=dg.AssetKey(["marts", "ot_offer_quality"]), blocking=True, pool=WAREHOUSE_POOL, description=(
-    "Before the OTs see it: every OT present once, scores within 0–100 (Great Expectations), and no OT "
-    "losing more than the allowed share of its records since the last publish."))
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "ot_offer_quality"]),
+    blocking=True,
+    pool=WAREHOUSE_POOL,
+    description=(
+        "Before the OTs see it: every OT present once, scores within 0–100 (Great Expectations), and no OT "
+        "losing more than the allowed share of its records since the last publish."
+    ),
+)
 def ot_marts_are_sound(serving: ServingTarget) -> dg.AssetCheckResult:
     import great_expectations.expectations as gxe
 
     with duckdb.connect(serving.warehouse_path, read_only=True) as con:
         frame = con.execute("select * from marts.ot_offer_quality").df()
-    summary = validate_frame(frame, "ot_offer_quality", [
-        gxe.ExpectTableRowCountToEqual(value=len(serving.offices())),
-        gxe.ExpectColumnValuesToBeUnique(column="ot_code"),
-        gxe.ExpectColumnValuesToBeBetween(column="avg_quality_score", min_value=0, max_value=100),
-    ])
+    summary = validate_frame(
+        frame,
+        "ot_offer_quality",
+        [
+            gxe.ExpectTableRowCountToEqual(value=len(serving.offices())),
+            gxe.ExpectColumnValuesToBeUnique(column="ot_code"),
+            gxe.ExpectColumnValuesToBeBetween(column="avg_quality_score", min_value=0, max_value=100),
+        ],
+    )
     previous = serving.last_counts()
-    drops = [f"{row.ot_code}: {previous[row.ot_code]} → {row.offer_count}" for row in frame.itertuples()
-             if previous.get(row.ot_code) and row.offer_count < (1 - serving.max_overnight_drop) * previous[row.ot_code]]
+    drops = [
+        f"{row.ot_code}: {previous[row.ot_code]} → {row.offer_count}"
+        for row in frame.itertuples()
+        if previous.get(row.ot_code) and row.offer_count < (1 - serving.max_overnight_drop) * previous[row.ot_code]
+    ]
     return dg.AssetCheckResult(
         passed=summary.success and not drops,
         metadata={**summary.as_metadata(), "overnight_drops": "\n".join(drops) or "none"},
@@ -68,10 +81,17 @@ KEYED = "rows_belong_to_an_ot"
 
 
 @dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec(KEYED, asset=dg.AssetKey([t.schema, t.name]), blocking=True,
-                             description="Great Expectations: an OT code on a row is one of the ten OTs' (isolation relies "
-                                         "on it; rows without one reach no OT)")
-           for t in SERVED if t.ot_column],
+    specs=[
+        dg.AssetCheckSpec(
+            KEYED,
+            asset=dg.AssetKey([t.schema, t.name]),
+            blocking=True,
+            description="Great Expectations: an OT code on a row is one of the ten OTs' (isolation relies "
+            "on it; rows without one reach no OT)",
+        )
+        for t in SERVED
+        if t.ot_column
+    ],
     can_subset=True,
     pool=WAREHOUSE_POOL,
 )
@@ -84,11 +104,19 @@ def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, serving: Serv
         table = by_key[check_key.asset_key]
         with duckdb.connect(serving.warehouse_path, read_only=True) as con:
             frame = con.execute(f'select "{table.ot_column}" as ot_code from {table.relation}').df()
-        summary = validate_frame(frame, f"{table.name}_keyed", [
-            gxe.ExpectColumnValuesToBeInSet(column="ot_code", value_set=offices),
-        ])
-        yield dg.AssetCheckResult(asset_key=check_key.asset_key, check_name=KEYED, passed=summary.success,
-                                  metadata={"rows": len(frame), **summary.as_metadata()})
+        summary = validate_frame(
+            frame,
+            f"{table.name}_keyed",
+            [
+                gxe.ExpectColumnValuesToBeInSet(column="ot_code", value_set=offices),
+            ],
+        )
+        yield dg.AssetCheckResult(
+            asset_key=check_key.asset_key,
+            check_name=KEYED,
+            passed=summary.success,
+            metadata={"rows": len(frame), **summary.as_metadata()},
+        )
 
 
 @dg.asset(
@@ -113,11 +141,15 @@ def ot_marts(context: dg.AssetExecutionContext, serving: ServingTarget) -> dg.Ma
     tables = [t for t in declared if t.relation in built]
     offices = serving.offices()
     rows = publish_files(Path(serving.warehouse_path), tables, offices, Path(serving.folder))
-    metadata: dict = {"files_rows_per_ot": dg.MetadataValue.json(rows), "tables": ", ".join(t.name for t in tables),
-                      "not_built_yet": ", ".join(t.name for t in declared if t not in tables) or "none"}
+    metadata: dict = {
+        "files_rows_per_ot": dg.MetadataValue.json(rows),
+        "tables": ", ".join(t.name for t in tables),
+        "not_built_yet": ", ".join(t.name for t in declared if t not in tables) or "none",
+    }
     if serving.pg_dsn:
         metadata["postgres_rows"] = dg.MetadataValue.json(
-            publish_postgres(Path(serving.warehouse_path), tables, offices, serving.pg_dsn))
+            publish_postgres(Path(serving.warehouse_path), tables, offices, serving.pg_dsn)
+        )
     if "marts.ot_offer_quality" in built:  # what the next publish compares with
         with duckdb.connect(serving.warehouse_path, read_only=True) as con:
             counts = dict(con.execute("select ot_code, offer_count from marts.ot_offer_quality").fetchall())

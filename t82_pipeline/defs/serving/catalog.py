@@ -31,12 +31,21 @@ def served_tables(manifest_path: Path) -> list[ServedTable]:
         if node["resource_type"] != "model" or serving is None:
             continue
         columns = node.get("columns", {})
-        personal = frozenset(c for c, spec in columns.items()
-                             if spec.get("config", {}).get("meta", {}).get("personal") or spec.get("meta", {}).get("personal"))
-        tables.append(ServedTable(
-            schema=node["schema"], name=node["name"], ot_column=serving.get("ot_column"),
-            description=" ".join(node.get("description", "").split()),
-            columns={c: " ".join(spec.get("description", "").split()) for c, spec in columns.items() if c not in personal},
-            personal_columns=personal,
-        ))
+        personal = frozenset(
+            c
+            for c, spec in columns.items()
+            if spec.get("config", {}).get("meta", {}).get("personal") or spec.get("meta", {}).get("personal")
+        )
+        tables.append(
+            ServedTable(
+                schema=node["schema"],
+                name=node["name"],
+                ot_column=serving.get("ot_column"),
+                description=" ".join(node.get("description", "").split()),
+                columns={
+                    c: " ".join(spec.get("description", "").split()) for c, spec in columns.items() if c not in personal
+                },
+                personal_columns=personal,
+            )
+        )
     return sorted(tables, key=lambda t: t.name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -25,10 +25,14 @@ def served_select(table: ServedTable, con: duckdb.DuckDBPyConnection, catalog: s
 
 def data_dictionary(ot_name: str, tables: list[ServedTable], stamp: datetime, served: dict[str, list[str]]) -> str:
     """French README of an OT's folder: every served table and column, described from the dbt docs."""
-    lines = [f"# Données t82 — {ot_name}", "",
-             f"Publié le {stamp:%d/%m/%Y à %H:%M} (UTC). Ces fichiers ne contiennent que les lignes de votre territoire",
-             "(et les chiffres départementaux partagés). Ouvrez `t82.duckdb` (DuckDB, DBeaver, Metabase…) ou les",
-             "fichiers Parquet (Power BI, Excel via Power Query).", ""]
+    lines = [
+        f"# Données t82 — {ot_name}",
+        "",
+        f"Publié le {stamp:%d/%m/%Y à %H:%M} (UTC). Ces fichiers ne contiennent que les lignes de votre territoire",
+        "(et les chiffres départementaux partagés). Ouvrez `t82.duckdb` (DuckDB, DBeaver, Metabase…) ou les",
+        "fichiers Parquet (Power BI, Excel via Power Query).",
+        "",
+    ]
     for table in tables:
         lines += [f"## {table.name}", "", table.description or "", "", "| colonne | description |", "|---|---|"]
         lines += [f"| {c} | {table.columns.get(c) or '—'} |" for c in served.get(table.name, [])]
@@ -38,7 +42,7 @@ def data_dictionary(ot_name: str, tables: list[ServedTable], stamp: datetime, se
 
 def publish_files(warehouse: Path, tables: list[ServedTable], offices: dict[str, str], root: Path) -> dict[str, int]:
     """Writes every OT's folder, then points ``<root>/<ot_code>`` at it (an atomic link swap)."""
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     versions = root / ".versions"
     versions.mkdir(parents=True, exist_ok=True)
     remove_leftovers(root, ".link-")  # a crashed publish's link; its version folder goes below
@@ -58,7 +62,9 @@ def publish_files(warehouse: Path, tables: list[ServedTable], offices: dict[str,
                 out.execute(f"copy \"{table.name}\" to '{folder / (table.name + '.parquet')}' (format parquet)")
                 rows[ot_code] = rows.get(ot_code, 0) + out.execute(f'select count(*) from "{table.name}"').fetchone()[0]
                 if table.description:
-                    out.execute(f"comment on table \"{table.name}\" is '{table.description.replace(chr(39), chr(39) * 2)}'")
+                    out.execute(
+                        f"comment on table \"{table.name}\" is '{table.description.replace(chr(39), chr(39) * 2)}'"
+                    )
             out.execute("detach wh")
         (folder / "README.md").write_text(data_dictionary(ot_name, tables, stamp, served), encoding="utf-8")
         os.chmod(folder / "t82.duckdb", 0o444)  # BI tools open it read-only

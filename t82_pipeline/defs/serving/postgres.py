@@ -23,9 +23,18 @@ ACL_SCHEMA = "serving_acl"
 OT_GROUP = "t82_ot_reader"
 AGENCY_GROUP = "t82_agency_reader"
 AGENCY_LOGIN = "t82_agency"
-PG_TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "DOUBLE": "double precision",
-            "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP WITH TIME ZONE": "timestamptz",
-            "TIMESTAMP": "timestamp", "HUGEINT": "numeric", "FLOAT": "real"}
+PG_TYPES = {
+    "VARCHAR": "text",
+    "BIGINT": "bigint",
+    "INTEGER": "integer",
+    "DOUBLE": "double precision",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "TIMESTAMP": "timestamp",
+    "HUGEINT": "numeric",
+    "FLOAT": "real",
+}
 
 
 class ServingError(RuntimeError):
@@ -48,7 +57,9 @@ def provision_roles(dsn: str, offices: dict[str, str], passwords: dict[str, str]
         for role, group in logins:
             cur.execute("select 1 from pg_roles where rolname = %s", (role,))
             if not cur.fetchone():
-                cur.execute(sql.SQL("create role {} login in role {}").format(sql.Identifier(role), sql.Identifier(group)))
+                cur.execute(
+                    sql.SQL("create role {} login in role {}").format(sql.Identifier(role), sql.Identifier(group))
+                )
             if role in passwords:
                 cur.execute(sql.SQL("alter role {} password %s").format(sql.Identifier(role)), (passwords[role],))
 
@@ -71,15 +82,19 @@ def _check_roles(cur, offices: dict[str, str]) -> None:
         raise ServingError(f"[serving] roles bypass row-level security: {', '.join(unsafe)}")
     # The publisher owns the tables; were it an OT's role (or a member of one), that OT would
     # own, and so could read or change, every OT's rows.
-    cur.execute("""with recursive held(oid) as (
+    cur.execute(
+        """with recursive held(oid) as (
                        select oid from pg_roles where rolname = current_user
                        union select m.roleid from pg_auth_members m join held on m.member = held.oid)
                    select current_user, exists (select 1 from held join pg_roles r using (oid) where r.rolname = any(%s))""",
-                ([ot_role(c) for c in offices] + [OT_GROUP],))
+        ([ot_role(c) for c in offices] + [OT_GROUP],),
+    )
     publisher, is_reader = cur.fetchone()
     if is_reader:
-        raise ServingError(f"[serving] the publishing role {publisher} is, or is a member of, an OT's role: "
-                           "publish with a role of its own")
+        raise ServingError(
+            f"[serving] the publishing role {publisher} is, or is a member of, an OT's role: "
+            "publish with a role of its own"
+        )
 
 
 def _check_rls(cur, schema: str, tables: list[ServedTable]) -> None:
@@ -87,21 +102,33 @@ def _check_rls(cur, schema: str, tables: list[ServedTable]) -> None:
     for table in tables:
         if not table.ot_column:
             continue
-        cur.execute("""select c.relrowsecurity, count(p.polname)
+        cur.execute(
+            """select c.relrowsecurity, count(p.polname)
                        from pg_class c join pg_namespace n on n.oid = c.relnamespace
                        left join pg_policy p on p.polrelid = c.oid
-                       where n.nspname = %s and c.relname = %s group by 1""", (schema, table.name))
+                       where n.nspname = %s and c.relname = %s group by 1""",
+            (schema, table.name),
+        )
         row = cur.fetchone()
         if not row or not row[0] or row[1] == 0:
             raise ServingError(f"[serving] {schema}.{table.name} is OT-scoped but has no row-level security policy")
-        cur.execute("""select c.relforcerowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                       where n.nspname = %s and c.relname = %s""", (schema, table.name))
+        cur.execute(
+            """select c.relforcerowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                       where n.nspname = %s and c.relname = %s""",
+            (schema, table.name),
+        )
         if not cur.fetchone()[0]:
             raise ServingError(f"[serving] {schema}.{table.name}: row-level security is not forced on its owner")
 
 
-def publish_postgres(warehouse, tables: list[ServedTable], offices: dict[str, str], dsn: str,
-                     break_rls_for_test: str | None = None, lock_timeout_s: int = 30) -> dict[str, int]:
+def publish_postgres(
+    warehouse,
+    tables: list[ServedTable],
+    offices: dict[str, str],
+    dsn: str,
+    break_rls_for_test: str | None = None,
+    lock_timeout_s: int = 30,
+) -> dict[str, int]:
     staging = f"{SCHEMA}__new"
     counts: dict[str, int] = {}
     try:
@@ -116,7 +143,9 @@ def publish_postgres(warehouse, tables: list[ServedTable], offices: dict[str, st
             cur.execute(sql.SQL("set local lock_timeout = {}").format(sql.Literal(f"{int(lock_timeout_s)}s")))
             _check_roles(cur, offices)
             cur.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(ACL_SCHEMA)))
-            cur.execute(f"create table if not exists {ACL_SCHEMA}.ot_roles (role_name text primary key, ot_code text not null)")
+            cur.execute(
+                f"create table if not exists {ACL_SCHEMA}.ot_roles (role_name text primary key, ot_code text not null)"
+            )
             cur.execute(f"delete from {ACL_SCHEMA}.ot_roles")  # not truncate: readers of the policies keep reading
             cur.executemany(f"insert into {ACL_SCHEMA}.ot_roles values (%s, %s)", [(ot_role(c), c) for c in offices])
             # The policies read this mapping with the querying role's rights.
@@ -130,8 +159,14 @@ def publish_postgres(warehouse, tables: list[ServedTable], offices: dict[str, st
                 query = served_select(table, duck)
                 columns = duck.execute(f"describe ({query})").fetchall()
                 target = sql.Identifier(staging, table.name)
-                cur.execute(sql.SQL("create table {} ({})").format(target, sql.SQL(", ").join(
-                    sql.SQL("{} {}").format(sql.Identifier(c[0]), sql.SQL(_pg_type(c[1]))) for c in columns)))
+                cur.execute(
+                    sql.SQL("create table {} ({})").format(
+                        target,
+                        sql.SQL(", ").join(
+                            sql.SQL("{} {}").format(sql.Identifier(c[0]), sql.SQL(_pg_type(c[1]))) for c in columns
+                        ),
+                    )
+                )
                 buffer = io.StringIO()
                 writer = csv.writer(buffer)
                 rows = duck.execute(query).fetchall()
@@ -143,30 +178,53 @@ def publish_postgres(warehouse, tables: list[ServedTable], offices: dict[str, st
                     cur.execute(sql.SQL("comment on table {} is %s").format(target), (table.description,))
                 for column, description in table.columns.items():
                     if description and column in {c[0] for c in columns}:
-                        cur.execute(sql.SQL("comment on column {} is %s").format(sql.Identifier(staging, table.name, column)), (description,))
-                cur.execute(sql.SQL("grant select on {} to {}, {}").format(target, sql.Identifier(OT_GROUP), sql.Identifier(AGENCY_GROUP)))
+                        cur.execute(
+                            sql.SQL("comment on column {} is %s").format(sql.Identifier(staging, table.name, column)),
+                            (description,),
+                        )
+                cur.execute(
+                    sql.SQL("grant select on {} to {}, {}").format(
+                        target, sql.Identifier(OT_GROUP), sql.Identifier(AGENCY_GROUP)
+                    )
+                )
                 if table.ot_column and table.name != break_rls_for_test:
                     cur.execute(sql.SQL("alter table {} enable row level security").format(target))
                     # Even the owner goes through the policy (a login that owns the tables sees no
                     # more than the policy allows).
                     cur.execute(sql.SQL("alter table {} force row level security").format(target))
-                    cur.execute(sql.SQL(
-                        "create policy ot_isolation on {} for select using ({} = (select ot_code from {}.ot_roles where role_name = current_user) "
-                        "or pg_has_role(current_user, {}, 'member'))").format(
-                        target, sql.Identifier(table.ot_column), sql.Identifier(ACL_SCHEMA), sql.Literal(AGENCY_GROUP)))
+                    cur.execute(
+                        sql.SQL(
+                            "create policy ot_isolation on {} for select using ({} = (select ot_code from {}.ot_roles where role_name = current_user) "
+                            "or pg_has_role(current_user, {}, 'member'))"
+                        ).format(
+                            target,
+                            sql.Identifier(table.ot_column),
+                            sql.Identifier(ACL_SCHEMA),
+                            sql.Literal(AGENCY_GROUP),
+                        )
+                    )
             _check_rls(cur, staging, tables)
             # The swap: readers see the old schema until this transaction commits, then the new one.
             cur.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(f"{SCHEMA}__old")))
             cur.execute("select 1 from pg_namespace where nspname = %s", (SCHEMA,))
             if cur.fetchone():
-                cur.execute(sql.SQL("alter schema {} rename to {}").format(sql.Identifier(SCHEMA), sql.Identifier(f"{SCHEMA}__old")))
+                cur.execute(
+                    sql.SQL("alter schema {} rename to {}").format(
+                        sql.Identifier(SCHEMA), sql.Identifier(f"{SCHEMA}__old")
+                    )
+                )
             cur.execute(sql.SQL("alter schema {} rename to {}").format(sql.Identifier(staging), sql.Identifier(SCHEMA)))
-            cur.execute(sql.SQL("grant usage on schema {} to {}, {}").format(
-                sql.Identifier(SCHEMA), sql.Identifier(OT_GROUP), sql.Identifier(AGENCY_GROUP)))
+            cur.execute(
+                sql.SQL("grant usage on schema {} to {}, {}").format(
+                    sql.Identifier(SCHEMA), sql.Identifier(OT_GROUP), sql.Identifier(AGENCY_GROUP)
+                )
+            )
             cur.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(f"{SCHEMA}__old")))
     except psycopg2.errors.LockNotAvailable:
-        raise ServingError(f"[serving] a session held the served tables for over {lock_timeout_s} s (an idle BI "
-                           "transaction?): not swapped, the previous state stays served") from None
+        raise ServingError(
+            f"[serving] a session held the served tables for over {lock_timeout_s} s (an idle BI "
+            "transaction?): not swapped, the previous state stays served"
+        ) from None
     finally:
         con.close()
     return counts

@@ -69,10 +69,13 @@ class ApidaeClient:
                 timeout=self.timeout_s,
             )
         except requests.RequestException as exc:
-            raise SourceError(SOURCE, self.where(first), redact(f"request failed after retries: {exc}", self.api_key)) from None
+            raise SourceError(
+                SOURCE, self.where(first), redact(f"request failed after retries: {exc}", self.api_key)
+            ) from None
         if response.status_code != 200:
             raise SourceError(
-                SOURCE, self.where(first),
+                SOURCE,
+                self.where(first),
                 redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.api_key),
             )
         return response.content
@@ -97,6 +100,7 @@ class ApidaeClient:
 
     def fetch_head(self) -> tuple[bytes, ApidaePage]:
         """The first page, as received and parsed (its numFound says how many pages follow)."""
+
         def attempt() -> tuple[bytes, ApidaePage]:
             body = self.fetch_body(0)
             return body, self.parse_page(0, body)

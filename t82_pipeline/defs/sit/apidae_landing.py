@@ -79,17 +79,26 @@ def _object_candidates(objects: Iterator[tuple[str, object]]) -> Iterator[Candid
         fields = obj if isinstance(obj, dict) else {}
         object_id = fields.get("id")
         gestion = fields.get("gestion") if isinstance(fields.get("gestion"), dict) else {}
-        yield (where, object_id if isinstance(object_id, int) and not isinstance(object_id, bool) else None,
-               gestion.get("dateCreation"), gestion.get("dateModification"), partial(dump_json, obj))
+        yield (
+            where,
+            object_id if isinstance(object_id, int) and not isinstance(object_id, bool) else None,
+            gestion.get("dateCreation"),
+            gestion.get("dateModification"),
+            partial(dump_json, obj),
+        )
 
 
 def _page_candidates(rows: Iterator[tuple]) -> Iterator[Candidate]:
     """Rows of PAGE_OBJECTS_SQL. A JSON null is no date; any other non-string's text cannot look
     like a date-time, so it is checked as text."""
     for first, item, line, id_type, object_id, created_type, created, modified_type, modified in rows:
-        yield (f"page first={first} item {item}", object_id if id_type in INTEGER_JSON_TYPES else None,
-               None if created_type in (None, "NULL") else created,
-               None if modified_type in (None, "NULL") else modified, line.encode)
+        yield (
+            f"page first={first} item {item}",
+            object_id if id_type in INTEGER_JSON_TYPES else None,
+            None if created_type in (None, "NULL") else created,
+            None if modified_type in (None, "NULL") else modified,
+            line.encode,
+        )
 
 
 def _fetch_pages(client: ApidaeClient, folder: Path) -> tuple[ApidaePage, list[Path]]:
@@ -112,8 +121,9 @@ def _unparseable(pages: list[Path]) -> list[Path]:
     if not pages:
         return []
     with duckdb.connect() as con:
-        bad = con.execute("select filename from read_text($files) where not json_valid(content)",
-                          {"files": [str(p) for p in pages]}).fetchall()
+        bad = con.execute(
+            "select filename from read_text($files) where not json_valid(content)", {"files": [str(p) for p in pages]}
+        ).fetchall()
     return [Path(name) for (name,) in bad]
 
 
@@ -144,7 +154,10 @@ def _page_rows(client: ApidaeClient, pages: list[Path]) -> Iterator[tuple]:
 
 def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
     """Walks every page of the project's search and lands it as one full-snapshot batch."""
-    with zone.open_batch(SOURCE) as batch, tempfile.TemporaryDirectory(prefix=".pages-", dir=batch.tmp_dir.parent) as folder:
+    with (
+        zone.open_batch(SOURCE) as batch,
+        tempfile.TemporaryDirectory(prefix=".pages-", dir=batch.tmp_dir.parent) as folder,
+    ):
         head, pages = _fetch_pages(client, Path(folder))
         rows = _page_rows(client, pages) if head.num_found else iter(())
         entry = batch.add_lines("objects.ndjson", _checked_lines(batch, _page_candidates(rows)))

@@ -1,7 +1,6 @@
 """SIT records (Apidae API + export ZIPs, Constellation XML) → immutable landing."""
 
-
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -54,7 +53,12 @@ def apidae_api_objects(
         for q in batch.quarantined:
             context.log.warning(f"[apidae] quarantined {q['record']}: {q['reason']}")
         return dg.MaterializeResult(
-            metadata={**_batch_metadata(batch), "num_found": batch.manifest.get("num_found"), "source_url": apidae.base_url})
+            metadata={
+                **_batch_metadata(batch),
+                "num_found": batch.manifest.get("num_found"),
+                "source_url": apidae.base_url,
+            }
+        )
 
     return pull_or_keep_last(context, "apidae", pull)
 
@@ -97,12 +101,14 @@ def apidae_export_objects(
                 pending.append(f"{path.name}: {exc.problem}")
             else:
                 confirmed.parent.mkdir(parents=True, exist_ok=True)
-                confirmed.write_text(datetime.now(timezone.utc).isoformat(), encoding="utf-8")
+                confirmed.write_text(datetime.now(UTC).isoformat(), encoding="utf-8")
         return batch
 
     result = land_drop_folder(context, apidae_export_drop, ["*.zip"], land)
-    return dg.MaterializeResult(metadata={**result.metadata, "confirmations_pending": "\n".join(pending) or "none"},
-                                check_results=result.check_results)
+    return dg.MaterializeResult(
+        metadata={**result.metadata, "confirmations_pending": "\n".join(pending) or "none"},
+        check_results=result.check_results,
+    )
 
 
 @dg.asset(

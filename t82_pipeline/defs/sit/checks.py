@@ -11,10 +11,22 @@ from t82_pipeline.lib.settings import REPO_ROOT
 OFFER_TYPES_SEED = REPO_ROOT / "dbt_project" / "seeds" / "offer_types.csv"
 
 KNOWN_TYPES = [
-    "ACTIVITE", "COMMERCE_ET_SERVICE", "DEGUSTATION", "DOMAINE_SKIABLE", "EQUIPEMENT",
-    "FETE_ET_MANIFESTATION", "HEBERGEMENT_COLLECTIF", "HEBERGEMENT_LOCATIF", "HOTELLERIE",
-    "HOTELLERIE_PLEIN_AIR", "PATRIMOINE_CULTUREL", "PATRIMOINE_NATUREL", "RESTAURATION",
-    "SEJOUR_PACKAGE", "STRUCTURE", "TERRITOIRE",
+    "ACTIVITE",
+    "COMMERCE_ET_SERVICE",
+    "DEGUSTATION",
+    "DOMAINE_SKIABLE",
+    "EQUIPEMENT",
+    "FETE_ET_MANIFESTATION",
+    "HEBERGEMENT_COLLECTIF",
+    "HEBERGEMENT_LOCATIF",
+    "HOTELLERIE",
+    "HOTELLERIE_PLEIN_AIR",
+    "PATRIMOINE_CULTUREL",
+    "PATRIMOINE_NATUREL",
+    "RESTAURATION",
+    "SEJOUR_PACKAGE",
+    "STRUCTURE",
+    "TERRITOIRE",
 ]
 # Tarn-et-Garonne, lon/lat with a small margin; records of 82 must fall inside.
 BBOX_82 = {"lon_min": 0.70, "lon_max": 2.05, "lat_min": 43.74, "lat_max": 44.43}
@@ -43,27 +55,49 @@ def latest_batch_frame(landing: LandingResource, kind: str) -> tuple[str, pd.Dat
     return manifest["batch_id"], frame
 
 
-@dg.asset_check(asset=apidae_api_objects, blocking=True, description=(
-    "Great Expectations on the latest landed Apidae API batch: ids present and unique, types in the "
-    "known list, coordinates of 82 records inside the département's bounding box."))
+@dg.asset_check(
+    asset=apidae_api_objects,
+    blocking=True,
+    description=(
+        "Great Expectations on the latest landed Apidae API batch: ids present and unique, types in the "
+        "known list, coordinates of 82 records inside the département's bounding box."
+    ),
+)
 def apidae_api_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
     import great_expectations.expectations as gxe
 
     batch_id, df = latest_batch_frame(landing, "api")
     in_82 = df[df["insee_code"].fillna("").str.startswith("82") & df["lon"].notna()]
-    summary = validate_frame(df, "apidae_api_batch", [
-        gxe.ExpectColumnValuesToNotBeNull(column="id"),
-        gxe.ExpectColumnValuesToBeUnique(column="id"),
-        gxe.ExpectColumnValuesToBeInSet(column="type", value_set=KNOWN_TYPES),
-    ])
-    geo = validate_frame(in_82, "apidae_api_batch_geo", [
-        gxe.ExpectColumnValuesToBeBetween(column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE),
-        gxe.ExpectColumnValuesToBeBetween(column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE),
-    ])
+    summary = validate_frame(
+        df,
+        "apidae_api_batch",
+        [
+            gxe.ExpectColumnValuesToNotBeNull(column="id"),
+            gxe.ExpectColumnValuesToBeUnique(column="id"),
+            gxe.ExpectColumnValuesToBeInSet(column="type", value_set=KNOWN_TYPES),
+        ],
+    )
+    geo = validate_frame(
+        in_82,
+        "apidae_api_batch_geo",
+        [
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE
+            ),
+        ],
+    )
     return dg.AssetCheckResult(
         passed=summary.success and geo.success,
-        metadata={"batch_id": batch_id, "rows": len(df), "rows_in_82": len(in_82),
-                  **summary.as_metadata(), "geo_failures": "\n".join(geo.failures) or "none"},
+        metadata={
+            "batch_id": batch_id,
+            "rows": len(df),
+            "rows_in_82": len(in_82),
+            **summary.as_metadata(),
+            "geo_failures": "\n".join(geo.failures) or "none",
+        },
     )
 
 
@@ -73,9 +107,14 @@ def known_tif_codes() -> list[str]:
     return frame.loc[frame["source"] == "tif", "source_type"].tolist()
 
 
-@dg.asset_check(asset=tif_xml_objects, blocking=True, description=(
-    "Great Expectations on the latest landed XML (TIF) batch: ids present and unique, classification "
-    "codes mapped in seeds/offer_types.csv, coordinates of 82 records inside the département."))
+@dg.asset_check(
+    asset=tif_xml_objects,
+    blocking=True,
+    description=(
+        "Great Expectations on the latest landed XML (TIF) batch: ids present and unique, classification "
+        "codes mapped in seeds/offer_types.csv, coordinates of 82 records inside the département."
+    ),
+)
 def tif_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
     import great_expectations.expectations as gxe
 
@@ -90,16 +129,33 @@ def tif_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
         from read_json('{path}', format='newline_delimited', columns={{dc_identifier: 'VARCHAR',
             classification_code: 'VARCHAR', commune_insee: 'VARCHAR', longitude: 'VARCHAR', latitude: 'VARCHAR'}})""")
     in_82 = df[df["insee_code"].fillna("").str.startswith("82") & df["lon"].notna()]
-    summary = validate_frame(df, "tif_batch", [
-        gxe.ExpectColumnValuesToNotBeNull(column="id"),
-        gxe.ExpectColumnValuesToBeUnique(column="id"),
-        gxe.ExpectColumnValuesToBeInSet(column="code", value_set=known_tif_codes(), mostly=0.95),
-    ])
-    geo = validate_frame(in_82, "tif_batch_geo", [
-        gxe.ExpectColumnValuesToBeBetween(column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE),
-        gxe.ExpectColumnValuesToBeBetween(column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE),
-    ])
+    summary = validate_frame(
+        df,
+        "tif_batch",
+        [
+            gxe.ExpectColumnValuesToNotBeNull(column="id"),
+            gxe.ExpectColumnValuesToBeUnique(column="id"),
+            gxe.ExpectColumnValuesToBeInSet(column="code", value_set=known_tif_codes(), mostly=0.95),
+        ],
+    )
+    geo = validate_frame(
+        in_82,
+        "tif_batch_geo",
+        [
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE
+            ),
+        ],
+    )
     return dg.AssetCheckResult(
         passed=summary.success and geo.success,
-        metadata={"batch_id": batch_id, "rows": len(df), **summary.as_metadata(), "geo_failures": "\n".join(geo.failures) or "none"},
+        metadata={
+            "batch_id": batch_id,
+            "rows": len(df),
+            **summary.as_metadata(),
+            "geo_failures": "\n".join(geo.failures) or "none",
+        },
     )

@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import requests
-
 import dagster as dg
+import requests
 
 from t82_pipeline.defs.sit.apidae_client import ApidaeClient
 from t82_pipeline.lib.http import SourceError, build_session
@@ -32,9 +31,16 @@ class ApidaeResource(dg.ConfigurableResource):
 
     @classmethod
     def from_settings(cls, s: Settings, api_key: str | dg.EnvVar | None = None) -> ApidaeResource:
-        return cls(base_url=s.apidae_base_url, api_key=api_key or s.apidae_api_key, project_id=s.apidae_project_id,
-                   selection_ids=list(s.apidae_selection_ids), page_size=s.apidae_page_size, timeout_s=s.http_timeout_s,
-                   retries=s.http_retries, samples_file=str(s.samples_dir / "apidae" / "objects.ndjson"))
+        return cls(
+            base_url=s.apidae_base_url,
+            api_key=api_key or s.apidae_api_key,
+            project_id=s.apidae_project_id,
+            selection_ids=list(s.apidae_selection_ids),
+            page_size=s.apidae_page_size,
+            timeout_s=s.http_timeout_s,
+            retries=s.http_retries,
+            samples_file=str(s.samples_dir / "apidae" / "objects.ndjson"),
+        )
 
     @contextmanager
     def client(self) -> Iterator[ApidaeClient]:

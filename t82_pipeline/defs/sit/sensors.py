@@ -1,6 +1,5 @@
 """Picks up files dropped in the SIT drop folders (Apidae export ZIPs, Constellation XML)."""
 
-
 import json
 
 import dagster as dg
@@ -8,8 +7,9 @@ import dagster as dg
 from t82_pipeline.lib.resources import DropFolderResource
 
 # Not the provider reports: they go out on their own monthly schedule, not when a file is dropped.
-SIT_DROPPED = (dg.AssetSelection.assets(["landing", "apidae_export_objects"], ["landing", "tif_xml_objects"]).downstream()
-               - dg.AssetSelection.key_prefixes("reports"))
+SIT_DROPPED = dg.AssetSelection.assets(
+    ["landing", "apidae_export_objects"], ["landing", "tif_xml_objects"]
+).downstream() - dg.AssetSelection.key_prefixes("reports")
 sit_drop_job = dg.define_asset_job(
     "sit_drop_job",
     # With the models those need from other sources, rebuilt from their last landing: on a first

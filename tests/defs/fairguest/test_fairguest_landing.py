@@ -18,30 +18,51 @@ def client(httpserver, retries=1) -> FairguestClient:
 
 
 def review(i, **overrides):
-    return {"review_id": f"g-{i}", "sheet_id": 700001, "platform": "google", "published_at": f"2026-10-0{i}T10:00:00+00:00",
-            "rating": 4, "rating_scale": 5, "lang": "fr", "title": "t", "text": "Très calme", "author_name": "Zoé Q.", **overrides}
+    return {
+        "review_id": f"g-{i}",
+        "sheet_id": 700001,
+        "platform": "google",
+        "published_at": f"2026-10-0{i}T10:00:00+00:00",
+        "rating": 4,
+        "rating_scale": 5,
+        "lang": "fr",
+        "title": "t",
+        "text": "Très calme",
+        "author_name": "Zoé Q.",
+        **overrides,
+    }
 
 
 def test_ratings_endpoint_in_its_observed_shape(httpserver, tmp_path):
     httpserver.expect_request(RATINGS_PATH, query_string="ids=700001%2C700002&fairguestGroup=82").respond_with_json(
-        {"700001": {"weighted_rating": 8.43, "weighted_rating_is_valid": True},
-         "700002": {"weighted_rating": 6.1, "weighted_rating_is_valid": False}})
+        {
+            "700001": {"weighted_rating": 8.43, "weighted_rating_is_valid": True},
+            "700002": {"weighted_rating": 6.1, "weighted_rating_is_valid": False},
+        }
+    )
     batch = land_ratings(client(httpserver), LandingZone(tmp_path), [700001, 700002])
     lines = [json.loads(x) for x in (batch.path / "ratings.ndjson").read_text().splitlines()]
-    assert lines == [{"sheet_id": 700001, "weighted_rating": 8.43, "is_valid": True},
-                     {"sheet_id": 700002, "weighted_rating": 6.1, "is_valid": False}]
+    assert lines == [
+        {"sheet_id": 700001, "weighted_rating": 8.43, "is_valid": True},
+        {"sheet_id": 700002, "weighted_rating": 6.1, "is_valid": False},
+    ]
 
 
 def test_reviews_are_paged_then_fetched_incrementally(httpserver, tmp_path):
     zone = LandingZone(tmp_path)
     path = "/v2/fairguest/groups/82/reviews"
-    httpserver.expect_ordered_request(path, query_string="page=1&size=2").respond_with_json({"total": 3, "reviews": [review(1), review(2)]})
-    httpserver.expect_ordered_request(path, query_string="page=2&size=2").respond_with_json({"total": 3, "reviews": [review(3)]})
+    httpserver.expect_ordered_request(path, query_string="page=1&size=2").respond_with_json(
+        {"total": 3, "reviews": [review(1), review(2)]}
+    )
+    httpserver.expect_ordered_request(path, query_string="page=2&size=2").respond_with_json(
+        {"total": 3, "reviews": [review(3)]}
+    )
     first = land_reviews_api(client(httpserver), zone)
     assert first.manifest["record_count"] == 3 and first.manifest["max_published_at"] == "2026-10-03T10:00:00+00:00"
     # The next pull asks again for the week before the latest review: a platform may hand one over late.
-    httpserver.expect_ordered_request(path, query_string="page=1&size=2&since=2026-09-26T10%3A00%3A00%2B00%3A00").respond_with_json(
-        {"total": 2, "reviews": [review(3), review(5, published_at="2026-10-01T12:00:00+00:00")]})
+    httpserver.expect_ordered_request(
+        path, query_string="page=1&size=2&since=2026-09-26T10%3A00%3A00%2B00%3A00"
+    ).respond_with_json({"total": 2, "reviews": [review(3), review(5, published_at="2026-10-01T12:00:00+00:00")]})
     second = land_reviews_api(client(httpserver), zone)
     assert second.manifest["record_count"] == 2 and second.manifest["request"]["since"] == "2026-09-26T10:00:00+00:00"
     landed = [json.loads(x)["review_id"] for x in (second.path / "reviews.ndjson").read_text().splitlines()]
@@ -50,11 +71,17 @@ def test_reviews_are_paged_then_fetched_incrementally(httpserver, tmp_path):
 
 
 def test_bad_reviews_are_quarantined_and_the_rest_lands(httpserver, tmp_path):
-    httpserver.expect_request("/v2/fairguest/groups/82/reviews").respond_with_json({"total": 3, "reviews": [
-        review(1), review(2, platform="myspace"), review(3, rating=9)]})
-    batch = land_reviews_api(FairguestClient(httpserver.url_for("").rstrip("/"), "82", TOKEN, build_session(0)), LandingZone(tmp_path))
+    httpserver.expect_request("/v2/fairguest/groups/82/reviews").respond_with_json(
+        {"total": 3, "reviews": [review(1), review(2, platform="myspace"), review(3, rating=9)]}
+    )
+    batch = land_reviews_api(
+        FairguestClient(httpserver.url_for("").rstrip("/"), "82", TOKEN, build_session(0)), LandingZone(tmp_path)
+    )
     assert batch.manifest["record_count"] == 1
-    assert sorted(q["reason"] for q in batch.quarantined) == ["rating 9.0 outside its scale /5 for google", "unknown platform 'myspace'"]
+    assert sorted(q["reason"] for q in batch.quarantined) == [
+        "rating 9.0 outside its scale /5 for google",
+        "unknown platform 'myspace'",
+    ]
     assert all("Zoé" not in json.dumps(q) for q in batch.quarantined)
 
 
@@ -67,13 +94,18 @@ def test_server_error_names_the_source_and_hides_the_token(httpserver):
 
 def test_export_rows_with_defects_are_quarantined_by_line(tmp_path):
     export = tmp_path / "export.csv"
-    export.write_text(HEADER + "a1;700001;google;2026-10-01T09:00:00;4;5;fr;Bien;Très bien;Zoé Q.\n"
-                      "a2;700001;myspace;2026-10-01;4;5;fr;x;x;x\n"
-                      "a3;700001;booking;pas une date;8;10;fr;x;x;x\n", encoding="cp1252")
+    export.write_text(
+        HEADER + "a1;700001;google;2026-10-01T09:00:00;4;5;fr;Bien;Très bien;Zoé Q.\n"
+        "a2;700001;myspace;2026-10-01;4;5;fr;x;x;x\n"
+        "a3;700001;booking;pas une date;8;10;fr;x;x;x\n",
+        encoding="cp1252",
+    )
     batch = land_export_file(LandingZone(tmp_path / "landing"), export)
     assert batch.manifest["record_count"] == 1
     assert [(q["record"], q["reason"]) for q in batch.quarantined] == [
-        ("export.csv line 3", "unknown platform 'myspace'"), ("export.csv line 4", "unreadable date 'pas une date'")]
+        ("export.csv line 3", "unknown platform 'myspace'"),
+        ("export.csv line 4", "unreadable date 'pas une date'"),
+    ]
     landed = json.loads((batch.path / "reviews.ndjson").read_text())
     assert landed["text"] == "Très bien" and "author_name" not in landed
 
@@ -81,7 +113,9 @@ def test_export_rows_with_defects_are_quarantined_by_line(tmp_path):
 def test_export_with_missing_columns_is_rejected(tmp_path):
     export = tmp_path / "avis.csv"
     export.write_text("id_avis;note\n1;4\n", encoding="utf-8")
-    with pytest.raises(SourceError, match=r"\[fairguest\] avis.csv: export is missing column\(s\): id_fiche, plateforme"):
+    with pytest.raises(
+        SourceError, match=r"\[fairguest\] avis.csv: export is missing column\(s\): id_fiche, plateforme"
+    ):
         land_export_file(LandingZone(tmp_path / "landing"), export)
 
 
@@ -89,9 +123,22 @@ def test_xlsx_export_lands_like_csv(tmp_path):
     import pandas as pd
 
     export = tmp_path / "export.xlsx"
-    pd.DataFrame([{"id_avis": "b1", "id_fiche": "700002", "plateforme": "Booking", "date": "2026-10-05T18:00:00",
-                   "note": "8.5", "echelle": "10", "langue": "en", "titre": "Great", "texte": "Lovely stay", "auteur": "Ann B."}]
-                 ).to_excel(export, index=False)
+    pd.DataFrame(
+        [
+            {
+                "id_avis": "b1",
+                "id_fiche": "700002",
+                "plateforme": "Booking",
+                "date": "2026-10-05T18:00:00",
+                "note": "8.5",
+                "echelle": "10",
+                "langue": "en",
+                "titre": "Great",
+                "texte": "Lovely stay",
+                "auteur": "Ann B.",
+            }
+        ]
+    ).to_excel(export, index=False)
     batch = land_export_file(LandingZone(tmp_path / "landing"), export)
     landed = json.loads((batch.path / "reviews.ndjson").read_text())
     assert batch.manifest["record_count"] == 1 and (batch.path / "export.xlsx").exists()

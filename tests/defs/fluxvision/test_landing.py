@@ -15,8 +15,10 @@ from t82_pipeline.demo.fluxvision_generator import ZONES, Delivery, write_delive
 from t82_pipeline.lib.landing import LandingZone
 
 HEADER = "Date;ZoneObservation;Provenance;CategorieVisiteur;Volume;VacancesA;VacancesB;VacancesC;Ferie;JourDeLaSemaine"
-GOOD_ROWS = ["2025-07-14;CA Grand Montauban;NonLocal;Touriste;5120;1;1;1;1;Lundi",
-             "2025-07-15;CA Grand Montauban;Etranger;Touriste;1204;1;1;1;0;Mardi"]
+GOOD_ROWS = [
+    "2025-07-14;CA Grand Montauban;NonLocal;Touriste;5120;1;1;1;1;Lundi",
+    "2025-07-15;CA Grand Montauban;Etranger;Touriste;1204;1;1;1;0;Mardi",
+]
 
 
 def rows_of(batch, sql: str = "select count(*) from p") -> list[tuple]:
@@ -55,20 +57,29 @@ def test_generated_delivery_lands_every_row_with_its_encoding(tmp_path, zone):
 
 def test_bad_tables_are_quarantined_with_file_line_and_reason(tmp_path, zone):
     good = "\n".join([HEADER, *GOOD_ROWS]).encode()
-    bad_volume = "\n".join([HEADER, *GOOD_ROWS, "2025-07-16;CA Grand Montauban;NonLocal;Touriste;n/a;1;1;1;0;Mercredi"]).encode()
-    unknown_zone = "\n".join([HEADER, GOOD_ROWS[0], "2025-07-15;Zone Inconnue;NonLocal;Touriste;12;1;1;1;0;Mardi"]).encode()
-    wrong_header = "\n".join(["Jour;ZoneObservation;Provenance;CategorieVisiteur;Volume", "2025-07-14;X;Local;Résident;1"]).encode()
+    bad_volume = "\n".join(
+        [HEADER, *GOOD_ROWS, "2025-07-16;CA Grand Montauban;NonLocal;Touriste;n/a;1;1;1;0;Mercredi"]
+    ).encode()
+    unknown_zone = "\n".join(
+        [HEADER, GOOD_ROWS[0], "2025-07-15;Zone Inconnue;NonLocal;Touriste;12;1;1;1;0;Mardi"]
+    ).encode()
+    wrong_header = "\n".join(
+        ["Jour;ZoneObservation;Provenance;CategorieVisiteur;Volume", "2025-07-14;X;Local;Résident;1"]
+    ).encode()
     utf16 = "\n".join([HEADER, *GOOD_ROWS]).encode("utf-16")
     bad_date = "\n".join([HEADER, "14 juillet;CA Grand Montauban;NonLocal;Touriste;5;1;1;1;1;Lundi"]).encode()
-    path = zip_of(tmp_path / "B4 2025_1.zip", {
-        "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": good,
-        "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": bad_volume,
-        "GMONTAUBAN/Arrivee_2025B4_GMONTAUBAN0.csv": unknown_zone,
-        "GMONTAUBAN/Depart_2025B4_GMONTAUBAN0.csv": wrong_header,
-        "GMONTAUBAN/SejourDuree_2025B4_GMONTAUBAN0.csv": utf16,
-        "GMONTAUBAN/Recurrence_2025B4_GMONTAUBAN0.csv": bad_date,
-        "GMONTAUBAN/Bidule_2025B4_GMONTAUBAN0.csv": good,
-    })
+    path = zip_of(
+        tmp_path / "B4 2025_1.zip",
+        {
+            "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": good,
+            "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": bad_volume,
+            "GMONTAUBAN/Arrivee_2025B4_GMONTAUBAN0.csv": unknown_zone,
+            "GMONTAUBAN/Depart_2025B4_GMONTAUBAN0.csv": wrong_header,
+            "GMONTAUBAN/SejourDuree_2025B4_GMONTAUBAN0.csv": utf16,
+            "GMONTAUBAN/Recurrence_2025B4_GMONTAUBAN0.csv": bad_date,
+            "GMONTAUBAN/Bidule_2025B4_GMONTAUBAN0.csv": good,
+        },
+    )
     batch = land_delivery(zone, path, "B4 2025_1")
     reasons = {q["record"]: q["reason"] for q in batch.quarantined}
     prefix = f"{path.name}/GMONTAUBAN/"
@@ -87,12 +98,15 @@ def test_bad_tables_are_quarantined_with_file_line_and_reason(tmp_path, zone):
 def test_a_header_crafted_as_sql_is_refused_and_reads_no_local_file(tmp_path, zone):
     secret = tmp_path / "secret.txt"
     secret.write_text("CANARY-LOCAL-FILE")
-    crafted = f'Date") || (select content from read_text(\'{secret}\')) || trim("Date'
+    crafted = f"Date\") || (select content from read_text('{secret}')) || trim(\"Date"
     hostile = "\n".join([HEADER + ";" + crafted, *(row + ";x" for row in GOOD_ROWS)]).encode()
-    path = zip_of(tmp_path / "B4 2025_2.zip", {
-        "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode(),
-        "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": hostile,
-    })
+    path = zip_of(
+        tmp_path / "B4 2025_2.zip",
+        {
+            "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode(),
+            "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": hostile,
+        },
+    )
     batch = land_delivery(zone, path, "B4 2025_2")
     reasons = {q["record"]: q["reason"] for q in batch.quarantined}
     assert "header column 11" in reasons[f"{path.name}/GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv, line 1"]
@@ -103,13 +117,19 @@ def test_a_header_crafted_as_sql_is_refused_and_reads_no_local_file(tmp_path, zo
 
 def test_a_table_on_one_endless_line_is_rejected_not_parsed(tmp_path, zone):
     endless = ("Date;" + ";".join(f"Colonne{i}" for i in range(40_000))).encode()  # ~400 KB, no line break
-    path = zip_of(tmp_path / "B4 2025_3.zip", {
-        "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode(),
-        "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": endless,
-    })
+    path = zip_of(
+        tmp_path / "B4 2025_3.zip",
+        {
+            "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode(),
+            "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": endless,
+        },
+    )
     batch = land_delivery(zone, path, "B4 2025_3")
     reasons = {q["record"]: q["reason"] for q in batch.quarantined}
-    assert "line 1 is longer than 65536 characters" in reasons[f"{path.name}/GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv, line 1"]
+    assert (
+        "line 1 is longer than 65536 characters"
+        in reasons[f"{path.name}/GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv, line 1"]
+    )
     assert rows_of(batch, "select count(*) from p") == [(2,)]
 
 
@@ -117,14 +137,25 @@ def test_loose_csv_with_commas_quotes_and_a_bom(tmp_path, zone):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Date", "ZoneObservation", "Provenance", "CategorieVisiteur", "Pays", "Volume"])
-    writer.writerow(["2025-08-01", "Grand Montauban", "ÉTRANGER", "TOURISTE", "OCÉAN INDIEN (LA RÉUNION, MAYOTTE, TAAF)", "1\u202f204"])
+    writer.writerow(
+        [
+            "2025-08-01",
+            "Grand Montauban",
+            "ÉTRANGER",
+            "TOURISTE",
+            "OCÉAN INDIEN (LA RÉUNION, MAYOTTE, TAAF)",
+            "1\u202f204",
+        ]
+    )
     writer.writerow(["2025-08-01", "Grand Montauban", "INTERNATIONAL", "Touriste", "PAYS-BAS", "87"])
     path = tmp_path / "Nuitee_Pays_2025B4_GMONTAUBAN0.csv"
     path.write_bytes(out.getvalue().encode("utf-8-sig"))
     batch = land_delivery(zone, path, path.stem)
     assert batch.quarantined == []
     assert rows_of(batch, "select origin_country, volume, provenance from p order by volume") == [
-        ("PAYS-BAS", 87, "INTERNATIONAL"), ("OCÉAN INDIEN (LA RÉUNION, MAYOTTE, TAAF)", 1204, "ÉTRANGER")]
+        ("PAYS-BAS", 87, "INTERNATIONAL"),
+        ("OCÉAN INDIEN (LA RÉUNION, MAYOTTE, TAAF)", 1204, "ÉTRANGER"),
+    ]
 
 
 def test_loose_xlsx_table(tmp_path, zone):
@@ -143,7 +174,10 @@ def test_loose_xlsx_table(tmp_path, zone):
 
 
 def test_same_delivery_dropped_twice_lands_once(tmp_path, zone):
-    path = zip_of(tmp_path / "B4 2025_1.zip", {"GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode()})
+    path = zip_of(
+        tmp_path / "B4 2025_1.zip",
+        {"GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode()},
+    )
     first = land_delivery(zone, path, "B4 2025_1")
     copy = tmp_path / "copie" / "B4 2025_1 (1).zip"
     copy.parent.mkdir()

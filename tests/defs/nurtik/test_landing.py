@@ -17,11 +17,30 @@ TOKEN = "nurtik-token-123"
 
 
 def contact(n: int, email: str, updated: str = "2026-10-01T10:00:00Z") -> dict:
-    return {"contact_id": f"c-{n}", "email": email, "first_name": "Anne", "last_name": None, "phone": None, "postcode": "82000",
-            "country_iso2": "FR", "lang": "fr", "created_at": "2025-01-01T10:00:00Z", "updated_at": updated, "source": "form:12",
-            "global_status": "active", "consents": [{"purpose": "newsletter", "channel": "email", "status": "confirmed",
-                                                      "optin_method": "double", "collected_at": "2025-01-01T10:00:00Z"}],
-            "interests": []}
+    return {
+        "contact_id": f"c-{n}",
+        "email": email,
+        "first_name": "Anne",
+        "last_name": None,
+        "phone": None,
+        "postcode": "82000",
+        "country_iso2": "FR",
+        "lang": "fr",
+        "created_at": "2025-01-01T10:00:00Z",
+        "updated_at": updated,
+        "source": "form:12",
+        "global_status": "active",
+        "consents": [
+            {
+                "purpose": "newsletter",
+                "channel": "email",
+                "status": "confirmed",
+                "optin_method": "double",
+                "collected_at": "2025-01-01T10:00:00Z",
+            }
+        ],
+        "interests": [],
+    }
 
 
 @pytest.fixture
@@ -34,10 +53,15 @@ def client(httpserver):
 def test_contacts_are_read_page_by_page_since_the_last_update(httpserver, client, tmp_path):
     rows = [contact(1, "a@exemple.fr"), contact(2, "b@exemple.fr"), contact(3, "c@exemple.fr", "2026-10-02T10:00:00Z")]
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    httpserver.expect_request("/v1/contacts", query_string="page=1&per_page=2", headers=auth).respond_with_json({"data": rows[:2], "meta": {}})
-    httpserver.expect_request("/v1/contacts", query_string="page=2&per_page=2", headers=auth).respond_with_json({"data": rows[2:], "meta": {}})
-    httpserver.expect_request("/v1/contacts", query_string="updated_since=2026-10-02T10%3A00%3A00Z&page=1&per_page=2",
-                              headers=auth).respond_with_json({"data": [], "meta": {}})
+    httpserver.expect_request("/v1/contacts", query_string="page=1&per_page=2", headers=auth).respond_with_json(
+        {"data": rows[:2], "meta": {}}
+    )
+    httpserver.expect_request("/v1/contacts", query_string="page=2&per_page=2", headers=auth).respond_with_json(
+        {"data": rows[2:], "meta": {}}
+    )
+    httpserver.expect_request(
+        "/v1/contacts", query_string="updated_since=2026-10-02T10%3A00%3A00Z&page=1&per_page=2", headers=auth
+    ).respond_with_json({"data": [], "meta": {}})
     zone = LandingZone(tmp_path / "landing")
     first = land_contacts(client, zone, SECRET)
     assert first.manifest["record_count"] == 3 and first.manifest["max_updated_at"] == "2026-10-02T10:00:00Z"
@@ -70,9 +94,11 @@ def test_bad_export_rows_are_quarantined_and_the_rest_lands(tmp_path):
 def test_suppressed_people_are_rewritten_out_and_never_landed_again(tmp_path):
     zone = LandingZone(tmp_path / "landing")
     export = tmp_path / "export.csv"
-    lines = [";".join(EXPORT_HEADER),
-             "x-1;garde@exemple.fr;Anne;A;;82000;FR;01/10/2026 10:00;01/10/2026 10:00;inscrit;01/10/2026 10:00;formulaire:12;",
-             "x-2;efface@exemple.fr;Paul;B;;82000;FR;01/10/2026 10:00;01/10/2026 10:00;inscrit;01/10/2026 10:00;formulaire:12;"]
+    lines = [
+        ";".join(EXPORT_HEADER),
+        "x-1;garde@exemple.fr;Anne;A;;82000;FR;01/10/2026 10:00;01/10/2026 10:00;inscrit;01/10/2026 10:00;formulaire:12;",
+        "x-2;efface@exemple.fr;Paul;B;;82000;FR;01/10/2026 10:00;01/10/2026 10:00;inscrit;01/10/2026 10:00;formulaire:12;",
+    ]
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     first = land_export_file(zone, export, SECRET)
     gone = contact_key("Efface@Exemple.fr ", SECRET)
@@ -98,8 +124,10 @@ def test_a_server_capping_its_page_size_loses_no_contact(httpserver, tmp_path):
         from werkzeug import Response
 
         page = int(request.args["page"])
-        rows = contacts[(page - 1) * 2: page * 2]
-        return Response(json.dumps({"data": rows, "meta": {"total": len(contacts), "page": page}}), content_type="application/json")
+        rows = contacts[(page - 1) * 2 : page * 2]
+        return Response(
+            json.dumps({"data": rows, "meta": {"total": len(contacts), "page": page}}), content_type="application/json"
+        )
 
     httpserver.expect_request("/v1/contacts").respond_with_handler(capped)
     wide = NurtikClient(httpserver.url_for("").rstrip("/"), TOKEN, build_session(retries=0), timeout_s=5, per_page=1000)
@@ -110,4 +138,10 @@ def test_segment_cells_cannot_become_spreadsheet_formulas():
     from t82_pipeline.defs.nurtik.segments import spreadsheet_safe
 
     assert spreadsheet_safe('=HYPERLINK("http://evil.test","Cliquez")') == '\'=HYPERLINK("http://evil.test","Cliquez")'
-    assert [spreadsheet_safe(v) for v in ("+33 6", "-2", "@SUM(A1)", "Anne", None)] == ["'+33 6", "'-2", "'@SUM(A1)", "Anne", ""]
+    assert [spreadsheet_safe(v) for v in ("+33 6", "-2", "@SUM(A1)", "Anne", None)] == [
+        "'+33 6",
+        "'-2",
+        "'@SUM(A1)",
+        "Anne",
+        "",
+    ]

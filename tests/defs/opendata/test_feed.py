@@ -12,12 +12,12 @@ import requests
 
 from t82_pipeline.defs.opendata.coverage import land_download
 from t82_pipeline.defs.opendata.feed import Feed, PreviousFeed, check_records, publish, record_file, record_problems
-from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.defs.opendata.ontology import load_ontology, to_graph
 from t82_pipeline.demo.generate import generate_sit
+from t82_pipeline.lib.landing import LandingZone
 from tests.conftest import FIXTURES
-from tests.env import isolated_settings
-from tests.helpers import query, run_graph
+from tests.support.env import isolated_settings
+from tests.support.helpers import query, run_graph
 
 CANARY_EMAIL = "canary.prive.t82@gmail.com"
 CANARY_PHONE = "06 99 88 77 66"
@@ -27,29 +27,57 @@ CONTROL = "Visite\x07 guidée <b>du</b> moulin"
 @pytest.fixture(scope="module")
 def feed(tmp_path_factory):
     with isolated_settings(tmp_path_factory.mktemp("opendata") / "data") as settings:
-        stats = generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=0.05,
-                             datatourisme_drop=settings.datatourisme_drop_dir)
+        stats = generate_sit(
+            settings.samples_dir,
+            settings.apidae_export_drop_dir,
+            settings.tif_drop_dir,
+            scale=0.05,
+            datatourisme_drop=settings.datatourisme_drop_dir,
+        )
         # Plant a private individual's contacts on a gîte, and control characters/HTML on a site
         # (records that Apidae's connector does not already publish, so they reach our feed).
         path = settings.samples_dir / "apidae" / "objects.ndjson"
         objects = [json.loads(line) for line in path.read_text().splitlines()]
         with zipfile.ZipFile(settings.datatourisme_drop_dir / "flux-82.zip") as z:
             elsewhere = {json.loads(z.read(e["file"]))["dc:identifier"] for e in json.loads(z.read("index.json"))}
-        gite = next(o for o in objects if o["type"] == "HEBERGEMENT_LOCATIF" and o["state"] == "PUBLISHED"
-                    and "geolocalisation" in o["localisation"] and str(o["id"]) not in elsewhere)
+        gite = next(
+            o
+            for o in objects
+            if o["type"] == "HEBERGEMENT_LOCATIF"
+            and o["state"] == "PUBLISHED"
+            and "geolocalisation" in o["localisation"]
+            and str(o["id"]) not in elsewhere
+        )
         gite["informations"]["moyensCommunication"] = [
-            {"type": {"id": 204}, "coordonnees": {"fr": CANARY_EMAIL}}, {"type": {"id": 201}, "coordonnees": {"fr": CANARY_PHONE}}]
-        site = next(o for o in objects if o["type"] == "PATRIMOINE_CULTUREL" and o["state"] == "PUBLISHED"
-                    and str(o["id"]) not in elsewhere and "geolocalisation" in o["localisation"] and o["localisation"]["geolocalisation"]["geoJson"]["coordinates"][0] < 3)
+            {"type": {"id": 204}, "coordonnees": {"fr": CANARY_EMAIL}},
+            {"type": {"id": 201}, "coordonnees": {"fr": CANARY_PHONE}},
+        ]
+        site = next(
+            o
+            for o in objects
+            if o["type"] == "PATRIMOINE_CULTUREL"
+            and o["state"] == "PUBLISHED"
+            and str(o["id"]) not in elsewhere
+            and "geolocalisation" in o["localisation"]
+            and o["localisation"]["geolocalisation"]["geoJson"]["coordinates"][0] < 3
+        )
         site["presentation"] = {"descriptifCourt": {"libelleFr": CONTROL}}
         path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects))
         result = run_graph(settings)
         assert result.success
         current = settings.opendata_dir / "current"
-        yield {"settings": settings, "dir": current, "gite": gite, "site": site, "stats": stats, "result": result,
-               "records": [json.loads(p.read_text()) for p in sorted((current / "objects").rglob("*.json"))]}
+        yield {
+            "settings": settings,
+            "dir": current,
+            "gite": gite,
+            "site": site,
+            "stats": stats,
+            "result": result,
+            "records": [json.loads(p.read_text()) for p in sorted((current / "objects").rglob("*.json"))],
+        }
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_feed_has_index_context_and_one_file_per_record(feed):
     index = json.loads((feed["dir"] / "index.json").read_text())
     assert len(index) == len(feed["records"]) > 0
@@ -58,17 +86,25 @@ def test_feed_has_index_context_and_one_file_per_record(feed):
     publication = json.loads((feed["dir"] / "publication.json").read_text())
     assert publication["policy_version"] == "2026-11-v1"
     # Every record of the open-data mart is either published or held back with its reason.
-    held = dict(query(feed["settings"], """
+    held = dict(
+        query(
+            feed["settings"],
+            """
         select offer_key, coalesce(held_back_reason, 'déjà publiée dans DATAtourisme par le connecteur Apidae')
         from marts.opendata_offers left join marts.opendata_coverage using (offer_key)
-        where held_back_reason is not null or published_by_apidae_connector"""))
+        where held_back_reason is not null or published_by_apidae_connector""",
+        )
+    )
     assert {h["record"]: h["reason"] for h in publication["held_back"]} == held
-    assert set(held.values()) == {"coordonnées manquantes ou invalides",  # generated records without geolocation
-                                  "déjà publiée dans DATAtourisme par le connecteur Apidae"}
+    assert set(held.values()) == {
+        "coordonnées manquantes ou invalides",  # generated records without geolocation
+        "déjà publiée dans DATAtourisme par le connecteur Apidae",
+    }
     total = query(feed["settings"], "select count(*) from marts.opendata_offers")[0][0]
     assert publication["records"] + len(held) == total
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_every_record_parses_and_uses_only_ontology_terms(feed):
     ontology = load_ontology()
     for record in feed["records"]:
@@ -77,15 +113,20 @@ def test_every_record_parses_and_uses_only_ontology_terms(feed):
         assert record["@type"][-1] == "PointOfInterest"  # most specific class first, ancestors after
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_events_carry_their_period_and_records_their_creator(feed):
     events = [r for r in feed["records"] if "EntertainmentAndEvent" in r["@type"]]
     assert events and all(r["takesPlaceAt"][0]["startDate"] <= r["takesPlaceAt"][0]["endDate"] for r in events)
     assert {r["hasBeenCreatedBy"]["schema:legalName"] for r in feed["records"]} <= {
-        row[0] for row in query(feed["settings"], "select ot_name from reference.tourist_offices_82")}
+        row[0] for row in query(feed["settings"], "select ot_name from reference.tourist_offices_82")
+    }
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_policy_withholds_fields_and_no_private_contact_leaks(feed):
-    assert f"apidae:{feed['gite']['id']}" in {r["dc:identifier"] for r in feed["records"]}  # the canary's record is published
+    assert f"apidae:{feed['gite']['id']}" in {
+        r["dc:identifier"] for r in feed["records"]
+    }  # the canary's record is published
     text = "\n".join(p.read_text() for p in feed["dir"].rglob("*.json"))
     assert CANARY_EMAIL not in text and CANARY_PHONE not in text
     accommodation = [r for r in feed["records"] if "Accommodation" in r["@type"]]
@@ -93,26 +134,33 @@ def test_policy_withholds_fields_and_no_private_contact_leaks(feed):
     assert all("schema:telephone" not in c for r in accommodation for c in r.get("hasContact", []))
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_control_characters_and_html_are_cleaned(feed):
     site_id = f"apidae:{feed['site']['id']}"
     [record] = [r for r in feed["records"] if r["dc:identifier"] == site_id]
     assert record["rdfs:comment"]["fr"] == ["Visite guidée  du  moulin"]
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_uris_are_stable_and_removed_records_leave(feed):
-    from tests.helpers import run_graph as rerun
+    from tests.support.helpers import run_graph as rerun
 
     before = {r["dc:identifier"]: r["@id"] for r in feed["records"]}
     assert rerun(feed["settings"]).success
-    after = {json.loads(p.read_text())["dc:identifier"]: json.loads(p.read_text())["@id"]
-             for p in (feed["dir"] / "objects").rglob("*.json")}
+    after = {
+        json.loads(p.read_text())["dc:identifier"]: json.loads(p.read_text())["@id"]
+        for p in (feed["dir"] / "objects").rglob("*.json")
+    }
     assert after == before
     deleted = query(feed["settings"], "select count(*) from staging.stg_apidae__deletions")[0][0]
     assert deleted > 0
-    gone = {f"apidae:{row[0]}" for row in query(feed["settings"], "select apidae_id from staging.stg_apidae__deletions")}
+    gone = {
+        f"apidae:{row[0]}" for row in query(feed["settings"], "select apidae_id from staging.stg_apidae__deletions")
+    }
     assert not gone & set(after)
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_feed_is_served_on_loopback_and_read_back(feed):
     handler = partial(SimpleHTTPRequestHandler, directory=str(feed["dir"]))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -135,8 +183,9 @@ def test_real_datatourisme_objects_read_with_the_same_checker(sample):
     assert len(to_graph(record)) > 50
     problems = record_problems(record, load_ontology())
     # 2023 objects use terms added after ontology v2.4.3 (the version available here): reported, not hidden.
-    assert all(p.startswith(("unknown property", "unknown class", "property from an unexpected vocabulary"))
-               for p in problems)
+    assert all(
+        p.startswith(("unknown property", "unknown class", "property from an unexpected vocabulary")) for p in problems
+    )
 
 
 def test_checker_rejects_an_unknown_class():
@@ -145,6 +194,7 @@ def test_checker_rejects_an_unknown_class():
     assert "unknown class FlyingSaucer" in record_problems(record, load_ontology())
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_a_republish_parses_and_writes_only_the_changed_records(feed, tmp_path, monkeypatch):
     import copy
 
@@ -173,6 +223,7 @@ def test_a_republish_parses_and_writes_only_the_changed_records(feed, tmp_path, 
     assert PreviousFeed.of(root) is None
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_agenda_feeds_per_ot_hold_their_upcoming_events(feed):
     from datetime import date
 
@@ -182,10 +233,16 @@ def test_agenda_feeds_per_ot_hold_their_upcoming_events(feed):
     ots = [row[0] for row in query(feed["settings"], "select ot_code from reference.tourist_offices_82")]
     assert sorted(p.stem for p in agenda.glob("*.ics")) == sorted([*ots, "tarn-et-garonne"])
     published = {r["dc:identifier"] for r in feed["records"]}
-    expected = [row for row in query(feed["settings"], """
+    expected = [
+        row
+        for row in query(
+            feed["settings"],
+            """
         select source || ':' || source_id, ot_code, record_uuid from marts.opendata_offers
-        where offer_type = 'evenement' and held_back_reason is null and end_date >= current_date""")
-        if row[0] in published]
+        where offer_type = 'evenement' and held_back_reason is null and end_date >= current_date""",
+        )
+        if row[0] in published
+    ]
     department = Calendar.from_ical((agenda / "tarn-et-garonne.ics").read_bytes()).walk("VEVENT")
     assert sorted(str(e["uid"]).split("@")[0] for e in department) == sorted(r[2] for r in expected)
     for ot in ots:
@@ -194,19 +251,28 @@ def test_agenda_feeds_per_ot_hold_their_upcoming_events(feed):
         assert all(e.decoded("dtend") > e.decoded("dtstart") and e.decoded("dtend") > date.today() for e in events)
 
 
+@pytest.mark.slow  # the feed fixture runs the whole graph
 def test_coverage_against_the_datatourisme_download(feed):
     s, stats = feed["settings"], feed["stats"]
     counts = dict(query(s, "select coverage_status, count(*) from marts.opendata_coverage group by 1"))
     assert counts["absent"] > 0 and counts["present"] > 0 and counts["stale"] > 0
-    twice = query(s, """select count(*) from marts.opendata_offers
+    twice = query(
+        s,
+        """select count(*) from marts.opendata_offers
                         where held_back_reason is null and source = 'apidae' and source_id in (
-                            select datatourisme_identifier from staging.stg_datatourisme__objects group by 1 having count(*) > 1)""")[0][0]
+                            select datatourisme_identifier from staging.stg_datatourisme__objects group by 1 having count(*) > 1)""",
+    )[0][0]
     assert stats["duplicated"] > 0 and counts.get("duplicated", 0) == twice
-    via_apidae = {r[0] for r in query(s, "select offer_key from marts.opendata_coverage where published_by_apidae_connector")}
+    via_apidae = {
+        r[0] for r in query(s, "select offer_key from marts.opendata_coverage where published_by_apidae_connector")
+    }
     assert len(via_apidae) > 0
     assert not via_apidae & {r["dc:identifier"] for r in feed["records"]}  # never published twice
-    checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data
-              for e in feed["result"].all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    checks = {
+        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data
+        for e in feed["result"].all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
     coverage_check = checks["no_record_duplicated_in_datatourisme"]
     assert coverage_check.passed is (counts.get("duplicated", 0) == 0)
 

@@ -27,14 +27,19 @@ def test_files_first_then_the_pointer(httpserver, built_feed):
     prefix = upload(built_feed, httpserver.url_for("/feeds"), build_session(1, 0.01), token="tok")
     order = [request.path for request, _ in httpserver.log]
     assert order[-1] == "/feeds/current.json"  # the pointer moves last
-    assert json.loads(stored["/feeds/current.json"][1]) == {"current": built_feed.name, "index": f"{built_feed.name}/index.json"}
+    assert json.loads(stored["/feeds/current.json"][1]) == {
+        "current": built_feed.name,
+        "index": f"{built_feed.name}/index.json",
+    }
     assert {f"/feeds/{built_feed.name}/index.json", f"/feeds/{built_feed.name}/agenda/x.ics"} <= set(stored)
     assert all(auth == "Bearer tok" for auth, _ in stored.values())
     assert prefix.endswith(built_feed.name)
 
 
 def test_failed_upload_never_moves_the_pointer(httpserver, built_feed):
-    httpserver.expect_request(re.compile(r".*/index\.json"), method="PUT").respond_with_data("quota exceeded", status=507)
+    httpserver.expect_request(re.compile(r".*/index\.json"), method="PUT").respond_with_data(
+        "quota exceeded", status=507
+    )
     httpserver.expect_request(re.compile(r".*"), method="PUT").respond_with_data("", status=201)
     with pytest.raises(RuntimeError, match="index.json: HTTP 507; previous feed kept"):
         upload(built_feed, httpserver.url_for("/feeds"), build_session(0, 0.01))

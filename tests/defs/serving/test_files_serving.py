@@ -11,8 +11,14 @@ OFFICES = [("grand-montauban", "OT du Grand Montauban"), ("deux-rives", "OT des 
 
 
 def served_model(name: str) -> dict:
-    return {"resource_type": "model", "schema": "marts", "name": name, "description": f"{name} en français.",
-            "config": {"meta": {"serving": {"ot_column": "ot_code"}}}, "columns": {"ot_code": {"description": "OT."}}}
+    return {
+        "resource_type": "model",
+        "schema": "marts",
+        "name": name,
+        "description": f"{name} en français.",
+        "config": {"meta": {"serving": {"ot_column": "ot_code"}}},
+        "columns": {"ot_code": {"description": "OT."}},
+    }
 
 
 def test_a_served_mart_not_built_yet_is_left_out_and_said(tmp_path):
@@ -21,10 +27,16 @@ def test_a_served_mart_not_built_yet_is_left_out_and_said(tmp_path):
         con.execute("create schema reference; create schema marts")
         con.execute("create table reference.tourist_offices_82 (ot_code varchar, ot_name varchar)")
         con.executemany("insert into reference.tourist_offices_82 values (?, ?)", OFFICES)
-        con.execute("create table marts.offers as select * from (values ('grand-montauban', 1), ('deux-rives', 2)) t(ot_code, id)")
-        con.execute("create table marts.ot_offer_quality as select * from (values ('grand-montauban', 1), ('deux-rives', 1)) t(ot_code, offer_count)")
+        con.execute(
+            "create table marts.offers as select * from (values ('grand-montauban', 1), ('deux-rives', 2)) t(ot_code, id)"
+        )
+        con.execute(
+            "create table marts.ot_offer_quality as select * from (values ('grand-montauban', 1), ('deux-rives', 1)) t(ot_code, offer_count)"
+        )
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"nodes": {f"model.t82.{n}": served_model(n) for n in ("offers", "fluxvision_monthly")}}))
+    manifest.write_text(
+        json.dumps({"nodes": {f"model.t82.{n}": served_model(n) for n in ("offers", "fluxvision_monthly")}})
+    )
     target = ServingTarget(folder=str(tmp_path / "serving"), warehouse_path=str(warehouse), manifest_path=str(manifest))
 
     result = dg.materialize([ot_marts], resources={"serving": target})

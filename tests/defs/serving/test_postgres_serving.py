@@ -6,14 +6,33 @@ import pytest
 
 from t82_pipeline.defs.serving.catalog import ServedTable
 from t82_pipeline.defs.serving.postgres import AGENCY_LOGIN, ServingError, ot_role, provision_roles, publish_postgres
-from tests.postgres import postgres_server
+from tests.support.postgres import postgres_server
 
-OFFICES = {"grand-montauban": "OT du Grand Montauban", "deux-rives": "OT des Deux Rives", "quercy-caussadais": "OT du Quercy Caussadais"}
+pytestmark = pytest.mark.postgres
+
+OFFICES = {
+    "grand-montauban": "OT du Grand Montauban",
+    "deux-rives": "OT des Deux Rives",
+    "quercy-caussadais": "OT du Quercy Caussadais",
+}
 PASSWORD = "pw-test"
 TABLES = [
-    ServedTable("marts", "offers", "ot_code", "Offre touristique unifiée.", {"name": "Nom de la fiche.", "ot_code": "Office de tourisme."},
-                frozenset({"phone", "email"})),
-    ServedTable("marts", "departement_summary", None, "Totaux départementaux partagés.", {"offers": "Nombre de fiches."}, frozenset()),
+    ServedTable(
+        "marts",
+        "offers",
+        "ot_code",
+        "Offre touristique unifiée.",
+        {"name": "Nom de la fiche.", "ot_code": "Office de tourisme."},
+        frozenset({"phone", "email"}),
+    ),
+    ServedTable(
+        "marts",
+        "departement_summary",
+        None,
+        "Totaux départementaux partagés.",
+        {"offers": "Nombre de fiches."},
+        frozenset(),
+    ),
 ]
 
 
@@ -67,7 +86,9 @@ def test_each_ot_role_sees_only_its_rows(pg, published):
     for ot_code in OFFICES:
         rows = as_role(pg, ot_role(ot_code), "select distinct ot_code from marts.offers")
         assert rows == [(ot_code,)]
-    assert as_role(pg, ot_role("deux-rives"), "select count(*) from marts.offers where ot_code = 'grand-montauban'") == [(0,)]
+    assert as_role(
+        pg, ot_role("deux-rives"), "select count(*) from marts.offers where ot_code = 'grand-montauban'"
+    ) == [(0,)]
 
 
 def test_shared_totals_and_agency_sees_everything(pg, published):
@@ -76,7 +97,9 @@ def test_shared_totals_and_agency_sees_everything(pg, published):
 
 
 def test_no_personal_column_and_no_other_schema(pg, published):
-    columns = as_role(pg, ot_role("grand-montauban"), "select column_name from information_schema.columns where table_name = 'offers'")
+    columns = as_role(
+        pg, ot_role("grand-montauban"), "select column_name from information_schema.columns where table_name = 'offers'"
+    )
     assert {c for (c,) in columns} == {"offer_key", "name", "ot_code"}
     for relation in ("restricted.contacts", "staging.anything"):
         with pytest.raises(psycopg2.errors.InsufficientPrivilege):
@@ -84,8 +107,12 @@ def test_no_personal_column_and_no_other_schema(pg, published):
 
 
 def test_data_dictionary_in_french_comments(pg, published):
-    assert as_role(pg, ot_role("deux-rives"), "select obj_description('marts.offers'::regclass)") == [("Offre touristique unifiée.",)]
-    assert as_role(pg, ot_role("deux-rives"), "select col_description('marts.offers'::regclass, 2)") == [("Nom de la fiche.",)]
+    assert as_role(pg, ot_role("deux-rives"), "select obj_description('marts.offers'::regclass)") == [
+        ("Offre touristique unifiée.",)
+    ]
+    assert as_role(pg, ot_role("deux-rives"), "select col_description('marts.offers'::regclass, 2)") == [
+        ("Nom de la fiche.",)
+    ]
 
 
 def test_table_without_rls_is_caught_before_publish_and_old_state_stays(pg, published, warehouse):

@@ -10,13 +10,19 @@ from t82_pipeline.defs.sit.apidae_client import SEARCH_PATH, ApidaeClient
 from t82_pipeline.defs.sit.apidae_landing import land_api_snapshot
 from t82_pipeline.lib.http import SourceError, build_session
 from t82_pipeline.lib.landing import LandingZone
-from tests.apidae_samples import API_KEY, APIDAE, paging_handler, sample_objects
+from tests.support.apidae_samples import API_KEY, APIDAE, paging_handler, sample_objects
+
 
 def client(httpserver, page_size=2, retries=2, timeout_s=5.0) -> ApidaeClient:
     return ApidaeClient(
-        base_url=httpserver.url_for("").rstrip("/"), api_key=API_KEY, project_id="42",
-        session=build_session(retries, backoff_factor=0.01), page_size=page_size, timeout_s=timeout_s,
-        retries=retries, backoff_s=0.01,
+        base_url=httpserver.url_for("").rstrip("/"),
+        api_key=API_KEY,
+        project_id="42",
+        session=build_session(retries, backoff_factor=0.01),
+        page_size=page_size,
+        timeout_s=timeout_s,
+        retries=retries,
+        backoff_s=0.01,
     )
 
 
@@ -42,7 +48,8 @@ def test_empty_result_has_no_objects_key(httpserver, tmp_path):
 def test_429_with_retry_after_is_retried(httpserver):
     real = (APIDAE / "GeotrekCE_Geotrek-admin__list_479743.json").read_text()
     httpserver.expect_ordered_request(SEARCH_PATH).respond_with_data(
-        "Too many requests", status=429, headers={"Retry-After": "1"})
+        "Too many requests", status=429, headers={"Retry-After": "1"}
+    )
     httpserver.expect_ordered_request(SEARCH_PATH).respond_with_data(real, content_type="application/json")
     started = time.monotonic()
     page = client(httpserver).fetch_page(0)
@@ -56,7 +63,8 @@ def test_a_huge_retry_after_is_capped(httpserver, monkeypatch):
     monkeypatch.setattr(http, "MAX_RETRY_AFTER_S", 0.5)
     real = (APIDAE / "GeotrekCE_Geotrek-admin__list_479743.json").read_text()
     httpserver.expect_ordered_request(SEARCH_PATH).respond_with_data(
-        "Too many requests", status=429, headers={"Retry-After": "86400"})
+        "Too many requests", status=429, headers={"Retry-After": "86400"}
+    )
     httpserver.expect_ordered_request(SEARCH_PATH).respond_with_data(real, content_type="application/json")
     started = time.monotonic()
     assert [o["id"] for o in client(httpserver).fetch_page(0).objects] == [479743]
@@ -65,7 +73,8 @@ def test_a_huge_retry_after_is_capped(httpserver, monkeypatch):
 
 def test_5xx_after_retries_names_source_page_and_hides_key(httpserver):
     httpserver.expect_request(SEARCH_PATH).respond_with_data(
-        f"Erreur interne apiKey={API_KEY}", status=503, content_type="text/plain")
+        f"Erreur interne apiKey={API_KEY}", status=503, content_type="text/plain"
+    )
     with pytest.raises(SourceError) as err:
         client(httpserver, retries=1).fetch_page(400)
     message = str(err.value)
@@ -147,7 +156,9 @@ def test_object_with_a_malformed_modification_date_is_quarantined(httpserver, tm
     batch = land_api_snapshot(client(httpserver, page_size=10), LandingZone(tmp_path))
     assert batch.manifest["record_count"] == 1
     assert batch.quarantined[0]["record"] == f"page first=0 item 1 id={objects[1]['id']}"
-    assert batch.quarantined[0]["reason"] == "gestion.dateModification is not an Apidae date-time: '2026-11-02T06:00:00'"
+    assert (
+        batch.quarantined[0]["reason"] == "gestion.dateModification is not an Apidae date-time: '2026-11-02T06:00:00'"
+    )
 
 
 def test_truncated_later_page_is_an_error_naming_that_page(httpserver, tmp_path):
@@ -162,7 +173,9 @@ def test_truncated_later_page_is_an_error_naming_that_page(httpserver, tmp_path)
 
     httpserver.expect_request(SEARCH_PATH, method="POST").respond_with_handler(second_page_cut)
     zone = LandingZone(tmp_path)
-    with pytest.raises(SourceError, match=r"first=2 count=2: response is not valid JSON \(truncated body\?\), 100 bytes"):
+    with pytest.raises(
+        SourceError, match=r"first=2 count=2: response is not valid JSON \(truncated body\?\), 100 bytes"
+    ):
         land_api_snapshot(client(httpserver, page_size=2), zone)
     assert zone.manifests("apidae") == [] and not list((tmp_path / "apidae").glob(".*"))  # no pages left behind
 
@@ -171,11 +184,14 @@ def test_duplicate_and_non_integer_ids_are_quarantined(httpserver, tmp_path):
     objects = sample_objects()[:3]
     duplicate = {**objects[0], "nom": {"libelleFr": "again"}}
     text_id = {**objects[2], "id": str(objects[2]["id"])}
-    httpserver.expect_request(SEARCH_PATH).respond_with_handler(paging_handler([objects[0], objects[1], duplicate, text_id]))
+    httpserver.expect_request(SEARCH_PATH).respond_with_handler(
+        paging_handler([objects[0], objects[1], duplicate, text_id])
+    )
     batch = land_api_snapshot(client(httpserver, page_size=3), LandingZone(tmp_path))
     kept = [json.loads(line) for line in (batch.path / "objects.ndjson").read_text().splitlines()]
     assert kept == objects[:2]  # the objects themselves, unchanged
     assert [(q["record"], q["reason"]) for q in batch.quarantined] == [
         (f"page first=0 item 2 id={objects[0]['id']}", "duplicate id in the same batch"),
-        ("page first=3 item 0", "object has no integer 'id'")]
+        ("page first=3 item 0", "object has no integer 'id'"),
+    ]
     assert f'"id":"{text_id["id"]}"' in batch.quarantined[1]["raw"]  # a raw copy, cut at 2,000 characters

@@ -16,12 +16,20 @@ def land(tmp_path, objects, source="apidae", kind="api"):
 
 
 def obj(i, type_="HOTELLERIE", lon=1.35, lat=44.01, insee="82121"):
-    return {"id": i, "type": type_, "localisation": {"adresse": {"commune": {"code": insee}},
-                                                     "geolocalisation": {"geoJson": {"coordinates": [lon, lat]}}}}
+    return {
+        "id": i,
+        "type": type_,
+        "localisation": {
+            "adresse": {"commune": {"code": insee}},
+            "geolocalisation": {"geoJson": {"coordinates": [lon, lat]}},
+        },
+    }
 
 
 def test_good_batch_passes(tmp_path):
-    result = apidae_api_batch_is_valid(landing=land(tmp_path, [obj(1), obj(2), obj(3, insee="12089", lon=2.2, lat=44.5)]))
+    result = apidae_api_batch_is_valid(
+        landing=land(tmp_path, [obj(1), obj(2), obj(3, insee="12089", lon=2.2, lat=44.5)])
+    )
     assert result.passed
 
 
@@ -34,7 +42,13 @@ def test_unknown_type_and_points_outside_the_departement_fail(tmp_path):
 
 
 def tif(i, code="02.01.14", lon="1.35", lat="44.01"):
-    return {"dc_identifier": f"TFO{i}", "classification_code": code, "commune_insee": "82121", "longitude": lon, "latitude": lat}
+    return {
+        "dc_identifier": f"TFO{i}",
+        "classification_code": code,
+        "commune_insee": "82121",
+        "longitude": lon,
+        "latitude": lat,
+    }
 
 
 def test_tif_batch_with_known_codes_passes(tmp_path):

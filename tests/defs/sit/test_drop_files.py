@@ -52,7 +52,9 @@ def test_zip_missing_a_reference_file_is_rejected_by_name(tmp_path):
             if item.filename != "communes.json":
                 dst.writestr(item, src.read(item.filename))
     zone = LandingZone(tmp_path / "landing")
-    with pytest.raises(SourceError, match=r"\[apidae\] export-sans-communes.zip: export is missing reference file\(s\): communes.json"):
+    with pytest.raises(
+        SourceError, match=r"\[apidae\] export-sans-communes.zip: export is missing reference file\(s\): communes.json"
+    ):
         land_export_zip(zone, broken)
     assert zone.manifests("apidae") == []
 
@@ -68,7 +70,12 @@ def test_real_tif_export_maps_every_record(tmp_path):
     batch = land_xml_file(LandingZone(tmp_path), REAL_XML)
     records = ndjson(batch.path / "objects.ndjson")
     assert [r["dc_identifier"] for r in records] == [
-        "TFO024499558523", "TFO023905990469", "TFO024413651003", "TFO16017196097", "TFO080043817713"]
+        "TFO024499558523",
+        "TFO023905990469",
+        "TFO024413651003",
+        "TFO16017196097",
+        "TFO080043817713",
+    ]
     first = records[0]
     assert first["title_fr"] == 'Gîte d\'étape "Les Volets Bleus"'
     assert first["classification_code"] == "02.01.14"
@@ -88,7 +95,11 @@ def test_xml_that_does_not_parse_is_rejected(tmp_path):
 
 def test_xml_record_without_id_is_quarantined_with_its_line(tmp_path):
     xml = tmp_path / "export.xml"
-    xml.write_text(REAL_XML.read_text().replace("<dc:identifier>TFO023905990469</dc:identifier>", "<dc:identifier></dc:identifier>"))
+    xml.write_text(
+        REAL_XML.read_text().replace(
+            "<dc:identifier>TFO023905990469</dc:identifier>", "<dc:identifier></dc:identifier>"
+        )
+    )
     batch = land_xml_file(LandingZone(tmp_path / "landing"), xml)
     assert batch.manifest["record_count"] == 4
     [entry] = batch.quarantined

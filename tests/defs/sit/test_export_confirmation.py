@@ -17,10 +17,14 @@ HASH = "s3cr3t-export-hash-9f2"
 def run(tmp_path, httpserver):
     result = dg.materialize(
         [apidae_export_objects],
-        resources={"apidae": ApidaeResource(base_url="http://unused", api_key="k", project_id="1", retries=0),
-                   "landing": LandingResource(root=str(tmp_path / "landing")),
-                   "apidae_export_drop": DropFolderResource(path=str(tmp_path / "drop"), settle_seconds=0)},
-        selection=[apidae_export_objects.key], raise_on_error=False)
+        resources={
+            "apidae": ApidaeResource(base_url="http://unused", api_key="k", project_id="1", retries=0),
+            "landing": LandingResource(root=str(tmp_path / "landing")),
+            "apidae_export_drop": DropFolderResource(path=str(tmp_path / "drop"), settle_seconds=0),
+        },
+        selection=[apidae_export_objects.key],
+        raise_on_error=False,
+    )
     [materialization] = result.asset_materializations_for_node("landing__apidae_export_objects")
     logs = " ".join(str(e) for e in result.all_events)
     return result, {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}, logs
@@ -33,7 +37,8 @@ def test_a_failed_confirmation_is_retried_next_run_and_leaks_no_hash(tmp_path, h
     (tmp_path / "drop" / "export.zip.json").write_text(f'{{"reinitialisation": "false", "urlConfirmation": "{url}"}}')
     answers = [500, 200]
     httpserver.expect_request("/api/v002/export/confirmation").respond_with_handler(
-        lambda request: Response("Erreur" if answers[0] == 500 else "OK", status=answers.pop(0)))
+        lambda request: Response("Erreur" if answers[0] == 500 else "OK", status=answers.pop(0))
+    )
 
     first, metadata, logs = run(tmp_path, httpserver)
     assert first.success and metadata["new_batches"] == 1

@@ -62,9 +62,24 @@ def postgres_server():
         shutil.chown(workdir, "postgres", "postgres")
         shutil.chown(sock, "postgres", "postgres")
     port = _free_port()
-    _run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"], as_postgres)
-    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log"), "-w",
-          "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1", "start"], as_postgres)
+    _run(
+        [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"],
+        as_postgres,
+    )
+    _run(
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(workdir / "server.log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1",
+            "start",
+        ],
+        as_postgres,
+    )
     try:
         yield PostgresServer("127.0.0.1", port)
     finally:

@@ -3,7 +3,7 @@ until the test turns it on through the webserver) running a job that takes a few
 
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -14,7 +14,7 @@ def heartbeat() -> None:
     time.sleep(float(os.environ.get("T82_TEST_RUN_SECONDS", "1")))
     out = Path(os.environ["T82_TEST_HEARTBEAT_DIR"])
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{datetime.now(timezone.utc):%H%M%S%f}").write_text("ok")
+    (out / f"{datetime.now(UTC):%H%M%S%f}").write_text("ok")
 
 
 # A short maximum runtime lets run monitoring settle a run whose worker was killed.

@@ -12,8 +12,13 @@ from t82_pipeline.resources import build_resources
 from tests.conftest import AS_OF_DATE
 
 
-def run_graph(settings, with_fairguest: bool = False, instance: dg.DagsterInstance | None = None,
-              with_nurtik: bool = False, **resource_overrides) -> dg.ExecuteInProcessResult:
+def run_graph(
+    settings,
+    with_fairguest: bool = False,
+    instance: dg.DagsterInstance | None = None,
+    with_nurtik: bool = False,
+    **resource_overrides,
+) -> dg.ExecuteInProcessResult:
     """The nightly graph. Fairguest and Nurtik landing only when the test generated their data;
     provider reports and GDPR jobs never (tests run them on purpose)."""
     from t82_pipeline.defs.nurtik.definitions import defs as nurtik_defs
@@ -23,8 +28,17 @@ def run_graph(settings, with_fairguest: bool = False, instance: dg.DagsterInstan
     fairguest = [a for a in fairguest_defs.assets if a.key.path[0] == "landing"] if with_fairguest else []
     nurtik = [a for a in nurtik_defs.assets if a.key != SUPPRESSIONS_KEY] if with_nurtik else []
     return dg.materialize(
-        [*sit_defs.assets, *sit_defs.asset_checks, *fairguest, *nurtik, *dbt_defs.assets, *opendata_defs.assets,
-         *opendata_defs.asset_checks, *serving_defs.assets, *serving_defs.asset_checks],
+        [
+            *sit_defs.assets,
+            *sit_defs.asset_checks,
+            *fairguest,
+            *nurtik,
+            *dbt_defs.assets,
+            *opendata_defs.assets,
+            *opendata_defs.asset_checks,
+            *serving_defs.assets,
+            *serving_defs.asset_checks,
+        ],
         resources=resources,
         run_config={"ops": {"t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},
         instance=instance,
@@ -39,33 +53,49 @@ def query(settings, sql: str) -> list[tuple]:
 
 def check_results(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
     return {
-        f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}":
-            e.asset_check_evaluation_data.passed
+        f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}": e.asset_check_evaluation_data.passed
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
     }
 
 
-def run_fluxvision(settings, instance: dg.DagsterInstance) -> tuple[list[dg.ExecuteInProcessResult], dg.ExecuteInProcessResult]:
+def run_fluxvision(
+    settings, instance: dg.DagsterInstance
+) -> tuple[list[dg.ExecuteInProcessResult], dg.ExecuteInProcessResult]:
     """What the Flux Vision sensors do: every file of the drop folder landed as its own partition
     (oldest first), then one refresh of the marts and reports."""
-    from t82_pipeline.defs.fluxvision.definitions import defs as fluxvision_defs
     from t82_pipeline.defs.fluxvision.assets import DELIVERIES, LANDING_KEY
+    from t82_pipeline.defs.fluxvision.definitions import defs as fluxvision_defs
     from t82_pipeline.defs.fluxvision.landing import DELIVERY_PATTERNS, delivery_key
 
     resources = build_resources(settings)
     drop = settings.fluxvision_drop_dir
-    keys = [delivery_key(p) for p in sorted((p for pat in DELIVERY_PATTERNS for p in drop.glob(pat)), key=lambda p: p.stat().st_mtime)]
-    instance.add_dynamic_partitions(DELIVERIES.name, [k for k in keys if not instance.has_dynamic_partition(DELIVERIES.name, k)])
+    keys = [
+        delivery_key(p)
+        for p in sorted((p for pat in DELIVERY_PATTERNS for p in drop.glob(pat)), key=lambda p: p.stat().st_mtime)
+    ]
+    instance.add_dynamic_partitions(
+        DELIVERIES.name, [k for k in keys if not instance.has_dynamic_partition(DELIVERIES.name, k)]
+    )
     landing = [a for a in fluxvision_defs.assets if a.key == LANDING_KEY]
-    landed = [dg.materialize(landing, partition_key=k, instance=instance, resources=resources, raise_on_error=False) for k in keys]
+    landed = [
+        dg.materialize(landing, partition_key=k, instance=instance, resources=resources, raise_on_error=False)
+        for k in keys
+    ]
     refresh = dg.materialize(
-        [*dbt_defs.assets, *fluxvision_defs.assets], instance=instance, resources=resources, raise_on_error=False,
-        selection=dg.AssetSelection.assets(LANDING_KEY).downstream(include_self=False) | dg.AssetSelection.key_prefixes("reference"))
+        [*dbt_defs.assets, *fluxvision_defs.assets],
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+        selection=dg.AssetSelection.assets(LANDING_KEY).downstream(include_self=False)
+        | dg.AssetSelection.key_prefixes("reference"),
+    )
     return landed, refresh
 
 
-def run_nurtik(settings, instance: dg.DagsterInstance, suppression_config: dict | None = None) -> dg.ExecuteInProcessResult:
+def run_nurtik(
+    settings, instance: dg.DagsterInstance, suppression_config: dict | None = None
+) -> dg.ExecuteInProcessResult:
     """Nurtik landing (or a GDPR job when ``suppression_config`` is given), then everything
     downstream of it: dbt models and segment exports."""
     from t82_pipeline.defs.nurtik.definitions import defs as nurtik_defs
@@ -78,7 +108,12 @@ def run_nurtik(settings, instance: dg.DagsterInstance, suppression_config: dict 
         start = dg.AssetSelection.assets(["landing", "nurtik_suppressions"])
         run_config = {"landing__nurtik_suppressions": {"config": suppression_config}}
     return dg.materialize(
-        [*dbt_defs.assets, *nurtik_defs.assets], instance=instance, resources=resources, raise_on_error=False,
-        selection=start.downstream() | dg.AssetSelection.key_prefixes("reference")
+        [*dbt_defs.assets, *nurtik_defs.assets],
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+        selection=start.downstream()
+        | dg.AssetSelection.key_prefixes("reference")
         | dg.AssetSelection.assets(["staging", "stg_nurtik__suppressions"]),
-        run_config={"ops": {**run_config, "t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}})
+        run_config={"ops": {**run_config, "t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},
+    )

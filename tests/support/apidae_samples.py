@@ -25,12 +25,10 @@ def paging_handler(objects: list[dict]):
     def handler(request: Request) -> Response:
         query = json.loads(request.form["query"])
         assert query["apiKey"] == API_KEY and query["order"] == "IDENTIFIANT"
-        page = objects[query["first"]: query["first"] + query["count"]]
+        page = objects[query["first"] : query["first"] + query["count"]]
         body = {"query": query, "numFound": len(objects)}
         if page:
             body["objetsTouristiques"] = page
         return Response(json.dumps(body), content_type="application/json")
 
     return handler
-
-

@@ -1,7 +1,12 @@
-"""Decoding the text exports people make: UTF-8 (with or without BOM), else Windows-1252, as a
-French back-office's Excel writes it; anything else is refused with the reason."""
+"""French month names, and decoding the text exports people make: UTF-8 (with or without BOM),
+else Windows-1252, as a French back-office's Excel writes it; anything else is refused with the
+reason."""
 
 from __future__ import annotations
+
+# Month names in what OT staff and providers read (reports, e-mails).
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre")  # fmt: skip
 
 
 def decode_export(raw: bytes) -> str:

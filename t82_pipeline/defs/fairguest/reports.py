@@ -11,26 +11,14 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from t82_pipeline.lib.text import FRENCH_MONTHS
+
 TEMPLATES = Path(__file__).parent / "templates"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 # Ledger states. "sending" is written before SMTP is asked and "sent" after: a report still
 # "sending" at the next run may or may not have gone, and waits for a person's decision
 # (at most once: a provider never gets the same report twice by accident).
 SENDING, SENT, FAILED = "sending", "sent", "failed"
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 THEMES = {
     "confort": "Confort",
     "salle_de_bain": "Salle de bain",
@@ -50,7 +38,7 @@ def previous_month(today: date) -> str:
 
 def period_label(period: str) -> str:
     year, month = map(int, period.split("-"))
-    return f"{MONTHS[month - 1]} {year}"
+    return f"{FRENCH_MONTHS[month - 1]} {year}"
 
 
 def valid_recipient(value: str | None) -> str | None:

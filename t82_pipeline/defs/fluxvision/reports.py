@@ -13,21 +13,9 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from t82_pipeline.lib.text import FRENCH_MONTHS
+
 TEMPLATES = Path(__file__).parent / "templates"
-MONTH_NAMES = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 # Filters: code → (label, categories or provenances included; None = all).
 CATEGORIES = {
@@ -204,7 +192,7 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, ot_code: str | None,
     report = Report(year, ot_code, title, data.figures(year))
     months = [m for m, *_ in data.monthly(year)]
     report.months_label = (
-        f"{MONTH_NAMES[months[0] - 1]} à {MONTH_NAMES[months[-1] - 1]} {year}" if months else str(year)
+        f"{FRENCH_MONTHS[months[0] - 1]} à {FRENCH_MONTHS[months[-1] - 1]} {year}" if months else str(year)
     )
     report.busiest = data.busiest_days(year)
 
@@ -256,7 +244,7 @@ def render_html(report: Report, for_pdf: bool = False) -> str:
         categories=CATEGORIES,
         provenances=PROVENANCES,
         locals=sorted(LOCALS),
-        month_names=MONTH_NAMES,
+        month_names=FRENCH_MONTHS,
         is_default=is_default_view,
         for_pdf=for_pdf,
     )

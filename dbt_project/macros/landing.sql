@@ -1,5 +1,5 @@
 {#
-  Reading the immutable landing zone (see DESIGN.md §1).
+  Reading the immutable landing zone (see docs/architecture.md §1).
 
   landing_files(source, file) lists the files named `file` of the batches that make up the
   current state of `source`: the latest full snapshot and every batch landed after it (older

@@ -1,5 +1,5 @@
 """Orange Flux Vision Tourisme deliveries for the embedded default, in the layout described in
-../shared/research/fluxvision.md: one ZIP per two-month period ("bimestre") and year, one folder
+docs/architecture.md §4: one ZIP per two-month period ("bimestre") and year, one folder
 per observation zone, `;`-separated CSV files named ``<Famille>[_<Ventilation>]_<YYYY>B<n>_<ZONE>0.csv``.
 
 Volumes follow a plausible seasonality (summer peak, weekend nights, Montauban and Moissac

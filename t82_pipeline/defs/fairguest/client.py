@@ -1,7 +1,7 @@
 """Fairguest (Raccourci) behind one client. Fairguest publishes no API documentation:
 - OBSERVED (Woody front-end code): ``GET /v2/fairguest/sheets/fairguest-ratings?ids=<csv>&fairguestGroup=<id>``
   → ``{"<sheet id>": {"weighted_rating": 8.4, "weighted_rating_is_valid": true}}``, ratings /10;
-- ASSUMED (../shared/research/saas_sources.md §1.3, to confirm with Raccourci):
+- ASSUMED (docs/architecture.md §4, to confirm with Raccourci):
   ``GET /v2/fairguest/groups/{group}/sheets`` → the group's establishments, and
   ``GET /v2/fairguest/groups/{group}/reviews?since=&page=&size=`` → ``{"total", "page", "reviews": [...]}``,
   bearer token auth. Change these paths here, and only here, when the real API is known.

@@ -1,4 +1,4 @@
-"""Reading Flux Vision Tourisme tables (see ../shared/research/fluxvision.md).
+"""Reading Flux Vision Tourisme tables (layout: docs/architecture.md §4).
 
 A table is one CSV (or XLSX sheet) of one family for one zone and period. Python only decodes
 the bytes and checks the header; DuckDB's CSV reader parses, validates and normalises the rows

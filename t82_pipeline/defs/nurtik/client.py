@@ -1,5 +1,5 @@
 """Nurtik (Raccourci's CRM and e-mailing tool) behind one client. Nurtik publishes no API
-documentation: the shape below is ASSUMED from ../shared/research/saas_sources.md §2.2 (modelled
+documentation: the shape below is ASSUMED (docs/architecture.md §4, modelled
 on Brevo/Mailchimp/Mautic) and must be confirmed with Raccourci. Change it here, and only here:
 - ``GET /v1/contacts?updated_since=&page=&per_page=`` → ``{"data": [contact…], "meta": {"total"}}``;
   a contact embeds its consent history (``consents``) and interests;

@@ -1,6 +1,6 @@
 """Client of the Apidae API v002 search endpoint (``recherche/list-objets-touristiques``).
 
-Real behaviour it handles (../shared/research/apidae.md): credentials travel inside the
+Real behaviour it handles (docs/architecture.md §4): credentials travel inside the
 ``query`` JSON; pages of at most 200 by ``first``/``count`` with a stable ``order``; the
 ``objetsTouristiques`` key is absent when ``numFound`` is 0; errors are plain-text bodies.
 """

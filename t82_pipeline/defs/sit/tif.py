@@ -1,6 +1,6 @@
 """XML SIT exports (Constellation, TourInFrance v3) → landing, through a declarative mapping.
 
-No public Constellation schema exists (../shared/research/constellation.md); French DMS XML
+No public Constellation schema exists (docs/architecture.md §4); French DMS XML
 exports follow TourInFrance v3, so the mapping in ``mappings/tif_v3.yaml`` describes that
 layout and the engine below knows nothing of TIF.
 """

@@ -1,6 +1,6 @@
 -- depends_on: {{ source('apidae', 'objects') }} {{ source('apidae', 'export_objects') }}
 -- One row per landed object version, API and export shapes alike. Only the fields the
--- platform uses are parsed (explicit schema): see DESIGN.md §1 on read_json performance.
+-- platform uses are parsed (explicit schema): see docs/architecture.md §1 and benchmarks/.
 {% set comm = "STRUCT(type STRUCT(id BIGINT), coordonnees STRUCT(fr VARCHAR), coordonnee VARCHAR)[]" %}
 {% set libelle = "STRUCT(libelleFr VARCHAR)" %}
 with source as (

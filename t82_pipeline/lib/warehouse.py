@@ -1,5 +1,6 @@
-"""Publish steps read what dbt built so far: a mart not built yet (first run, or its source never
-landed) is skipped with a message, never a failure."""
+"""What Python reads of the warehouse besides marts: the OT list, and what dbt built so far (a
+mart not built yet — first run, or its source never landed — is skipped with a message, never a
+failure)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from collections.abc import Iterable
 
 import dagster as dg
 import duckdb
+
+TOURIST_OFFICES = "reference.tourist_offices_82"
+
+
+def tourist_offices(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The ten OTs, ot_code → name, in ot_code order (the reference seed built by dbt)."""
+    return dict(con.execute(f"select ot_code, ot_name from {TOURIST_OFFICES} order by ot_code").fetchall())
 
 
 def built_relations(con: duckdb.DuckDBPyConnection) -> set[str]:

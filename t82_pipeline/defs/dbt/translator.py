@@ -24,6 +24,7 @@ DOMAIN_OF_FOLDER = {
     "fluxvision": "fluxvision",
     "nurtik": "nurtik",
     "grc": "nurtik",
+    "territory": "reference",
 }
 PERSONAL_SCHEMA = "personal"
 

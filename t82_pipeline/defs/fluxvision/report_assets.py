@@ -9,7 +9,7 @@ import duckdb
 from t82_pipeline.defs.fluxvision.reports import build_reports, year_signatures
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
-from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
+from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
 
 MARTS = (
     "fluxvision_monthly",
@@ -57,9 +57,9 @@ def fluxvision_ot_reports(
 ) -> dg.MaterializeResult:
     root = Path(fluxvision_reports.output_dir)
     with duckdb.connect(fluxvision_reports.warehouse_path, read_only=True) as con:
-        if missing := missing_relations(con, ["reference.tourist_offices_82", *(f"marts.{m}" for m in MARTS)]):
+        if missing := missing_relations(con, [TOURIST_OFFICES, *(f"marts.{m}" for m in MARTS)]):
             return nothing_to_publish(context, missing)
-        offices = con.execute("select ot_code, ot_name from reference.tourist_offices_82 order by ot_code").fetchall()
+        offices = list(tourist_offices(con).items())
         signatures = year_signatures(con)
     territories = [(code, name) for code, name in offices if not config.ot_codes or code in config.ot_codes]
     if not config.ot_codes:

@@ -21,10 +21,10 @@ from t82_pipeline.defs.opendata.feed import (
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
-from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
+from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
 
 UPLOADED = ".uploaded"  # in a published feed folder: the PUT target has it too
-FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", "reference.tourist_offices_82")
+FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", TOURIST_OFFICES)
 
 
 class OpenDataTarget(dg.ConfigurableResource):
@@ -65,7 +65,7 @@ def datatourisme_feed(
             order by offer_key""")
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-        ot_names = dict(con.execute("select ot_code, ot_name from reference.tourist_offices_82").fetchall())
+        ot_names = tourist_offices(con)
     # Same marts, policy, base URI and day (agendas list upcoming events) → the same feed: the
     # published one stays, and the costly build and RDF check are skipped.
     today = date.today()

@@ -10,7 +10,7 @@ from t82_pipeline.defs.serving.postgres import publish_postgres
 from t82_pipeline.lib.quality import validate_frame
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.settings import REPO_ROOT
-from t82_pipeline.lib.warehouse import built_relations, nothing_to_publish
+from t82_pipeline.lib.warehouse import TOURIST_OFFICES, built_relations, nothing_to_publish, tourist_offices
 
 LAST_COUNTS = ".last_published_counts.json"
 # What is served is declared in dbt (meta.serving): read once from the prepared manifest so the
@@ -30,7 +30,7 @@ class ServingTarget(dg.ConfigurableResource):
 
     def offices(self) -> dict[str, str]:
         with duckdb.connect(self.warehouse_path, read_only=True) as con:
-            return dict(con.execute("select ot_code, ot_name from reference.tourist_offices_82").fetchall())
+            return tourist_offices(con)
 
     def built_relations(self) -> set[str]:
         with duckdb.connect(self.warehouse_path, read_only=True) as con:
@@ -136,8 +136,8 @@ def ot_marts(context: dg.AssetExecutionContext, serving: ServingTarget) -> dg.Ma
     declared = served_tables(Path(serving.manifest_path))
     # Flux Vision marts exist once a first delivery is refreshed; until then the OTs get the rest.
     built = serving.built_relations()
-    if "reference.tourist_offices_82" not in built:
-        return nothing_to_publish(context, ["reference.tourist_offices_82"])
+    if TOURIST_OFFICES not in built:
+        return nothing_to_publish(context, [TOURIST_OFFICES])
     tables = [t for t in declared if t.relation in built]
     offices = serving.offices()
     rows = publish_files(Path(serving.warehouse_path), tables, offices, Path(serving.folder))

@@ -13,4 +13,6 @@ select
     isodow(v.day) as iso_weekday,
     ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'][isodow(v.day)] as weekday_label
 from {{ ref('stg_fluxvision__volumes') }} v
-join {{ ref('tourist_offices_82') }} ot on ot.epci_siren = v.epci_siren
+join (
+    select distinct epci_siren, ot_code from {{ ref('int_communes_located') }} where ot_code is not null
+) ot on ot.epci_siren = v.epci_siren

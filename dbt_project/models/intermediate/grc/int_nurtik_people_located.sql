@@ -7,10 +7,10 @@ with people as (
 ),
 
 postcode_ot as (
-    select c.postal_code, min(o.ot_code) as ot_code, count(distinct o.ot_code) as ot_count
-    from {{ ref('communes_82') }} c
-    join {{ ref('tourist_offices_82') }} o using (epci_siren)
-    group by c.postal_code
+    select postal_code, min(ot_code) as ot_code, count(distinct ot_code) as ot_count
+    from {{ ref('int_communes_located') }}
+    where ot_code is not null
+    group by postal_code
 ),
 
 origin as (

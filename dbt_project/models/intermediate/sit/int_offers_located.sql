@@ -1,5 +1,5 @@
--- Territory and geolocation of each offer: commune INSEE code → EPCI SIREN → ot_code via the
--- reference seeds, and coordinates checked for lon/lat order against the département's box.
+-- Territory and geolocation of each offer: commune INSEE code → EPCI SIREN → ot_code through
+-- int_communes_located, and coordinates checked for lon/lat order against the département's box.
 {% set b = var('bbox_82') %}
 with offers as (
     select * from {{ ref('int_offers_unioned') }}
@@ -28,12 +28,10 @@ select
          when coordinates_status in ('ok', 'outside_82') then longitude_raw end as longitude,
     case when coordinates_status = 'swapped' then longitude_raw
          when coordinates_status in ('ok', 'outside_82') then latitude_raw end as latitude,
-    communes.commune_name,
-    communes.epci_siren,
-    offices.ot_code,
-    communes.insee_code is not null as is_in_territory
+    territory.commune_name,
+    territory.epci_siren,
+    territory.ot_code,
+    territory.insee_code is not null as is_in_territory
 from checked
-left join {{ ref('communes_82') }} as communes
-    on checked.commune_insee_code = communes.insee_code
-left join {{ ref('tourist_offices_82') }} as offices
-    on communes.epci_siren = offices.epci_siren
+left join {{ ref('int_communes_located') }} as territory
+    on checked.commune_insee_code = territory.insee_code

@@ -1,17 +1,10 @@
 -- The unified offers model: one row per SIT record (Apidae or XML), typed in one vocabulary,
 -- located in the territory, with probable cross-source duplicates flagged.
-with located as (
-    select * from {{ ref('int_offers_located') }}
-),
-
-typed as (
+with typed as (
     select
-        located.*,
-        coalesce(types.offer_type, 'autre') as offer_type,
-        regexp_replace(lower(strip_accents(located.name)), '[^a-z0-9]', '', 'g') as _name_key
-    from located
-    left join {{ ref('offer_types') }} as types
-        on located.source = types.source and located.source_type = types.source_type
+        *,
+        regexp_replace(lower(strip_accents(name)), '[^a-z0-9]', '', 'g') as _name_key
+    from {{ ref('int_offers_typed') }}
 ),
 
 -- A record keyed in both tools during the migration: same normalised name, same commune.
@@ -23,7 +16,7 @@ apidae_keys as (
 )
 
 select
-    typed.source || ':' || typed.source_id as offer_key,
+    typed.offer_key,
     typed.source,
     typed.source_id,
     typed.source_type,

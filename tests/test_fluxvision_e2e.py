@@ -5,6 +5,7 @@ the figures it repeats, a delivery dropped twice counts once, and the reports sh
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections import Counter
 
@@ -42,28 +43,37 @@ def fv(tmp_path_factory):
         yield {"settings": settings, "landed": landed, "refresh": refresh, "instance": instance}
 
 
-def input_nights_by_zone(drop) -> Counter:
-    """Σ of the Nuitee tables' volumes per EPCI, re-issues replacing what they repeat (by day)."""
+def label(text: str) -> str:
+    """A raw Flux Vision label as the vocabulary seed keys it: no accent, lower case, single spaces."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(plain.lower().split())
+
+
+def input_volumes(drop, family: str = "Nuitee") -> Counter:
+    """Σ of one family's volumes per (EPCI, provenance, category) label, straight from the files,
+    re-issues replacing what they repeat (by day)."""
     by_key: dict[tuple, tuple] = {}
     issued = {d.file_name: d.issued for d in DELIVERIES}
     for path in sorted(drop.glob("*.zip")):
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
-                if "/Nuitee_20" not in info.filename:
+                if f"/{family}_20" not in info.filename:
                     continue
                 zone = next(z for z in ZONES if info.filename.startswith(z.code + "/"))
                 for row in csv.DictReader(io.StringIO(decode(zf.read(info))), delimiter=";"):
-                    key = (
-                        zone.epci_siren,
-                        row["Date"],
-                        row["Provenance"].upper().replace(" ", ""),
-                        row["CategorieVisiteur"].upper(),
-                    )
+                    key = (zone.epci_siren, row["Date"], label(row["Provenance"]), label(row["CategorieVisiteur"]))
                     version = issued.get(path.name, (0,))
                     if key not in by_key or by_key[key][0] < version:
                         by_key[key] = (version, int(row["Volume"]))
     totals = Counter()
-    for (siren, *_), (_, volume) in by_key.items():
+    for (siren, _, provenance, category), (_, volume) in by_key.items():
+        totals[(siren, provenance, category)] += volume
+    return totals
+
+
+def input_nights_by_zone(drop) -> Counter:
+    totals = Counter()
+    for (siren, _, _), volume in input_volumes(drop).items():
         totals[siren] += volume
     totals["248200065"] += 42  # the loose table
     return totals
@@ -87,6 +97,34 @@ def test_nights_reconcile_with_the_input_files(fv):
     s = fv["settings"]
     marts = dict(query(s, "select epci_siren, sum(nights) from marts.fluxvision_daily_presences group by 1"))
     assert marts == dict(input_nights_by_zone(s.fluxvision_drop_dir))
+
+
+def test_kpis_follow_the_flux_vision_definitions(fv):
+    """Tourist nights = Touriste × (NonLocal + Etranger); French = × NonLocal; foreign = × Etranger;
+    locals (Local) apart: each summed by hand from the delivered files, per OT."""
+    s = fv["settings"]
+    nights, days = input_volumes(s.fluxvision_drop_dir), input_volumes(s.fluxvision_drop_dir, "Diurne")
+    # The spellings the deliveries use for each provenance (the generator plants variants).
+    spellings = {"local": ("local",), "nonlocal": ("nonlocal", "non local"), "etranger": ("etranger", "international")}
+
+    def summed(volumes, siren, provenance, categories):
+        return sum(volumes[(siren, p, c)] for p in spellings[provenance] for c in categories)
+
+    for ot, siren in query(s, "select ot_code, epci_siren from reference.tourist_offices_82"):
+        tourists = {p: summed(nights, siren, p, ("touriste",)) for p in spellings}
+        day_trippers = sum(
+            summed(days, siren, p, ("excursionniste", "excursionniste recurrent")) for p in ("nonlocal", "etranger")
+        )
+        kpis = query(
+            s,
+            f"""select sum(tourist_nights), sum(tourist_nights_french), sum(tourist_nights_foreign),
+                sum(tourist_nights_local), sum(day_tripper_presences)
+                from marts.fluxvision_monthly where ot_code = '{ot}'""",
+        )
+        hand = (tourists["nonlocal"] + tourists["etranger"], tourists["nonlocal"], tourists["etranger"],
+                tourists["local"], day_trippers)  # fmt: skip
+        assert kpis == [hand], ot
+    assert tourists["local"] > 0  # the definitions matter: locals are delivered
 
 
 def test_reissue_replaces_and_nothing_is_duplicated(fv):

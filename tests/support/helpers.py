@@ -88,7 +88,7 @@ def run_fluxvision(
         resources=resources,
         raise_on_error=False,
         selection=dg.AssetSelection.assets(LANDING_KEY).downstream(include_self=False)
-        | dg.AssetSelection.key_prefixes("reference"),
+        | dg.AssetSelection.groups("reference"),
     )
     return landed, refresh
 
@@ -113,7 +113,7 @@ def run_nurtik(
         resources=resources,
         raise_on_error=False,
         selection=start.downstream()
-        | dg.AssetSelection.key_prefixes("reference")
+        | dg.AssetSelection.groups("reference")
         | dg.AssetSelection.assets(["staging", "stg_nurtik__suppressions"]),
         run_config={"ops": {**run_config, "t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},
     )

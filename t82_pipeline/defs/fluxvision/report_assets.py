@@ -18,6 +18,7 @@ MARTS = (
     "fluxvision_weekday_movements",
     "fluxvision_stay_lengths",
     "fluxvision_busiest_days",
+    "departement_fluxvision_busiest_days",
     "fluxvision_deliveries",
 )
 SIGNATURE = ".data_signature"

@@ -105,18 +105,10 @@ class ReportData:
         }
 
     def busiest_days(self, year: int) -> list[tuple]:
-        if self.ot_code:
-            return self.rows(
-                """select day, weekday_label, visitor_presences, tourist_nights, is_school_holiday, is_bank_holiday
-                from marts.fluxvision_busiest_days where {territory} and year = $year order by rank""",
-                year=year,
-            )
+        mart = "fluxvision_busiest_days" if self.ot_code else "departement_fluxvision_busiest_days"
         return self.rows(
-            """
-            select day, any_value(weekday_label), sum(day_presences) filter (where category_code in
-                   ('tourist', 'day_tripper', 'recurrent_day_tripper')) as presences,
-                   sum(nights) filter (where category_code = 'tourist'), bool_or(is_school_holiday), bool_or(is_bank_holiday)
-            from marts.fluxvision_daily_presences where year = $year group by day order by presences desc, day limit 10""",
+            f"""select day, weekday_label, visitor_presences, tourist_nights, is_school_holiday, is_bank_holiday
+            from marts.{mart} where {{territory}} and year = $year order by rank""",
             year=year,
         )
 

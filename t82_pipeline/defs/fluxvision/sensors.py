@@ -18,9 +18,10 @@ fluxvision_delivery_job = dg.define_asset_job(
 
 fluxvision_refresh_job = dg.define_asset_job(
     "fluxvision_refresh",
-    # The reference seeds too (a second or two): the refresh must not depend on a nightly run before it.
+    # The territory reference too (seeds and int_communes_located, a second or two): the refresh
+    # must not depend on a nightly run before it.
     selection=dg.AssetSelection.assets(LANDING_KEY).downstream(include_self=False)
-    | dg.AssetSelection.key_prefixes("reference"),
+    | dg.AssetSelection.groups("reference"),
     description="Rebuilds what depends on the landed Flux Vision deliveries: marts, per-OT reports, serving.",
 )
 

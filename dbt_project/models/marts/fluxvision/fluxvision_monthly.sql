@@ -1,15 +1,18 @@
--- Monthly key figures per OT, with the same month of the previous year.
+-- Monthly key figures per OT, with the same month of the previous year. Tourism totals follow
+-- the Flux Vision definitions (macros/fluxvision_kpis.sql): visitors from outside the département.
 with monthly as (
     select
         ot_code,
         year,
         month,
         any_value(season) as season,
-        sum(nights) filter (where category_code = 'tourist')::bigint as tourist_nights,
-        sum(nights) filter (where category_code = 'tourist' and provenance_code in ('local', 'non_local'))::bigint as tourist_nights_french,
-        sum(nights) filter (where category_code = 'tourist' and provenance_code = 'foreign')::bigint as tourist_nights_foreign,
-        sum(day_presences) filter (where category_code in ('day_tripper', 'recurrent_day_tripper'))::bigint as day_tripper_presences,
-        sum(day_presences) filter (where category_code in ('day_tripper', 'recurrent_day_tripper') and provenance_code = 'foreign')::bigint as day_tripper_presences_foreign,
+        sum(nights) filter (where {{ fv_tourists() }})::bigint as tourist_nights,
+        sum(nights) filter (where {{ fv_tourists_french() }})::bigint as tourist_nights_french,
+        sum(nights) filter (where {{ fv_tourists_foreign() }})::bigint as tourist_nights_foreign,
+        sum(nights) filter (where {{ fv_tourists_local() }})::bigint as tourist_nights_local,
+        sum(day_presences) filter (where {{ fv_day_trippers() }})::bigint as day_tripper_presences,
+        sum(day_presences) filter (where {{ fv_day_trippers_foreign() }})::bigint as day_tripper_presences_foreign,
+        sum(day_presences) filter (where {{ fv_day_trippers_local() }})::bigint as day_tripper_presences_local,
         sum(nights) filter (where category_code = 'resident')::bigint as resident_nights,
         sum(nights) filter (where category_code = 'habitually_present')::bigint as habitually_present_nights,
         count(distinct day) as days_delivered

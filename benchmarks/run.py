@@ -105,7 +105,7 @@ def measure(name: str, command: list[str], env: dict) -> tuple[float, float]:
     return wall, peak / 2**20
 
 
-def run_scale(scale: float, dlt_python: Path) -> list[dict]:
+def run_scale(scale: float, dlt_python: Path, only: set[str] | None = None) -> list[dict]:
     root = WORK / f"x{scale:g}"
     env = {
         **os.environ,
@@ -123,7 +123,7 @@ def run_scale(scale: float, dlt_python: Path) -> list[dict]:
     objects = sum(1 for _ in open(objects_file, "rb"))
     rows = []
     for name, function, what in STAGES:
-        if scale > 1 and name in SKIPPED_AT_REGION:
+        if (scale > 1 and name in SKIPPED_AT_REGION) or (only and name not in only):
             continue
         stage_env = env
         if name == "nightly_cold":
@@ -237,15 +237,25 @@ def write_results(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 13])
+    parser.add_argument(
+        "--only", nargs="+", metavar="STAGE", help="these stages only (the others keep their last rows)"
+    )
     args = parser.parse_args()
+    only = set(args.only or []) or None
     dlt_python = ensure_dlt()
     # Scales not measured this time keep their last results; each scale is written as soon as it
     # is done, so a long region run that fails keeps the département's.
     previous = json.loads((RESULTS / "latest.json").read_text())["rows"] if (RESULTS / "latest.json").exists() else []
-    rows = [r for r in previous if r["scale"] not in args.scales and r["stage"] != "apidae_landing+staging"]
+    rows = [
+        r
+        for r in previous
+        if (r["scale"] not in args.scales or (only and r["stage"] not in only))
+        and r["stage"] != "apidae_landing+staging"
+    ]
     for scale in args.scales:
-        rows += run_scale(scale, dlt_python)
-        write_results(with_ingestion_total(sorted(rows, key=lambda r: r["scale"])))
+        rows += run_scale(scale, dlt_python, only)
+        order = {name: i for i, (name, _, _) in enumerate(STAGES)}
+        write_results(with_ingestion_total(sorted(rows, key=lambda r: (r["scale"], order.get(r["stage"], 99)))))
     print((RESULTS / "latest.md").read_text())
 
 

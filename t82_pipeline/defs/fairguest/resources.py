@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import dagster as dg
 
 from t82_pipeline.defs.fairguest.client import FairguestClient
 from t82_pipeline.lib.http import build_session
-from t82_pipeline.lib.settings import EMBEDDED
+from t82_pipeline.lib.stand_in import api_base_url
 
 
 class FairguestResource(dg.ConfigurableResource):
@@ -26,20 +26,11 @@ class FairguestResource(dg.ConfigurableResource):
         with build_session(self.retries) as session, self._served_url() as url:
             yield FairguestClient(url, self.group_id, self.token, session, self.timeout_s, retries=self.retries)
 
-    @contextmanager
-    def _served_url(self) -> Iterator[str]:
-        if self.base_url != EMBEDDED:
-            yield self.base_url.rstrip("/")
-            return
-        from t82_pipeline.demo.fairguest_server import serve_fairguest
-        from t82_pipeline.lib.http import SourceError
+    def _served_url(self) -> AbstractContextManager[str]:
+        def serve():
+            from t82_pipeline.demo.fairguest_server import serve_fairguest
 
-        if not (Path(self.samples_dir) / "establishments.json").exists():
-            raise SourceError(
-                "fairguest",
-                "embedded",
-                f"no sample data in {self.samples_dir}: run "
-                "`python -m t82_pipeline.demo.generate`, or set T82_FAIRGUEST_BASE_URL",
-            )
-        with serve_fairguest(Path(self.samples_dir), self.token) as url:
-            yield url
+            return serve_fairguest(Path(self.samples_dir), self.token)
+
+        sample = Path(self.samples_dir) / "establishments.json"
+        return api_base_url("fairguest", self.base_url, sample, "T82_FAIRGUEST_BASE_URL", serve)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -9,6 +9,7 @@ import dagster as dg
 from t82_pipeline.defs.nurtik.client import NurtikClient
 from t82_pipeline.lib.http import SourceError, build_session
 from t82_pipeline.lib.settings import DEMO_CONTACT_KEY_SECRET, EMBEDDED
+from t82_pipeline.lib.stand_in import api_base_url
 
 
 class NurtikResource(dg.ConfigurableResource):
@@ -30,19 +31,11 @@ class NurtikResource(dg.ConfigurableResource):
         with build_session(self.retries) as session, self._served_url() as url:
             yield NurtikClient(url, self.token, session, self.timeout_s, retries=self.retries)
 
-    @contextmanager
-    def _served_url(self) -> Iterator[str]:
-        if self.base_url != EMBEDDED:
-            yield self.base_url.rstrip("/")
-            return
-        from t82_pipeline.demo.nurtik_server import serve_nurtik
+    def _served_url(self) -> AbstractContextManager[str]:
+        def serve():
+            from t82_pipeline.demo.nurtik_server import serve_nurtik
 
-        if not (Path(self.samples_dir) / "contacts.ndjson").exists():
-            raise SourceError(
-                "nurtik",
-                "embedded",
-                f"no sample data in {self.samples_dir}: run "
-                "`python -m t82_pipeline.demo.generate`, or set T82_NURTIK_BASE_URL",
-            )
-        with serve_nurtik(Path(self.samples_dir), self.token) as url:
-            yield url
+            return serve_nurtik(Path(self.samples_dir), self.token)
+
+        sample = Path(self.samples_dir) / "contacts.ndjson"
+        return api_base_url("nurtik", self.base_url, sample, "T82_NURTIK_BASE_URL", serve)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,7 +12,8 @@ import requests
 
 from t82_pipeline.defs.sit.apidae_client import ApidaeClient
 from t82_pipeline.lib.http import SourceError, build_session
-from t82_pipeline.lib.settings import EMBEDDED, Settings
+from t82_pipeline.lib.settings import Settings
+from t82_pipeline.lib.stand_in import api_base_url
 
 
 class ApidaeResource(dg.ConfigurableResource):
@@ -71,12 +72,10 @@ class ApidaeResource(dg.ConfigurableResource):
         if response.status_code >= 400:
             raise SourceError("apidae", where, f"HTTP {response.status_code}")
 
-    @contextmanager
-    def _served_url(self) -> Iterator[str]:
-        if self.base_url != EMBEDDED:
-            yield self.base_url.rstrip("/")
-            return
-        from t82_pipeline.demo.apidae_server import serve_objects
+    def _served_url(self) -> AbstractContextManager[str]:
+        def serve():
+            from t82_pipeline.demo.apidae_server import serve_objects
 
-        with serve_objects(Path(self.samples_file), self.api_key) as url:
-            yield url
+            return serve_objects(Path(self.samples_file), self.api_key)
+
+        return api_base_url("apidae", self.base_url, Path(self.samples_file), "T82_APIDAE_BASE_URL", serve)

@@ -34,6 +34,24 @@ BBOX_82 = {"lon_min": 0.70, "lon_max": 2.05, "lat_min": 43.74, "lat_max": 44.43}
 MIN_SHARE_INSIDE = 0.95
 
 
+def validate_inside_82(in_82, suite_name: str):
+    """Most coordinates of the records said to be in Tarn-et-Garonne fall in its bounding box."""
+    import great_expectations.expectations as gxe  # imported only where a check runs
+
+    return validate_frame(
+        in_82,
+        suite_name,
+        [
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE
+            ),
+        ],
+    )
+
+
 def latest_batch_frame(landing: LandingResource, kind: str) -> tuple[str, pd.DataFrame]:
     manifests = [m for m in landing.zone().manifests("apidae") if m.get("kind") == kind]
     if not manifests:
@@ -77,18 +95,7 @@ def apidae_api_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
             gxe.ExpectColumnValuesToBeInSet(column="type", value_set=KNOWN_TYPES),
         ],
     )
-    geo = validate_frame(
-        in_82,
-        "apidae_api_batch_geo",
-        [
-            gxe.ExpectColumnValuesToBeBetween(
-                column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE
-            ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE
-            ),
-        ],
-    )
+    geo = validate_inside_82(in_82, "apidae_api_batch_geo")
     return dg.AssetCheckResult(
         passed=summary.success and geo.success,
         metadata={
@@ -138,18 +145,7 @@ def tif_batch_is_valid(landing: LandingResource) -> dg.AssetCheckResult:
             gxe.ExpectColumnValuesToBeInSet(column="code", value_set=known_tif_codes(), mostly=0.95),
         ],
     )
-    geo = validate_frame(
-        in_82,
-        "tif_batch_geo",
-        [
-            gxe.ExpectColumnValuesToBeBetween(
-                column="lon", min_value=BBOX_82["lon_min"], max_value=BBOX_82["lon_max"], mostly=MIN_SHARE_INSIDE
-            ),
-            gxe.ExpectColumnValuesToBeBetween(
-                column="lat", min_value=BBOX_82["lat_min"], max_value=BBOX_82["lat_max"], mostly=MIN_SHARE_INSIDE
-            ),
-        ],
-    )
+    geo = validate_inside_82(in_82, "tif_batch_geo")
     return dg.AssetCheckResult(
         passed=summary.success and geo.success,
         metadata={

@@ -46,6 +46,7 @@ ZONES = (
 )
 # Zones get renamed between deliveries (research note §5): this one from 2026 on.
 RENAMED = {"SERRES": (2026, "Quercy Sud-Ouest")}
+STAY_ORIGINS = 4  # origins with a stay-length table: the main ones, to keep the demo small
 CP1252_ZONE = "QRGA"  # its files come re-saved from Excel in CP1252
 DEPARTEMENT_TOURIST_NIGHTS = 7_800_000  # press figure for 2018 (research note §7)
 
@@ -251,49 +252,54 @@ class _Zone:
             ],
         )
 
-        # Stays and movements, by arrival day: arrivals peak on Saturday, departures on Sunday.
-        arrivals_fr = fr / 3.2 * (1.0, 0.8, 0.8, 0.9, 1.3, 1.9, 1.0)[day.weekday()]
-        arrivals_foreign = foreign / 4.5 * (1.0, 0.9, 0.9, 0.9, 1.2, 1.7, 1.1)[day.weekday()]
-        departures = (1.0, 0.9, 0.8, 0.8, 0.9, 1.2, 2.0)[day.weekday()]
-        self.add(
-            "Arrivee",
-            [],
-            [
-                self._row(day, "NonLocal", "Touriste", [], arrivals_fr, flags),
-                self._row(day, "Etranger", "Touriste", [], arrivals_foreign, flags),
-            ],
-        )
-        self.add(
-            "Depart",
-            [],
-            [
-                self._row(day, "NonLocal", "Touriste", [], arrivals_fr * departures / 1.2, flags),
-                self._row(day, "Etranger", "Touriste", [], arrivals_foreign * departures / 1.2, flags),
-            ],
-        )
-        for provenance, arrivals, mean in (("NonLocal", arrivals_fr, 2.6), ("Etranger", arrivals_foreign, 4.5)):
-            lengths = [(n, math.exp(-n / mean)) for n in range(1, 14)]
-            self.add(
-                "SejourDuree",
-                ["DureeSejour", "DureeSejourNum"],
-                [
-                    self._row(
-                        day,
-                        provenance,
-                        "Touriste",
-                        [
-                            ("1 nuits" if provenance == "Etranger" else "1 nuit")
-                            if n == 1
-                            else ("13 nuits et plus" if n == 13 else f"{n} nuits"),
-                            n,
-                        ],
-                        v,
-                        flags,
-                    )
-                    for (n, _), v in zip(lengths, _split(rng, arrivals, lengths), strict=True)
-                    if v > 0
-                ],
-            )
+        # Stays and movements, by arrival day: arrivals peak on Saturday; the French leave on Sunday,
+        # foreigners on Friday (a week's stay), locals on Sunday evening after a weekend.
+        base = {"NonLocal": fr / 3.2, "Etranger": foreign / 4.5, "Local": local / 1.8}
+        arrivals = {
+            "NonLocal": base["NonLocal"] * (1.0, 0.8, 0.8, 0.9, 1.3, 1.9, 1.0)[day.weekday()],
+            "Etranger": base["Etranger"] * (1.0, 0.9, 0.9, 0.9, 1.2, 1.7, 1.1)[day.weekday()],
+            "Local": base["Local"] * (0.6, 0.5, 0.5, 0.6, 1.2, 2.4, 0.8)[day.weekday()],
+        }
+        departures = {
+            "NonLocal": (1.0, 0.9, 0.8, 0.8, 0.9, 1.2, 2.0),
+            "Etranger": (0.9, 0.8, 0.8, 0.9, 2.1, 1.3, 1.0),
+            "Local": (0.7, 0.5, 0.5, 0.5, 0.6, 1.0, 3.0),
+        }
+        self.add("Arrivee", [], [self._row(day, p, "Touriste", [], v, flags) for p, v in arrivals.items()])
+        self.add("Depart", [], [
+            self._row(day, p, "Touriste", [], v * departures[p][day.weekday()], flags) for p, v in base.items()
+        ])  # fmt: skip
+        means = {"NonLocal": 2.6, "Etranger": 4.5}
+        for provenance, mean in means.items():
+            lengths = self._lengths(mean)
+            self.add("SejourDuree", ["DureeSejour", "DureeSejourNum"], [
+                self._row(day, provenance, "Touriste", [self._stay_label(n, provenance), n], v, flags)
+                for (n, _), v in zip(lengths, _split(rng, arrivals[provenance], lengths), strict=True) if v > 0
+            ])  # fmt: skip
+        # Stays by origin for the main origins: Parisians stay longer than the Toulousains.
+        for breakdown, provenance, origins in (
+            ("Departement", "NonLocal", FRENCH_ORIGINS[:STAY_ORIGINS]),
+            ("Pays", "Etranger", COUNTRIES[:STAY_ORIGINS]),
+        ):
+            columns = ["NomDepartement", "NomRegion", "NomNouvelleRegion"] if breakdown == "Departement" else ["Pays"]
+            rows = []
+            for origin, volume in zip(origins, _split(rng, arrivals[provenance], origins), strict=True):
+                lengths = self._lengths(means[provenance] * (0.7 + (len(origin[0]) % 7) / 10))
+                for (n, _), v in zip(lengths, _split(rng, volume, lengths), strict=True):
+                    if v > 0:
+                        extra = [*origin[: len(columns)], self._stay_label(n, provenance), n]
+                        rows.append(self._row(day, provenance, "Touriste", extra, v, flags))
+            self.add(f"SejourDuree_{breakdown}", [*columns, "DureeSejour", "DureeSejourNum"], rows)
+
+    @staticmethod
+    def _lengths(mean: float) -> list[tuple[int, float]]:
+        return [(n, math.exp(-n / mean)) for n in range(1, 14)]
+
+    @staticmethod
+    def _stay_label(nights: int, provenance: str) -> str:
+        if nights == 1:
+            return "1 nuits" if provenance == "Etranger" else "1 nuit"  # as the real international files
+        return "13 nuits et plus" if nights == 13 else f"{nights} nuits"
 
 
 def _csv_bytes(rows: list[list], encoding: str) -> bytes:

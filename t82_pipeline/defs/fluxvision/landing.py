@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from t82_pipeline.defs.fluxvision.parsing import DeliveryParser, TableError, TableName, decode, label_key, xlsx_to_text
+from t82_pipeline.defs.fluxvision.parsing import DeliveryParser, TableError, TableName, decode, xlsx_to_text
 from t82_pipeline.lib.archive import MIB, READ_ERRORS, ArchiveLimits, open_zip
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandedBatch, LandingZone
 from t82_pipeline.lib.settings import REPO_ROOT
+from t82_pipeline.lib.text import label_key
 
 SOURCE = "fluxvision"
 PARSED = "parsed.parquet"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +79,6 @@ class TableError(ValueError):
     def __init__(self, problem: str, line: int | None = None):
         super().__init__(problem)
         self.problem, self.line = problem, line
-
-
-def label_key(label: str) -> str:
-    """Spelling-insensitive key: no accents, no case, punctuation as spaces (same as the dbt macro)."""
-    text = "".join(c for c in unicodedata.normalize("NFKD", label) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Per-OT Flux Vision reports, regenerated after deliveries land (see sensors.py)."""
+"""The Flux Vision observatory (observatory/): per year, an entry page and one interactive page and
+one PDF per OT and for the département, regenerated after deliveries land (see sensors.py)."""
 
 import os
 from pathlib import Path
@@ -6,7 +7,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from t82_pipeline.defs.fluxvision.reports import build_reports, year_signatures
+from t82_pipeline.defs.fluxvision.observatory.build import build_pages, year_signatures
+from t82_pipeline.defs.fluxvision.observatory.page import render_index
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
@@ -17,6 +19,11 @@ MARTS = (
     "fluxvision_origins",
     "fluxvision_weekday_movements",
     "fluxvision_stay_lengths",
+    "fluxvision_stay_lengths_by_origin",
+    "fluxvision_collection_gaps",
+    "fluxvision_geolife_profiles",
+    "fluxvision_mobility_flows",
+    "ot_territory_shapes",
     "fluxvision_busiest_days",
     "departement_fluxvision_busiest_days",
     "fluxvision_deliveries",
@@ -48,9 +55,11 @@ def _write_atomically(path: Path, data: bytes) -> None:
     kinds={"python", "html", "pdf"},
     deps=[dg.AssetKey(["marts", m]) for m in MARTS],
     description=(
-        "For each OT and year, and for the whole département: a self-contained French HTML report of Flux Vision "
-        "figures (charts with visitor-category and French/foreign filters) and the same report as PDF, "
-        "under <reports>/fluxvision/<year>/<ot_code>.html|pdf. Years whose deliveries did not change are kept."
+        "The Flux Vision observatory, in French and offline: <reports>/fluxvision/index.html (choose the year, "
+        "then the territory), and per year <year>/index.html plus, for each OT and the département, an "
+        "interactive page (visitor category, provenance, period, day or night; N against N-1…N-3; maps of "
+        "origins and of the ten territories; weekdays, stays, busiest and key days) and its default PDF. "
+        "Years whose deliveries did not change are kept."
     ),
 )
 def fluxvision_ot_reports(
@@ -70,21 +79,33 @@ def fluxvision_ot_reports(
         for y, sig in sorted(signatures.items())
         if not (root / str(y) / SIGNATURE).exists() or (root / str(y) / SIGNATURE).read_text(encoding="utf-8") != sig
     ]
-    reports = build_reports(
-        Path(fluxvision_reports.warehouse_path), [(year, code, name) for year in years for code, name in territories]
+    years_shown = sorted(signatures)
+    pages = build_pages(
+        Path(fluxvision_reports.warehouse_path),
+        [(year, code, name) for year in years for code, name in territories],
+        years_shown,
     )
-    for report, pdf in zip(reports, render_pdfs([r.pdf_html for r in reports]), strict=True):
-        folder = root / str(report.year)
+    for page, pdf in zip(pages, render_pdfs([p.pdf_html for p in pages]), strict=True):
+        folder = root / str(page.year)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(folder / f"{report.file_stem}.html", report.html.encode("utf-8"))
-        _write_atomically(folder / f"{report.file_stem}.pdf", pdf)
+        _write_atomically(folder / f"{page.file_stem}.html", page.html.encode("utf-8"))
+        _write_atomically(folder / f"{page.file_stem}.pdf", pdf)
+    entries = [(code or "departement", name) for code, name in [(None, "Tarn-et-Garonne (département)"), *offices]]
+    for year in years_shown:
+        if (root / str(year)).is_dir():
+            index = render_index(years_shown, entries, year, prefix="../")
+            _write_atomically(root / str(year) / "index.html", index.encode("utf-8"))
+    if years_shown:
+        _write_atomically(root / "index.html", render_index(years_shown, entries, years_shown[-1], "").encode("utf-8"))
     for year in years:
         if year in signatures and not config.ot_codes:
             _write_atomically(root / str(year) / SIGNATURE, signatures[year].encode("utf-8"))
-    context.log.info(f"[fluxvision] {len(reports)} report(s) written for {years or 'no year (nothing changed)'}")
+    context.log.info(
+        f"[fluxvision] {len(pages)} observatory page(s) written for {years or 'no year (nothing changed)'}"
+    )
     return dg.MaterializeResult(
         metadata={
-            "reports_written": len(reports),
+            "pages_written": len(pages),
             "years_written": ", ".join(map(str, years)) or "none (no delivery changed)",
             "years_available": ", ".join(map(str, sorted(signatures))) or "none (no delivery yet)",
             "folder": dg.MetadataValue.path(str(root)),

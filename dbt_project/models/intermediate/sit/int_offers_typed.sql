@@ -4,6 +4,6 @@ select
     located.source || ':' || located.source_id as offer_key,
     located.*,
     coalesce(types.offer_type, 'autre') as offer_type
-from {{ ref('int_offers_located') }} as located
+from {{ ref('int_offers_placed') }} as located
 left join {{ ref('offer_types') }} as types
     on located.source = types.source and located.source_type = types.source_type

@@ -15,16 +15,34 @@ with monthly as (
         sum(day_presences) filter (where {{ fv_day_trippers_local() }})::bigint as day_tripper_presences_local,
         sum(nights) filter (where category_code = 'resident')::bigint as resident_nights,
         sum(nights) filter (where category_code = 'habitually_present')::bigint as habitually_present_nights,
-        count(distinct day) as days_delivered
+        count(distinct day) filter (where not is_collection_gap) as days_delivered,
+        count(distinct day) filter (where is_collection_gap) as collection_gap_days
     from {{ ref('fluxvision_daily_presences') }}
     group by ot_code, year, month
+),
+
+-- Year-on-year change on like-for-like days: a day missing or failed in either year is left out.
+like_for_like as (
+    select
+        n.ot_code,
+        n.year,
+        extract(month from n.day)::integer as month,
+        sum(n.tourist_nights) as tourist_nights,
+        sum(p.tourist_nights) as tourist_nights_previous_year
+    from {{ ref('int_fluxvision_visitor_days_summed') }} n
+    join {{ ref('int_fluxvision_visitor_days_summed') }} p
+        on p.ot_code = n.ot_code and p.day = n.day - interval 1 year
+    group by all
 )
 
 select
     m.*,
     p.tourist_nights as tourist_nights_previous_year,
-    round(100.0 * (m.tourist_nights - p.tourist_nights) / nullif(p.tourist_nights, 0), 1) as tourist_nights_change_pct,
+    l.tourist_nights as tourist_nights_comparable,
+    l.tourist_nights_previous_year as tourist_nights_previous_year_comparable,
+    round(100.0 * (l.tourist_nights - l.tourist_nights_previous_year) / nullif(l.tourist_nights_previous_year, 0), 1) as tourist_nights_change_pct,
     p.day_tripper_presences as day_tripper_presences_previous_year,
     round(100.0 * (m.day_tripper_presences - p.day_tripper_presences) / nullif(p.day_tripper_presences, 0), 1) as day_tripper_presences_change_pct
 from monthly m
 left join monthly p on p.ot_code = m.ot_code and p.year = m.year - 1 and p.month = m.month
+left join like_for_like l on l.ot_code = m.ot_code and l.year = m.year and l.month = m.month

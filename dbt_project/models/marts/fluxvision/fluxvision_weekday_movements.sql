@@ -1,7 +1,10 @@
--- Tourist arrivals and departures by weekday, per OT, year and provenance.
+-- Arrivals and departures by weekday, per OT, year, visitor category and provenance (tables
+-- Arrivee and Depart): foreigners and locals do not leave on the same day.
 select
     ot_code,
     year,
+    category_code,
+    any_value(category_label) as category_label,
     provenance_code,
     any_value(provenance_label) as provenance_label,
     iso_weekday,
@@ -10,4 +13,4 @@ select
     coalesce(sum(volume) filter (where family = 'Depart'), 0)::bigint as departures
 from {{ ref('int_fluxvision_volumes_located') }}
 where family in ('Arrivee', 'Depart') and breakdown is null
-group by ot_code, year, provenance_code, iso_weekday, weekday_label
+group by ot_code, year, category_code, provenance_code, iso_weekday, weekday_label

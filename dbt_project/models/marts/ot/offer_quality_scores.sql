@@ -12,7 +12,9 @@ criteria as (
         coalesce(phone, email, website) is not null as has_contact,
         opening_period_count > 0 or opening_text is not null as has_opening_periods,
         coalesce(is_free, false) or price_text is not null or price_min_eur is not null as has_prices,
-        coordinates_status = 'ok' as has_valid_geolocation,
+        -- a point outside the commune it declares is a wrong geolocation too
+        coordinates_status = 'ok' and coalesce(is_in_declared_commune, true) as has_valid_geolocation,
+        is_in_declared_commune is not distinct from false as is_outside_declared_commune,
         last_modified_at >= {{ as_of_date() }} - interval 365 days as is_fresh
     from offers
 )
@@ -28,6 +30,7 @@ select
     offers.owner_name,
     offers.last_modified_at,
     offers.coordinates_status,
+    offers.is_in_declared_commune,
     criteria.* exclude (offer_key),
     (20 * has_description::int + 20 * has_photo::int + 15 * has_contact::int
         + 15 * has_opening_periods::int + 10 * has_prices::int
@@ -38,7 +41,8 @@ select
         case when not has_contact then 'contact (téléphone, e-mail ou site web)' end,
         case when not has_opening_periods then 'périodes d''ouverture' end,
         case when not has_prices then 'tarifs' end,
-        case when not has_valid_geolocation then 'géolocalisation' end,
+        case when is_outside_declared_commune then 'géolocalisation (point hors de la commune déclarée)'
+             when not has_valid_geolocation then 'géolocalisation' end,
         case when not is_fresh then 'mise à jour de plus d''un an' end
     ], x -> x is not null), ', ') as missing_items
 from offers

@@ -34,6 +34,7 @@ select
     typed.longitude,
     typed.latitude,
     typed.coordinates_status,
+    typed.is_in_declared_commune,
     typed.phone,
     typed.email,
     typed.website,

@@ -11,6 +11,7 @@ select
     owner_name,
     quality_score,
     missing_items,
+    is_outside_declared_commune,
     last_modified_at
 from {{ ref('offer_quality_scores') }}
 where ot_code is not null

@@ -38,6 +38,13 @@ def fv(tmp_path_factory):
             f"2025-09-02;Lomagne Tarn-et-Garonnaise;NonLocal;{UNKNOWN_CATEGORY};42\n",
             encoding="utf-8",
         )
+        # Geolife profiles, which the demo's deliveries do not hold: the page shows them only here.
+        (drop / "Nuitee_Geolife_2025B5_LOMAGNE0.csv").write_text(
+            "Date;ZoneObservation;Provenance;CategorieVisiteur;Geolife;Volume\n"
+            "2025-09-02;Lomagne Tarn-et-Garonnaise;NonLocal;Touriste;Urbain dense;120\n"
+            "2025-09-02;Lomagne Tarn-et-Garonnaise;NonLocal;Touriste;Rural;80\n",
+            encoding="utf-8",
+        )
         instance = dg.DagsterInstance.ephemeral()
         landed, refresh = run_fluxvision(settings, instance)
         yield {"settings": settings, "landed": landed, "refresh": refresh, "instance": instance}
@@ -143,11 +150,14 @@ def test_reissue_replaces_and_nothing_is_duplicated(fv):
     supplied = dict(
         query(s, "select delivered_file, figures from marts.fluxvision_deliveries where first_day < '2025-09-01'")
     )
-    assert supplied[DELIVERIES[2].file_name] > 60_000 and supplied.get(ORIGINAL_B4.file_name, 0) < 10
+    assert supplied[DELIVERIES[2].file_name] > 60_000
+    assert supplied.get(ORIGINAL_B4.file_name, 0) < 0.02 * supplied[DELIVERIES[2].file_name]
+    # Every daily presence figure was re-issued: the original supplies none of them.
     assert query(
         s,
-        f"""select count(*) from staging.stg_fluxvision__volumes where table_family = 'Nuitee'
-                        and day < '2025-09-01' and source_file not like '{DELIVERIES[2].file_name}/%'""",
+        f"""select count(*) from staging.stg_fluxvision__volumes where breakdown is null
+                        and family in ('Nuitee', 'Diurne') and day < '2025-09-01'
+                        and source_file not like '{DELIVERIES[2].file_name}/%'""",
     ) == [(0,)]
 
 
@@ -230,13 +240,23 @@ def test_one_report_per_ot_showing_the_marts(fv):
     )
 
 
-def test_report_filters_disable_what_makes_no_sense(fv):
-    html = (fv["settings"].reports_dir / "fluxvision" / "2025" / "grand-montauban.html").read_text(encoding="utf-8")
-    # One chart per valid filter pair; residents and habitually present people are never foreign.
-    presences = re.findall(r'data-chart="presences" data-category="(\w+)" data-provenance="(\w+)"', html)
-    assert len(presences) == 13 and ("resident", "foreign") not in presences
-    assert 'var locals = ["habitually_present", "resident"]' in html and "disabled = local" in html
-    assert "<script src" not in html and "http" not in html.split("<script>")[1]  # self-contained
+def test_observatory_pages_are_self_contained_and_show_what_was_delivered(fv):
+    root = fv["settings"].reports_dir / "fluxvision"
+    entry = (root / "index.html").read_text(encoding="utf-8")
+    assert 'href="2025/grand-montauban.html"' in entry and 'href="2025/departement.pdf"' in entry
+    assert (root / "2025" / "index.html").exists()
+    for page in (root / "2025").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        # Nothing to fetch: no script, style, image or font from elsewhere, every byte inline.
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), page.name
+        assert "<script src" not in html and "<link " not in html, page.name
+    lomagne = (root / "2025" / "lomagne-tarn-et-garonnaise.html").read_text(encoding="utf-8")
+    montauban = (root / "2025" / "grand-montauban.html").read_text(encoding="utf-8")
+    assert 'id="geolife"' in lomagne and "Urbain dense" in lomagne
+    assert 'id="geolife"' not in montauban and 'id="mobility"' not in montauban  # not delivered: hidden
+    # The impossible combinations are declared with their reason, and a collection gap is noted.
+    assert "ne peuvent pas être étrangers" in montauban and "n'a pas de nuitée" in montauban
+    assert "Jours non collectés par Orange" in montauban and "29/08/2025" in montauban
 
 
 def test_sensors_request_one_partition_per_file_then_one_refresh(fv):
@@ -250,6 +270,7 @@ def test_sensors_request_one_partition_per_file_then_one_refresh(fv):
             "B4 2025 nouveauFormat_14429248",
             "B5 2025_1501149 _copie_",
             "Nuitee_2025B5_LOMAGNE0",
+            "Nuitee_Geolife_2025B5_LOMAGNE0",
         ]
     )
     again = fluxvision_drop_sensor(dg.build_sensor_context(cursor=result.cursor), fluxvision_drop=drop)

@@ -16,7 +16,7 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from t82_pipeline.demo.territory import COMMUNE_WEIGHTS, EPCI_CENTRES, Commune, communes, tourist_offices
+from t82_pipeline.demo.territory import COMMUNE_WEIGHTS, Commune, communes, point_in_commune, tourist_offices
 
 SEED = 82
 REFERENCE_DATE = date(2026, 11, 1)  # generated data is anchored here, not on today's date
@@ -179,9 +179,10 @@ def _object(rng: random.Random, object_id: int, obj_type: str, commune: Commune,
     )
     created = modified - timedelta(days=rng.randint(0, 3000))
     owner = owners[0] if rng.random() < 0.15 else owners[commune.epci_siren]
-    lon0, lat0 = EPCI_CENTRES[commune.epci_siren]
-    lon, lat = round(lon0 + rng.uniform(-0.07, 0.07), 6), round(lat0 + rng.uniform(-0.06, 0.06), 6)
-    coords = [lat, lon] if rng.random() < 0.02 else [lon, lat]  # defect: swapped order
+    # Defects: 1 % placed in another commune than the one declared, 2 % with lon/lat swapped.
+    placed_in = rng.choice(communes()) if rng.random() < 0.01 else commune
+    lon, lat = point_in_commune(rng, placed_in.insee_code)
+    coords = [lat, lon] if rng.random() < 0.02 else [lon, lat]
 
     subtype_index = rng.randrange(len(subtypes))
     subtype = _ref(obj_type.title().replace("_", "") + "Type", 1000 + subtype_index, subtypes[subtype_index])

@@ -98,6 +98,30 @@ def test_swapped_coordinates_are_fixed_and_flagged(nightly):
             assert rows[str(obj["id"])] == (lon, lat, "swapped")
 
 
+def test_a_record_placed_in_another_commune_is_flagged(nightly):
+    """The generator places 1 % of records in another commune than they declare; the quality
+    score (DuckDB spatial on the IGN shapes) must find them, checked here by plain ray casting."""
+    from t82_pipeline.demo.territory import _commune_polygons, _inside
+
+    s = nightly["settings"]
+    polygons = _commune_polygons()
+    rows = query(
+        s,
+        """select o.offer_key, o.insee_code, o.longitude, o.latitude, q.is_outside_declared_commune,
+                  q.has_valid_geolocation
+           from marts.offers o join marts.offer_quality_scores q using (offer_key)
+           where o.source = 'apidae' and o.coordinates_status = 'ok' and o.insee_code in (select insee_code from reference.communes_82)""",
+    )
+    outside = {k for k, code, lon, lat, *_ in rows if not any(_inside(lon, lat, p) for p in polygons[code])}
+    flagged = {k for k, *_, is_outside, _valid in rows if is_outside}
+    assert flagged, "the generator plants records in the wrong commune"
+    assert flagged <= outside  # never a record that is where it says
+    assert len(flagged) >= 0.8 * len(outside)  # a point a few metres over a border is tolerated
+    assert all(not valid for k, *_, is_outside, valid in rows if is_outside)
+    listed = dict(query(s, "select offer_key, missing_items from marts.offers_to_requalify"))
+    assert all("hors de la commune déclarée" in listed[k] for k in flagged)
+
+
 def test_xml_records_duplicating_apidae_are_flagged(nightly):
     s = nightly["settings"]
     tif_count, duplicates = query(

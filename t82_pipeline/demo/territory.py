@@ -12,19 +12,6 @@ from t82_pipeline.lib.settings import REPO_ROOT
 
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 
-# Approximate centre of each EPCI (its seat): where the legacy XML records are scattered.
-EPCI_CENTRES = {
-    "248200099": (1.36, 44.02),  # Grand Montauban
-    "200066322": (1.10, 44.07),  # Terres des Confluences (Moissac, Castelsarrasin)
-    "248200057": (1.55, 44.17),  # Quercy Caussadais
-    "200066652": (1.25, 43.85),  # Grand Sud Tarn-et-Garonne
-    "248200065": (0.98, 43.90),  # Lomagne Tarn-et-Garonnaise
-    "248200016": (0.90, 44.10),  # Deux Rives
-    "200040418": (1.05, 44.25),  # Pays de Serres en Quercy
-    "200067122": (1.25, 44.13),  # Pays de Lafrançaise
-    "200066884": (1.55, 44.08),  # Quercy Vert-Aveyron
-    "248200107": (1.80, 44.20),  # Quercy Rouergue et Gorges de l'Aveyron
-}
 # Bigger tourist towns get more records.
 COMMUNE_WEIGHTS = {"82121": 25, "82112": 18, "82033": 8, "82037": 6, "82155": 6, "82186": 4, "82094": 4}
 

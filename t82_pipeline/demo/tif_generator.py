@@ -8,7 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from t82_pipeline.demo.sit_generator import DESCRIPTIONS, SEED
-from t82_pipeline.demo.territory import EPCI_CENTRES, communes
+from t82_pipeline.demo.territory import communes, point_in_commune
 
 # Classification codes used here must exist in seeds/offer_type_mapping.csv.
 TIF_CLASSES = [
@@ -99,7 +99,7 @@ def generate_tif_xml(path: Path, apidae_objects: list[dict], count: int = 400, s
         else:
             commune = rng.choice(pool)
             title = f"{label.split()[0]} {rng.choice(['de la Vallée', 'du Village', 'des Coteaux', 'Saint-Jacques'])} à {commune.name}"
-        lon0, lat0 = EPCI_CENTRES[commune.epci_siren]
+        lon, lat = point_in_commune(rng, commune.insee_code)
         year = rng.randint(2012, 2024)
         slug = "".join(ch for ch in title.lower() if ch.isalnum())[:18]
         records.append(
@@ -128,8 +128,8 @@ def generate_tif_xml(path: Path, apidae_objects: list[dict], count: int = 400, s
                 email=f"<tif:Coord>{slug}@orange.fr</tif:Coord>" if rng.random() < 0.5 else "",
                 insee=commune.insee_code,
                 commune=escape(commune.name),
-                lat=round(lat0 + rng.uniform(-0.05, 0.05), 6),
-                lon=round(lon0 + rng.uniform(-0.06, 0.06), 6),
+                lat=lat,
+                lon=lon,
                 start="2025-04-01",
                 end="2025-10-31",
                 prices=""

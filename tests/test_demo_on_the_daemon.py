@@ -76,8 +76,13 @@ def test_the_sensors_landed_the_deliveries_and_the_refresh_built_marts_and_repor
         assert con.sql("select count(distinct ot_code) from marts.ot_offer_quality").fetchone() == (10,)
         assert con.sql("select count(*) from marts.fluxvision_deliveries").fetchone()[0] == 11
         assert con.sql("select count(distinct ot_code) from marts.fluxvision_daily_presences").fetchone() == (10,)
-    for year in ("2025", "2026"):  # ten OTs and the département
-        assert len(list((root / "data" / "reports" / "fluxvision" / year).glob("*.pdf"))) == 11, year
+    observatory = root / "data" / "reports" / "fluxvision"
+    entry = (observatory / "index.html").read_text(encoding="utf-8")
+    for year in ("2025", "2026"):  # the entry page, then ten OTs and the département, page and PDF
+        assert f'data-year="{year}"' in entry
+        assert (observatory / year / "index.html").exists()
+        assert len(list((observatory / year).glob("*.pdf"))) == 11, year
+        assert len([p for p in (observatory / year).glob("*.html") if p.name != "index.html"]) == 11, year
 
 
 def test_a_fresh_install_sends_no_late_source_alert(after_the_demo):

@@ -116,6 +116,12 @@ def test_an_ot_reads_its_observatory_in_a_browser(observatory, tmp_path):
         assert number(kpi(driver, "change_n1")) == change
         assert number(kpi(driver, "foreign_share")) == round(100 * foreign / total, 1)
         assert number(kpi(driver, "daily_average")) == round(total / days)
+        (stay,) = query(
+            s,
+            f"""select round(sum(stay_nights * stays) / sum(stays), 1) from marts.fluxvision_stay_lengths
+            where ot_code = '{OT}' and year = 2025 and month = 8 and provenance_code in ('non_local', 'foreign')""",
+        )[0]
+        assert number(kpi(driver, "average_stay")) == stay
         steps.append(full_page_screenshot(driver, shots / "5-august.png"))
 
         # 5. Foreign visitors: the map of origins switches to the world.

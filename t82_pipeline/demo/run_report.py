@@ -18,6 +18,7 @@ VOLUME_KEYS = (
     "new_reviews",
     "contacts",
     "reports_written",
+    "pages_written",
     "sent",
     "files_rows_per_ot",
     "people_rows",

@@ -1,7 +1,8 @@
--- Tourist stays by length (nights), per OT, year and provenance (table SejourDuree).
+-- Tourist stays by length (nights), per OT, month of arrival and provenance (table SejourDuree).
 select
     ot_code,
     year,
+    month,
     provenance_code,
     any_value(provenance_label) as provenance_label,
     stay_nights,
@@ -9,4 +10,4 @@ select
     sum(volume)::bigint as stays
 from {{ ref('int_fluxvision_volumes_located') }}
 where family = 'SejourDuree' and breakdown is null and stay_nights is not null
-group by ot_code, year, provenance_code, stay_nights
+group by ot_code, year, month, provenance_code, stay_nights

@@ -1,8 +1,9 @@
--- Arrivals and departures by weekday, per OT, year, visitor category and provenance (tables
+-- Arrivals and departures by weekday, per OT, month, visitor category and provenance (tables
 -- Arrivee and Depart): foreigners and locals do not leave on the same day.
 select
     ot_code,
     year,
+    month,
     category_code,
     any_value(category_label) as category_label,
     provenance_code,
@@ -13,4 +14,4 @@ select
     coalesce(sum(volume) filter (where family = 'Depart'), 0)::bigint as departures
 from {{ ref('int_fluxvision_volumes_located') }}
 where family in ('Arrivee', 'Depart') and breakdown is null
-group by ot_code, year, category_code, provenance_code, iso_weekday, weekday_label
+group by ot_code, year, month, category_code, provenance_code, iso_weekday, weekday_label

@@ -98,12 +98,12 @@ class ObservatoryQueries:
             year=year,
         )
         data.weekdays = self._list(
-            """select year, category_code, provenance_code, iso_weekday, sum(arrivals), sum(departures)
+            """select year, month, category_code, provenance_code, iso_weekday, sum(arrivals), sum(departures)
             from marts.fluxvision_weekday_movements where {territory} and year = $year group by all""",
             year=year,
         )
         data.stays = self._list(
-            """select year, provenance_code, stay_nights, sum(stays) from marts.fluxvision_stay_lengths
+            """select year, month, provenance_code, stay_nights, sum(stays) from marts.fluxvision_stay_lengths
             where {territory} and year = $year group by all order by stay_nights""",
             year=year,
         )

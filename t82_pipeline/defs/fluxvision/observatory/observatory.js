@@ -120,7 +120,7 @@
   function originRows() {
     const measure = state.moment === "night" ? "nuitees" : "presences_journee";
     const cats = CATS[state.category], provs = provsOf(state);
-    const months = new Set(periodDays(null, N, state.period).map((iso) => +iso.slice(5, 7)));
+    const months = periodMonths();
     const level = state.level, out = new Map();
     for (const [y, m, meas, cat, prov, scope, dcode, dname, rcode, rname, cnum, cname, volume] of D.origins) {
       if (y !== N || meas !== measure || !cats.includes(cat) || !provs.includes(prov) || !months.has(m)) continue;
@@ -144,10 +144,13 @@
     });
   }
 
+  // Movements and stays are delivered by month: a period of a few days shows its months.
+  const periodMonths = () => new Set(periodDays(null, N, state.period).map((iso) => +iso.slice(5, 7)));
+
   function weekdayRows() {
-    const cats = CATS[state.category], provs = provsOf(state), out = [];
-    for (const [y, cat, prov, d, arrivals, departures] of D.weekdays) {
-      if (y !== N || !cats.includes(cat) || !provs.includes(prov)) continue;
+    const cats = CATS[state.category], provs = provsOf(state), months = periodMonths(), out = [];
+    for (const [y, m, cat, prov, d, arrivals, departures] of D.weekdays) {
+      if (y !== N || !months.has(m) || !cats.includes(cat) || !provs.includes(prov)) continue;
       for (const [movement, value] of [["Arrivées", arrivals], ["Départs", departures]]) {
         const row = out.find((r) => r.weekday === d && r.movement === movement && r.provenance === PROV_LABELS[prov]);
         if (row) row.value += value; else out.push({ weekday: d, weekday_label: WEEKDAYS[d - 1], provenance: PROV_LABELS[prov], movement, value });
@@ -157,9 +160,9 @@
   }
 
   function stayRows() {
-    const provs = provsOf(state), out = new Map();
-    for (const [y, prov, nights, count] of D.stays) {
-      if (y === N && provs.includes(prov)) out.set(nights, (out.get(nights) || 0) + count);
+    const provs = provsOf(state), months = periodMonths(), out = new Map();
+    for (const [y, m, prov, nights, count] of D.stays) {
+      if (y === N && months.has(m) && provs.includes(prov)) out.set(nights, (out.get(nights) || 0) + count);
     }
     return [...out].sort((a, b) => a[0] - b[0]).map(([nights, value]) => ({
       nights, value, label: nights === 1 ? "1 nuit" : nights >= 13 ? "13 nuits et +" : `${nights} nuits`,

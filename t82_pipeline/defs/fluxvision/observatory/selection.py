@@ -69,12 +69,12 @@ def default_datasets(data: TerritoryData) -> dict[str, list[dict]]:
             "movement": movement,
             "value": value,
         }
-        for year, category, p, d, arrivals, departures in data.weekdays
+        for year, _month, category, p, d, arrivals, departures in data.weekdays
         if year == n and category == "tourist" and p in ("non_local", "foreign")
         for movement, value in (("Arrivées", arrivals), ("Départs", departures))
     ]
     stays: dict[int, int] = defaultdict(int)
-    for year, p, nights, count in data.stays:
+    for year, _month, p, nights, count in data.stays:
         if year == n and p in ("non_local", "foreign"):
             stays[nights] += count
     return {

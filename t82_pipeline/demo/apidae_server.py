@@ -2,7 +2,8 @@
 
 It answers ``POST|GET /api/v002/recherche/list-objets-touristiques`` like Apidae does
 (envelope with ``query`` echo, ``numFound``, ``objetsTouristiques`` omitted when empty, plain
-text errors), so the embedded default runs the production client code unchanged.
+text errors; ``responseFields`` keeps only the paths asked for, ``identifiants`` restricts the
+search to those ids), so the embedded default runs the production client code unchanged.
 """
 
 from __future__ import annotations
@@ -18,7 +19,25 @@ from urllib.parse import parse_qs, urlparse
 SEARCH_PATH = "/api/v002/recherche/list-objets-touristiques"
 
 
+def _project(obj: dict, fields: list[str]) -> dict:
+    """Only the dotted paths asked for; absent or empty fields are omitted, as Apidae does."""
+    out: dict = {}
+    for field in fields:
+        source, target, parts = obj, out, field.split(".")
+        for i, part in enumerate(parts):
+            if not isinstance(source, dict) or part not in source:
+                break
+            source = source[part]
+            if i == len(parts) - 1:
+                target[part] = source
+            else:
+                target = target.setdefault(part, {})
+    return out
+
+
 def _handler(objects: list[bytes], api_key: str) -> type[BaseHTTPRequestHandler]:
+    ids = [json.loads(line)["id"] for line in objects]
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:  # keep test and job logs quiet
             pass
@@ -38,9 +57,15 @@ def _handler(objects: list[bytes], api_key: str) -> type[BaseHTTPRequestHandler]
             if query.get("apiKey") != api_key:
                 return self._reply(404, b"Cle d'API ou projet invalide", "text/plain")
             first, count = int(query.get("first", 0)), min(int(query.get("count", 20)), 200)
-            page = objects[first : first + count]
+            found = range(len(objects))
+            if wanted := set(query.get("identifiants") or ()):
+                found = [i for i in found if ids[i] in wanted]
+            page = [objects[i] for i in found[first : first + count]]
+            fields = query.get("responseFields") or ["@all"]
+            if "@all" not in fields:
+                page = [json.dumps(_project(json.loads(line), fields)).encode() for line in page]
             echo = json.dumps({**query, "searchFields": "NOM_DESCRIPTION_CRITERES"}).encode()
-            body = b'{"query":' + echo + b',"numFound":' + str(len(objects)).encode()
+            body = b'{"query":' + echo + b',"numFound":' + str(len(found)).encode()
             if page:
                 body += b',"objetsTouristiques":[' + b",".join(page) + b"]"
             body += b',"formatVersion":"v002"}'

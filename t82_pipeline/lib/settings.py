@@ -61,6 +61,7 @@ class Settings:
     apidae_project_id: str
     apidae_selection_ids: tuple[int, ...]
     apidae_page_size: int
+    apidae_full_snapshot_days: int
     apidae_export_drop_dir: Path
     tif_drop_dir: Path
     http_timeout_s: float
@@ -165,6 +166,7 @@ class Settings:
             apidae_project_id=os.environ.get("T82_APIDAE_PROJECT_ID") or demo("0"),
             apidae_selection_ids=tuple(int(s) for s in selection.split(",") if s.strip()),
             apidae_page_size=min(int(os.environ.get("T82_APIDAE_PAGE_SIZE", "200")), 200),
+            apidae_full_snapshot_days=int(os.environ.get("T82_APIDAE_FULL_SNAPSHOT_DAYS", "7")),
             apidae_export_drop_dir=_path("T82_APIDAE_EXPORT_DROP_DIR", data_dir / "drop" / "apidae"),
             tif_drop_dir=_path("T82_TIF_DROP_DIR", data_dir / "drop" / "tif"),
             http_timeout_s=float(os.environ.get("T82_HTTP_TIMEOUT_S", "30")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 
 import requests
 
@@ -17,6 +18,10 @@ from t82_pipeline.lib.json_codec import load_json
 
 SEARCH_PATH = "/api/v002/recherche/list-objets-touristiques"
 SOURCE = "apidae"
+# The delta pull lists the project with only these fields (pages of a few kilobytes), then asks
+# for the changed objects by id, at most MAX_IDS per request.
+LISTING_FIELDS = ("id", "gestion.dateModification")
+MAX_IDS = 200
 
 
 @dataclass
@@ -41,41 +46,45 @@ class ApidaeClient:
     retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
     backoff_s: float = 1.0
 
-    def query(self, first: int) -> dict:
+    def query(self, first: int, fields: tuple[str, ...] = (), ids: tuple[int, ...] = ()) -> dict:
         q = {
             "apiKey": self.api_key,
             "projetId": self.project_id,
             "first": first,
-            "count": self.page_size,
+            "count": len(ids) if ids else self.page_size,
             # IDENTIFIANT keeps pages disjoint while we walk them.
             "order": "IDENTIFIANT",
             "asc": True,
-            "responseFields": list(self.response_fields),
+            "responseFields": list(fields or self.response_fields),
             "locales": list(self.locales),
         }
         if self.selection_ids:
             q["selectionIds"] = list(self.selection_ids)
+        if ids:
+            q["identifiants"] = list(ids)
         return q
 
-    def where(self, first: int) -> str:
+    def where(self, first: int, ids: tuple[int, ...] = ()) -> str:
+        if ids:
+            return f"{SEARCH_PATH} identifiants={ids[0]}…{ids[-1]} ({len(ids)} ids)"
         return f"{SEARCH_PATH} first={first} count={self.page_size}"
 
-    def fetch_body(self, first: int) -> bytes:
+    def fetch_body(self, first: int, fields: tuple[str, ...] = (), ids: tuple[int, ...] = ()) -> bytes:
         """One page's body as received (checked for HTTP errors, not parsed)."""
         try:
             response = self.session.post(
                 self.base_url + SEARCH_PATH,
-                data={"query": json.dumps(self.query(first))},
+                data={"query": json.dumps(self.query(first, fields, ids))},
                 timeout=self.timeout_s,
             )
         except requests.RequestException as exc:
             raise SourceError(
-                SOURCE, self.where(first), redact(f"request failed after retries: {exc}", self.api_key)
+                SOURCE, self.where(first, ids), redact(f"request failed after retries: {exc}", self.api_key)
             ) from None
         if response.status_code != 200:
             raise SourceError(
                 SOURCE,
-                self.where(first),
+                self.where(first, ids),
                 redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.api_key),
             )
         return response.content
@@ -106,6 +115,23 @@ class ApidaeClient:
             return body, self.parse_page(0, body)
 
         return retry_unparseable(attempt, self.retries, self.backoff_s)
+
+    def list_modifications(self) -> dict[int, str | None]:
+        """id → gestion.dateModification of every object of the project (small pages)."""
+        listed: dict[int, str | None] = {}
+        first, total = 0, 1
+        while first < total:
+            page = retry_unparseable(
+                partial(lambda f: self.parse_page(f, self.fetch_body(f, LISTING_FIELDS)), first),
+                self.retries,
+                self.backoff_s,
+            )
+            for obj in page.objects:
+                if isinstance(obj, dict) and isinstance(obj.get("id"), int):
+                    gestion = obj.get("gestion") if isinstance(obj.get("gestion"), dict) else {}
+                    listed[obj["id"]] = gestion.get("dateModification")
+            total, first = page.num_found, first + self.page_size
+        return listed
 
 
 def not_json(body: bytes) -> str:

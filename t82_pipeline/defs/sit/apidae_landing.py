@@ -6,12 +6,14 @@ import json
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 import duckdb
 
-from t82_pipeline.defs.sit.apidae_client import ApidaeClient, ApidaePage, not_json
+from t82_pipeline.defs.sit.apidae_client import MAX_IDS, ApidaeClient, ApidaePage, not_json
 from t82_pipeline.lib.archive import READ_ERRORS, open_zip
 from t82_pipeline.lib.http import SourceError, UnparseableBody, retry_unparseable
 from t82_pipeline.lib.json_codec import dump_json, load_json
@@ -176,6 +178,118 @@ def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
                 "record_count": entry["rows"],
             },
         )
+
+
+@dataclass
+class LandedState:
+    """Apidae's current state as landed: each object's gestion.dateModification, and when each id
+    an export deleted since the last full snapshot was deleted (the received_at of that batch)."""
+
+    modified: dict[int, str | None] = field(default_factory=dict)
+    deleted_at: dict[int, str] = field(default_factory=dict)
+
+    def wants(self, object_id: int, listed: str | None) -> bool:
+        """Whether a listed object must be fetched: new, or modified after what landed. An id a
+        later batch deleted (an export) comes back only with a modification after that deletion."""
+        if object_id in self.modified:
+            return _after(listed, self.modified[object_id])
+        return object_id not in self.deleted_at or _after(listed, self.deleted_at[object_id])
+
+
+def _instant(value: str | None) -> datetime | None:
+    for pattern in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
+        try:
+            return datetime.strptime(value or "", pattern)
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _after(listed: str | None, landed: str | None) -> bool:
+    new, old = _instant(listed), _instant(landed)
+    return new is None or old is None or new > old  # unreadable dates: fetch, the checks will tell
+
+
+def landed_state(zone: LandingZone) -> LandedState | None:
+    """The latest full batch and every batch after it (API deltas, exports), in landing order,
+    deletions applied. None before any full batch."""
+    manifests = zone.manifests(SOURCE)
+    fulls = [i for i, m in enumerate(manifests) if m.get("mode") == "full"]
+    if not fulls:
+        return None
+    state = LandedState()
+    with duckdb.connect() as con:
+        for manifest in manifests[fulls[-1] :]:
+            folder = next((zone.root / SOURCE).glob(f"*/{manifest['batch_id']}"))
+            if (folder / "objects.ndjson").stat().st_size:
+                for object_id, modified in con.execute(
+                    """select id, gestion.dateModification from read_json($path, format = 'newline_delimited',
+                    columns = {id: 'BIGINT', gestion: 'STRUCT(dateModification VARCHAR)'})""",
+                    {"path": str(folder / "objects.ndjson")},
+                ).fetchall():
+                    state.modified[object_id] = modified
+                    state.deleted_at.pop(object_id, None)
+            deletions = folder / "deletions.ndjson"
+            if deletions.exists() and deletions.stat().st_size:
+                for (object_id,) in con.execute(
+                    "select id from read_json($path, format = 'newline_delimited', columns = {id: 'BIGINT'})",
+                    {"path": str(deletions)},
+                ).fetchall():
+                    state.modified.pop(object_id, None)
+                    # An id that left the API's listing comes back as soon as it is listed again
+                    # (back in the selection); one an export deleted, only if modified since.
+                    if manifest.get("kind") == "export":
+                        state.deleted_at[object_id] = manifest["received_at"]
+    return state
+
+
+def land_api_delta(client: ApidaeClient, zone: LandingZone, state: LandedState) -> LandedBatch | None:
+    """Lists the project with ids and modification dates only, fetches the new and changed objects
+    by id, and lands them with the ids that disappeared as one differential batch (the staging
+    applies it on top of the last full snapshot, like an export). None when nothing changed."""
+    listed = client.list_modifications()
+    changed = sorted(i for i, modified in listed.items() if state.wants(i, modified))
+    deleted = sorted(set(state.modified) - set(listed))
+    if not changed and not deleted:
+        return None
+    with (
+        zone.open_batch(SOURCE) as batch,
+        tempfile.TemporaryDirectory(prefix=".pages-", dir=batch.tmp_dir.parent) as folder,
+    ):
+        pages = {}
+        for k in range(0, len(changed), MAX_IDS):
+            ids = tuple(changed[k : k + MAX_IDS])
+            pages[Path(folder) / f"{k:012d}.json"] = ids
+            retry_unparseable(partial(_fetch_ids, client, Path(folder) / f"{k:012d}.json", ids),
+                              client.retries, client.backoff_s)  # fmt: skip
+        rows = _page_rows(client, list(pages)) if pages else iter(())
+        entry = batch.add_lines("objects.ndjson", _checked_lines(batch, _page_candidates(rows)))
+        batch.add_lines("deletions.ndjson", (dump_json({"id": i}) for i in deleted))
+        received = entry["rows"] + batch.quarantine_count
+        if received != len(changed):
+            batch.quarantine("delta", f"{len(changed)} changed objects asked by id but {received} received")
+        return zone.commit(
+            batch,
+            payload_files=["objects.ndjson", "deletions.ndjson"],
+            metadata={
+                "kind": "api",
+                "mode": "differential",
+                "request": {"url": client.base_url, "listed": len(listed), "pages": len(pages)},
+                "num_found": len(listed),
+                "record_count": entry["rows"],
+                "deleted_count": len(deleted),
+            },
+        )
+
+
+def _fetch_ids(client: ApidaeClient, page: Path, ids: tuple[int, ...]) -> None:
+    body = client.fetch_body(0, ids=ids)
+    page.write_bytes(body)
+    if _unparseable([page]):
+        raise UnparseableBody(SOURCE, client.where(0, ids), not_json(body))
 
 
 def read_notification(zip_path: Path) -> dict:

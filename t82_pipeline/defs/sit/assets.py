@@ -1,11 +1,17 @@
 """SIT records (Apidae API + export ZIPs, Constellation XML) → immutable landing."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
 
-from t82_pipeline.defs.sit.apidae_landing import land_api_snapshot, land_export_zip, read_notification
+from t82_pipeline.defs.sit.apidae_landing import (
+    land_api_delta,
+    land_api_snapshot,
+    land_export_zip,
+    landed_state,
+    read_notification,
+)
 from t82_pipeline.defs.sit.resources import ApidaeResource
 from t82_pipeline.defs.sit.tif import land_xml_file
 from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
@@ -32,6 +38,23 @@ def _batch_metadata(batch: LandedBatch) -> dict:
     }
 
 
+class ApidaePullConfig(dg.Config):
+    full_snapshot: bool = False  # page the whole project tonight, whatever the last snapshot's age
+
+
+def _needs_full_snapshot(zone, config: ApidaePullConfig, apidae: ApidaeResource) -> str | None:
+    """Why tonight takes a full snapshot (None: the delta is enough)."""
+    if config.full_snapshot:
+        return "asked in the run config"
+    fulls = [m for m in zone.manifests("apidae") if m.get("mode") == "full" and m.get("kind") == "api"]
+    if not fulls:
+        return "no full snapshot landed yet"
+    age = datetime.now(UTC) - datetime.fromisoformat(fulls[-1]["received_at"])
+    if age >= timedelta(days=apidae.full_snapshot_days):
+        return f"the last one is {age.days} day(s) old (T82_APIDAE_FULL_SNAPSHOT_DAYS={apidae.full_snapshot_days})"
+    return None
+
+
 @dg.asset(
     key=["landing", "apidae_api_objects"],
     group_name=GROUP,
@@ -40,22 +63,36 @@ def _batch_metadata(batch: LandedBatch) -> dict:
     kinds={"python", "json"},
     check_specs=[pull_check_spec(["landing", "apidae_api_objects"])],
     description=(
-        "Full snapshot of the Apidae project's objects, paged from recherche/list-objets-touristiques "
-        "and landed unchanged as NDJSON (one object per line) with a manifest. Same payload → no new batch."
+        "The Apidae project's objects from recherche/list-objets-touristiques, landed unchanged as NDJSON with "
+        "a manifest. Most nights a delta: the project listed with ids and modification dates only, new and "
+        "changed objects fetched by id, vanished ids recorded as deleted. A full snapshot when the last is "
+        "T82_APIDAE_FULL_SNAPSHOT_DAYS old, or on request (run config full_snapshot). Same payload → no new batch."
     ),
 )
 def apidae_api_objects(
-    context: dg.AssetExecutionContext, apidae: ApidaeResource, landing: LandingResource
+    context: dg.AssetExecutionContext, config: ApidaePullConfig, apidae: ApidaeResource, landing: LandingResource
 ) -> dg.MaterializeResult:
+    zone = landing.zone()
+
     def pull() -> dg.MaterializeResult:
+        reason = _needs_full_snapshot(zone, config, apidae)
         with apidae.client() as client:
-            batch = land_api_snapshot(client, landing.zone())
+            if reason:
+                context.log.info(f"[apidae] full snapshot: {reason}")
+                batch = land_api_snapshot(client, zone)
+            else:
+                batch = land_api_delta(client, zone, landed_state(zone))
+        if batch is None:
+            context.log.info("[apidae] delta: nothing changed since the last batch")
+            return dg.MaterializeResult(metadata={"pull": "delta", "new_batch": False, "rows": 0})
         for q in batch.quarantined:
             context.log.warning(f"[apidae] quarantined {q['record']}: {q['reason']}")
         return dg.MaterializeResult(
             metadata={
                 **_batch_metadata(batch),
+                "pull": "full" if reason else "delta",
                 "num_found": batch.manifest.get("num_found"),
+                "deleted": batch.manifest.get("deleted_count", 0),
                 "source_url": apidae.base_url,
             }
         )

@@ -25,6 +25,7 @@ class ApidaeResource(dg.ConfigurableResource):
     project_id: str
     selection_ids: list[int] = []
     page_size: int = 200
+    full_snapshot_days: int = 7  # a full snapshot when the last is this old; other nights pull the delta
     timeout_s: float = 30.0
     retries: int = 4
     backoff_factor: float = 1.0
@@ -38,6 +39,7 @@ class ApidaeResource(dg.ConfigurableResource):
             project_id=s.apidae_project_id,
             selection_ids=list(s.apidae_selection_ids),
             page_size=s.apidae_page_size,
+            full_snapshot_days=s.apidae_full_snapshot_days,
             timeout_s=s.http_timeout_s,
             retries=s.http_retries,
             samples_file=str(s.samples_dir / "apidae" / "objects.ndjson"),

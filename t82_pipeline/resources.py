@@ -75,7 +75,12 @@ def build_resources(settings: Settings | None = None) -> dict:
         "segment_exports": SegmentExportTarget(folder=str(s.segments_dir)),
         "datatourisme_drop": drop(s.datatourisme_drop_dir),
         # The dbt next to this interpreter: works without an activated venv.
-        "dbt": T82DbtCliResource(project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        "dbt": T82DbtCliResource(
+            project_dir=dbt_project(),
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            landing_dir=str(s.landing_dir),
+            build_record_path=str(s.warehouse_path.parent / "dbt_built_batches.json"),
+        ),
         "opendata": OpenDataTarget(
             folder=str(s.opendata_dir),
             base_uri=s.opendata_base_uri,

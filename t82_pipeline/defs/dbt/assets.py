@@ -1,12 +1,15 @@
 import json
 import os
 import shutil
+from functools import cache
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 
 from t82_pipeline.defs.dbt.project import dbt_project, prepared_manifest
+from t82_pipeline.defs.dbt.resource import T82DbtCliResource
+from t82_pipeline.defs.dbt.selection import plan_build, record_build, sources_fully_in
 from t82_pipeline.defs.dbt.translator import T82DbtTranslator
 from t82_pipeline.lib.resources import WAREHOUSE_POOL  # dbt is the only writer of the warehouse
 
@@ -16,6 +19,7 @@ KEPT_RUN_FOLDERS = 20  # dbt's logs and artifacts of the last runs, for debuggin
 class DbtBuildConfig(dg.Config):
     as_of_date: str | None = None  # quality freshness reference; None = today
     full_refresh: bool = False
+    full_build: bool = False  # build every selected node, not only what new batches touch
 
 
 @dbt_assets(
@@ -24,15 +28,50 @@ class DbtBuildConfig(dg.Config):
     dagster_dbt_translator=T82DbtTranslator(),
     pool=WAREHOUSE_POOL,
 )
-def t82_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+def t82_dbt_models(context: dg.AssetExecutionContext, dbt: T82DbtCliResource, config: DbtBuildConfig):
     # Cautious: a subset (e.g. the Flux Vision refresh) runs only tests whose every parent it
     # builds, not a seed's tests that also read models outside the subset.
     args = ["build", "--indirect-selection", "cautious", "--vars", json.dumps({"as_of_date": config.as_of_date})]
     if config.full_refresh:
         args.append("--full-refresh")
+    manifest = _manifest()
+    translator = T82DbtTranslator()
+    key_of = {uid: translator.get_asset_key(n) for uid, n in manifest["nodes"].items() if n["resource_type"] != "test"}
+    selected = {uid for uid, key in key_of.items() if key in context.selected_asset_keys}
+    plan = (
+        plan_build(
+            manifest, Path(dbt.landing_dir), Path(dbt.build_record_path), config.full_build or config.full_refresh
+        )
+        if dbt.build_record_path
+        else None
+    )
+    kept = [uid for uid in plan.excluded if uid in selected] if plan else []
+    if plan:
+        context.log.info(
+            f"[dbt] {'full build' if plan.full else 'selective build'}: {plan.reason}; {len(kept)} model(s) kept as they are"
+        )
+    if kept:
+        args += ["--exclude", " ".join(manifest["nodes"][uid]["name"] for uid in kept)]  # one value: dbt splits it
+    # Models kept tonight are reported first, as they stand (their last good state): what reads
+    # them (the models built tonight, serving, the feed, reports) runs as usual.
+    for uid in kept:
+        yield dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(key_of[uid]),
+            metadata={"rebuilt": False, "kept_because": plan.reason},
+        )
     invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
+    if plan and invocation.is_successful():
+        built = selected - set(kept)
+        complete = selected >= {uid for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+        record_build(Path(dbt.build_record_path), manifest, plan, sources_fully_in(manifest, built), complete)
     keep_parse_cache(invocation.target_path, context.log)
+
+
+@cache
+def _manifest() -> dict:
+    return json.loads(Path(prepared_manifest()).read_text(encoding="utf-8"))
 
 
 def keep_parse_cache(run_target: Path, log) -> None:

@@ -16,7 +16,12 @@ from packaging.version import Version
 
 
 class T82DbtCliResource(DbtCliResource):
-    """Runs the dbt executable of this virtualenv, whose version is the installed dbt-core's."""
+    """Runs the dbt executable of this virtualenv, whose version is the installed dbt-core's.
+    With ``build_record_path`` set, a night builds only what new landing batches touch
+    (selection.py); empty, every run builds all it is asked to."""
+
+    landing_dir: str = ""
+    build_record_path: str = ""
 
     @cached_property
     def _cli_version(self) -> Version:

@@ -103,12 +103,13 @@ class LandingZone:
         self.root = Path(root)
 
     def manifests(self, source: str) -> list[dict]:
-        """All committed manifests of a source, oldest first."""
-        found = [json.loads(p.read_text(encoding="utf-8")) for p in (self.root / source).glob(f"*/*/{MANIFEST}")]
+        """All committed manifests of a source, oldest first. Hidden folders (a batch being written
+        or removed by another run) are never walked: they can vanish mid-walk."""
+        found = [json.loads(p.read_text(encoding="utf-8")) for p in (self.root / source).glob(f"[!.]*/*/{MANIFEST}")]
         return sorted(found, key=lambda m: (m["received_at"], m["batch_id"]))
 
     def find_by_payload(self, source: str, payload_sha256: str) -> Path | None:
-        for manifest_path in (self.root / source).glob(f"*/*/{MANIFEST}"):
+        for manifest_path in (self.root / source).glob(f"[!.]*/*/{MANIFEST}"):
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             if manifest.get("payload_sha256") == payload_sha256:
                 return manifest_path.parent

@@ -27,7 +27,7 @@ def dbt_source_of_folder(folder: str) -> str:
 def landed_batches(landing_dir: Path) -> dict[str, str]:
     """dbt source → its newest batch id across its landing folders (ids sort by time)."""
     newest: dict[str, str] = {}
-    for manifest in landing_dir.glob("*/*/*/manifest.json"):
+    for manifest in landing_dir.glob("[!.]*/[!.]*/[!.]*/manifest.json"):
         source, batch_id = dbt_source_of_folder(manifest.parts[-4]), manifest.parts[-2]
         newest[source] = max(newest.get(source, ""), batch_id)
     return newest

@@ -122,6 +122,16 @@ def test_an_ot_reads_its_observatory_in_a_browser(observatory, tmp_path):
             where ot_code = '{OT}' and year = 2025 and month = 8 and provenance_code in ('non_local', 'foreign')""",
         )[0]
         assert number(kpi(driver, "average_stay")) == stay
+        # Period A (August) against period B (July), per collected day.
+        Select(driver.find_element(By.ID, "period-b")).select_by_value("m07")
+        ready = wait_redrawn(driver, ready)
+        july, july_days = query(
+            s,
+            f"""select tourist_nights, days_delivered from marts.fluxvision_monthly
+            where ot_code = '{OT}' and year = 2025 and month = 7""",
+        )[0]
+        per_day = total / days, july / july_days
+        assert number(kpi(driver, "compare_change")) == round(100 * (per_day[0] - per_day[1]) / per_day[1], 1)
         steps.append(full_page_screenshot(driver, shots / "5-august.png"))
 
         # 5. Foreign visitors: the map of origins switches to the world.

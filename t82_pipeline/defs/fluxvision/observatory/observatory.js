@@ -29,7 +29,9 @@
     ["level", "region", (s) => s.provenance === "foreign",
       "Les étrangers sont ventilés par pays : la carte passe au monde.", "country"],
   ];
-  const state = { category: "tourist", provenance: "all", period: "annee", moment: "night", level: "departement", view: "map" };
+  const state = {
+    category: "tourist", provenance: "all", period: "annee", moment: "night", level: "departement", view: "map", compare: "",
+  };
   const N = D.year;
   const nf = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
   const pf = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1, minimumFractionDigits: 1 });
@@ -197,6 +199,17 @@
       return `<tr><td>${N} / ${y}</td><td class="n">${c ? nf.format(c.now) : "–"}</td><td class="n">${c ? nf.format(c.then) : "–"}</td><td class="n">${c ? signed(c.change) : "–"}</td></tr>`;
     });
     fillTable("comparison", rows, 4, "Aucune année antérieure livrée.");
+    // Period A (the filter) against period B of the same year, per collected day (lengths differ).
+    const card = document.getElementById("compare-kpi");
+    card.hidden = !state.compare;
+    if (state.compare) {
+      const other = collected(periodDays(byDay, N, state.compare));
+      const perDay = (list) => (list.length ? sum(list, byDay) / list.length : null);
+      const a = perDay(ok), b = perDay(other);
+      setFigure("compare_change", a !== null && b ? signed((100 * (a - b)) / b) : "–");
+      setFigure("compare_label", period(N, state.compare) ? period(N, state.compare).label.toLowerCase() : state.compare);
+      setFigure("compare_total", b !== null ? nf.format(b) : "–");
+    }
   }
 
   function fillTable(id, rows, columns, empty) {
@@ -219,6 +232,8 @@
     const years = [...D.years].sort((a, b) => b - a);
     document.querySelector("#attendance thead tr").innerHTML = `<th>Mois</th>${years.map((y) => `<th class="n">${y}</th>`).join("")}<th class="n">${N} / ${N - 1}</th>`;
     fillTable("attendance", [...months].sort((a, b) => a[0] - b[0]).map(([m, row]) => `<tr><td>${MONTHS[m - 1]}</td>${years.map((y) => `<td class="n">${row[y] !== undefined ? nf.format(row[y]) : "–"}</td>`).join("")}<td class="n">${row[N] !== undefined && row[N - 1] ? signed((100 * (row[N] - row[N - 1])) / row[N - 1]) : "–"}</td></tr>`), years.length + 2, "Aucune donnée sur la période.");
+    const ranking = territoryRows().sort((a, b) => b.value - a.value);
+    fillTable("territories-table", ranking.map((r, i) => `<tr${r.current ? ' class="current"' : ""}><td>${i + 1}</td><td>${escape(r.label)}</td><td class="n">${nf.format(r.value)}</td></tr>`), 3, "");
     fillTable("origins-table", origins.slice(0, 15).map((r, i) => `<tr><td>${i + 1}</td><td>${escape(r.label)}</td><td class="n">${nf.format(r.value)}</td></tr>`), 3, "Pas d'origine détaillée pour cette sélection.");
     const scope = state.provenance === "foreign" ? "etranger" : "france";
     const longest = D.stays_by_origin.filter((r) => r[0] === scope && r[2] > 0).map((r) => [r[1], r[2], r[3] / r[2]]).sort((a, b) => b[2] - a[2]);

@@ -129,8 +129,8 @@ def datatourisme_feed() -> None:
 
     import dagster as dg
 
-    from t82_pipeline.defs.opendata.assets import OpenDataTarget
     from t82_pipeline.defs.opendata.assets import datatourisme_feed as feed_asset
+    from t82_pipeline.defs.opendata.resources import OpenDataTarget
     from t82_pipeline.resources import build_resources
 
     resources = build_resources()

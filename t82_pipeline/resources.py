@@ -11,14 +11,12 @@ from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.dbt.project import dbt_project
 from t82_pipeline.defs.dbt.resource import T82DbtCliResource
-from t82_pipeline.defs.fairguest.report_assets import ProviderReportsTarget
-from t82_pipeline.defs.fairguest.resources import FairguestResource
-from t82_pipeline.defs.fluxvision.report_assets import FluxVisionReportsTarget
-from t82_pipeline.defs.nurtik.resources import NurtikResource
-from t82_pipeline.defs.nurtik.segments import SegmentExportTarget
-from t82_pipeline.defs.opendata.assets import OpenDataTarget
-from t82_pipeline.defs.ops.alerts import AlertTarget
-from t82_pipeline.defs.serving.assets import ServingTarget
+from t82_pipeline.defs.fairguest.resources import FairguestResource, ProviderReportsTarget
+from t82_pipeline.defs.fluxvision.resources import FluxVisionReportsTarget
+from t82_pipeline.defs.nurtik.resources import NurtikResource, SegmentExportTarget
+from t82_pipeline.defs.opendata.resources import OpenDataTarget
+from t82_pipeline.defs.ops.resources import AlertTarget
+from t82_pipeline.defs.serving.resources import ServingTarget
 from t82_pipeline.defs.sit.resources import ApidaeResource
 from t82_pipeline.lib.mail import MailResource
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource
@@ -53,15 +51,12 @@ def build_resources(settings: Settings | None = None) -> dict:
         ),
         "fairguest_drop": drop(s.fairguest_drop_dir),
         "provider_reports": ProviderReportsTarget(
-            warehouse_path=str(s.warehouse_path),
             ledger_path=str(s.state_dir / "report_ledger.duckdb"),
             output_dir=str(s.reports_dir / "fairguest"),
             link_template=s.fairguest_report_link,
         ),
         "fluxvision_drop": drop(s.fluxvision_drop_dir),
-        "fluxvision_reports": FluxVisionReportsTarget(
-            output_dir=str(s.reports_dir / "fluxvision"), warehouse_path=str(s.warehouse_path)
-        ),
+        "fluxvision_reports": FluxVisionReportsTarget(output_dir=str(s.reports_dir / "fluxvision")),
         "nurtik": NurtikResource(
             base_url=s.nurtik_base_url,
             token=secret("T82_NURTIK_TOKEN", s.nurtik_token),
@@ -90,7 +85,6 @@ def build_resources(settings: Settings | None = None) -> dict:
         ),
         "serving": ServingTarget(
             folder=str(s.serving_dir),
-            warehouse_path=str(s.warehouse_path),
             manifest_path=str(dbt_project().manifest_path),
             pg_dsn=secret("T82_SERVING_PG_DSN", s.serving_pg_dsn),
             max_overnight_drop=s.serving_max_overnight_drop,

@@ -112,8 +112,10 @@ PERIOD = "2026-10"
 def send_reports(run, controller, ledger, **config):
     import dagster as dg
 
-    from t82_pipeline.defs.fairguest.report_assets import ProviderReportsTarget, fairguest_provider_reports
+    from t82_pipeline.defs.fairguest.report_assets import fairguest_provider_reports
+    from t82_pipeline.defs.fairguest.resources import ProviderReportsTarget
     from t82_pipeline.lib.mail import MailResource
+    from t82_pipeline.resources import build_resources
 
     s = run["settings"]
     result = dg.materialize(
@@ -121,10 +123,9 @@ def send_reports(run, controller, ledger, **config):
         resources={
             "mail": MailResource(smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False),
             "provider_reports": ProviderReportsTarget(
-                warehouse_path=str(s.warehouse_path),
-                ledger_path=str(ledger),
-                output_dir=str(s.reports_dir / "fairguest"),
+                ledger_path=str(ledger), output_dir=str(s.reports_dir / "fairguest")
             ),
+            "warehouse": build_resources(s)["warehouse"],
         },
         run_config={"ops": {"reports__fairguest_provider_reports": {"config": {"period": PERIOD, **config}}}},
     )

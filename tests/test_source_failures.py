@@ -206,7 +206,8 @@ def test_pages_cut_on_every_retry_fail_apidae_alone(nights):
 
 
 def test_the_alerts_name_apidae_and_its_error(nights, smtp_server):
-    from t82_pipeline.defs.ops.alerts import AlertTarget, late_source_alert, source_failure_alert
+    from t82_pipeline.defs.ops.alerts import late_source_alert, source_failure_alert
+    from t82_pipeline.defs.ops.resources import AlertTarget
     from t82_pipeline.lib.mail import MailResource
 
     controller, received = smtp_server

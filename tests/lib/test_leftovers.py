@@ -90,7 +90,8 @@ def test_a_segment_export_swap_cut_midway_is_restored(tmp_path):
     import dagster as dg
     import pytest
 
-    from t82_pipeline.defs.nurtik.segments import SegmentExportTarget, nurtik_segment_exports
+    from t82_pipeline.defs.nurtik.resources import SegmentExportTarget
+    from t82_pipeline.defs.nurtik.segments import nurtik_segment_exports
 
     root = tmp_path / "segments"
     old = tmp_path / ".segments.old"  # the crash happened between the two renames

@@ -4,9 +4,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import dagster as dg
-import duckdb
+from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.fairguest.reports import FAILED, SENDING, SENT, Ledger, build_reports, message_id, previous_month
+from t82_pipeline.defs.fairguest.resources import ProviderReportsTarget
 from t82_pipeline.lib.mail import MailResource
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
@@ -20,13 +21,6 @@ class ReportConfig(dg.Config):
     period: str | None = None  # "YYYY-MM"; default: the last complete month
     sheet_ids: list[int] = []  # on demand: only these providers
     dry_run: bool = False  # render (files under the reports folder), send nothing
-
-
-class ProviderReportsTarget(dg.ConfigurableResource):
-    warehouse_path: str
-    ledger_path: str
-    output_dir: str
-    link_template: str = "https://www.fairguest.com/?idFiche={sheet_id}"
 
 
 @dg.asset(
@@ -50,15 +44,17 @@ class ProviderReportsTarget(dg.ConfigurableResource):
     ),
 )
 def fairguest_provider_reports(
-    context: dg.AssetExecutionContext, config: ReportConfig, mail: MailResource, provider_reports: ProviderReportsTarget
+    context: dg.AssetExecutionContext,
+    config: ReportConfig,
+    mail: MailResource,
+    provider_reports: ProviderReportsTarget,
+    warehouse: DuckDBResource,
 ) -> dg.MaterializeResult:
     period = config.period or previous_month(date.today())
-    with duckdb.connect(provider_reports.warehouse_path, read_only=True) as con:
+    with warehouse.get_connection() as con:
         if missing := missing_relations(con, [f"marts.{m}" for m in REPORT_MARTS]):
             return nothing_to_publish(context, missing)
-    reports = build_reports(
-        Path(provider_reports.warehouse_path), period, provider_reports.link_template, config.sheet_ids or None
-    )
+    reports = build_reports(Path(warehouse.database), period, provider_reports.link_template, config.sheet_ids or None)
     out_dir = Path(provider_reports.output_dir) / period
     out_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(Path(provider_reports.ledger_path))

@@ -34,3 +34,11 @@ class FairguestResource(dg.ConfigurableResource):
 
         sample = Path(self.samples_dir) / "establishments.json"
         return api_base_url("fairguest", self.base_url, sample, "T82_FAIRGUEST_BASE_URL", serve)
+
+
+class ProviderReportsTarget(dg.ConfigurableResource):
+    """Where provider reports go and what was sent (the marts are read through ``warehouse``)."""
+
+    ledger_path: str
+    output_dir: str
+    link_template: str = "https://www.fairguest.com/?idFiche={sheet_id}"

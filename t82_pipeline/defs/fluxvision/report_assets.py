@@ -5,10 +5,11 @@ import os
 from pathlib import Path
 
 import dagster as dg
-import duckdb
+from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.fluxvision.observatory.build import build_pages, year_signatures
 from t82_pipeline.defs.fluxvision.observatory.page import render_index
+from t82_pipeline.defs.fluxvision.resources import FluxVisionReportsTarget
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
@@ -36,11 +37,6 @@ class FluxVisionReportConfig(dg.Config):
     ot_codes: list[str] = []  # default: every OT, plus the département
 
 
-class FluxVisionReportsTarget(dg.ConfigurableResource):
-    output_dir: str
-    warehouse_path: str  # read-only; each rendering process opens its own connection
-
-
 def _write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
@@ -63,10 +59,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
     ),
 )
 def fluxvision_ot_reports(
-    context: dg.AssetExecutionContext, config: FluxVisionReportConfig, fluxvision_reports: FluxVisionReportsTarget
+    context: dg.AssetExecutionContext,
+    config: FluxVisionReportConfig,
+    fluxvision_reports: FluxVisionReportsTarget,
+    warehouse: DuckDBResource,
 ) -> dg.MaterializeResult:
     root = Path(fluxvision_reports.output_dir)
-    with duckdb.connect(fluxvision_reports.warehouse_path, read_only=True) as con:
+    with warehouse.get_connection() as con:
         if missing := missing_relations(con, [TOURIST_OFFICES, *(f"marts.{m}" for m in MARTS)]):
             return nothing_to_publish(context, missing)
         offices = list(tourist_offices(con).items())
@@ -81,7 +80,7 @@ def fluxvision_ot_reports(
     ]
     years_shown = sorted(signatures)
     pages = build_pages(
-        Path(fluxvision_reports.warehouse_path),
+        Path(warehouse.database),
         [(year, code, name) for year in years for code, name in territories],
         years_shown,
     )

@@ -39,3 +39,7 @@ class NurtikResource(dg.ConfigurableResource):
 
         sample = Path(self.samples_dir) / "contacts.ndjson"
         return api_base_url("nurtik", self.base_url, sample, "T82_NURTIK_BASE_URL", serve)
+
+
+class SegmentExportTarget(dg.ConfigurableResource):
+    folder: str

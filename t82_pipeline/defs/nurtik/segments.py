@@ -10,12 +10,8 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from t82_pipeline.defs.nurtik.resources import SegmentExportTarget
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
-
-
-class SegmentExportTarget(dg.ConfigurableResource):
-    folder: str
-
 
 # A cell starting with one of these is a formula to Excel or LibreOffice (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

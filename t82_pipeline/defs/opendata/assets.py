@@ -19,22 +19,13 @@ from t82_pipeline.defs.opendata.feed import (
     upload,
 )
 from t82_pipeline.defs.opendata.ontology import load_ontology
+from t82_pipeline.defs.opendata.resources import OpenDataTarget
 from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
 
 UPLOADED = ".uploaded"  # in a published feed folder: the PUT target has it too
 FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", TOURIST_OFFICES)
-
-
-class OpenDataTarget(dg.ConfigurableResource):
-    """Where the feed is published (a folder served over HTTP) and the base of record URIs."""
-
-    folder: str
-    base_uri: str
-    put_url: str = ""  # optional HTTP PUT / object-storage target, e.g. a WebDAV or S3-compatible URL
-    put_token: str = ""
-    http_retries: int = 4
 
 
 @dg.asset(

@@ -6,17 +6,13 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from t82_pipeline.defs.ops.resources import AlertTarget
 from t82_pipeline.lib.freshness import SOURCE_MAX_AGE
 from t82_pipeline.lib.mail import MailResource
 from t82_pipeline.lib.source_pull import PULL_SUCCEEDED, pull_failed
 
 # How far back the late-source alert looks for a source's last successful pull.
 PULLS_LOOKED_AT = 60
-
-
-class AlertTarget(dg.ConfigurableResource):
-    recipients: list[str] = []
-    ui_url: str = "http://127.0.0.1:3000"
 
 
 def root_message(error) -> str:

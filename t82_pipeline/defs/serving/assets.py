@@ -2,43 +2,21 @@ import json
 from pathlib import Path
 
 import dagster as dg
-import duckdb
+from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.serving.catalog import served_tables
 from t82_pipeline.defs.serving.files import publish_files
 from t82_pipeline.defs.serving.postgres import publish_postgres
+from t82_pipeline.defs.serving.resources import LAST_COUNTS, ServingTarget
 from t82_pipeline.lib.quality import validate_frame
 from t82_pipeline.lib.resources import WAREHOUSE_POOL
 from t82_pipeline.lib.settings import REPO_ROOT
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, built_relations, nothing_to_publish, tourist_offices
 
-LAST_COUNTS = ".last_published_counts.json"
 # What is served is declared in dbt (meta.serving): read once from the prepared manifest so the
 # serving asset depends on exactly those marts, and each gets a blocking key check.
 MANIFEST = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
 SERVED = served_tables(MANIFEST) if MANIFEST.exists() else []
-
-
-class ServingTarget(dg.ConfigurableResource):
-    """Where OT-facing marts go: per-OT files always; PostgreSQL too when ``pg_dsn`` is set."""
-
-    folder: str
-    warehouse_path: str
-    manifest_path: str
-    pg_dsn: str = ""
-    max_overnight_drop: float = 0.2  # an OT losing more than this share of its records blocks the publish
-
-    def offices(self) -> dict[str, str]:
-        with duckdb.connect(self.warehouse_path, read_only=True) as con:
-            return tourist_offices(con)
-
-    def built_relations(self) -> set[str]:
-        with duckdb.connect(self.warehouse_path, read_only=True) as con:
-            return built_relations(con)
-
-    def last_counts(self) -> dict[str, int]:
-        path = Path(self.folder) / LAST_COUNTS
-        return json.loads(path.read_text()) if path.exists() else {}
 
 
 # Checks that read the warehouse queue in its pool too: a dbt run elsewhere holds DuckDB's lock.
@@ -51,16 +29,17 @@ class ServingTarget(dg.ConfigurableResource):
         "losing more than the allowed share of its records since the last publish."
     ),
 )
-def ot_marts_are_sound(serving: ServingTarget) -> dg.AssetCheckResult:
+def ot_marts_are_sound(serving: ServingTarget, warehouse: DuckDBResource) -> dg.AssetCheckResult:
     import great_expectations.expectations as gxe
 
-    with duckdb.connect(serving.warehouse_path, read_only=True) as con:
+    with warehouse.get_connection() as con:
         frame = con.execute("select * from marts.ot_offer_quality").df()
+        offices = tourist_offices(con)
     summary = validate_frame(
         frame,
         "ot_offer_quality",
         [
-            gxe.ExpectTableRowCountToEqual(value=len(serving.offices())),
+            gxe.ExpectTableRowCountToEqual(value=len(offices)),
             gxe.ExpectColumnValuesToBeUnique(column="ot_code"),
             gxe.ExpectColumnValuesToBeBetween(column="avg_quality_score", min_value=0, max_value=100),
         ],
@@ -95,14 +74,15 @@ KEYED = "rows_belong_to_an_ot"
     can_subset=True,
     pool=WAREHOUSE_POOL,
 )
-def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, serving: ServingTarget):
+def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
     import great_expectations.expectations as gxe
 
-    offices = sorted(serving.offices())
+    with warehouse.get_connection() as con:
+        offices = sorted(tourist_offices(con))
     by_key = {dg.AssetKey([t.schema, t.name]): t for t in SERVED}
     for check_key in context.selected_asset_check_keys:
         table = by_key[check_key.asset_key]
-        with duckdb.connect(serving.warehouse_path, read_only=True) as con:
+        with warehouse.get_connection() as con:
             frame = con.execute(f'select "{table.ot_column}" as ot_code from {table.relation}').df()
         summary = validate_frame(
             frame,
@@ -132,15 +112,18 @@ def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, serving: Serv
         "PostgreSQL schema with one role per OT and row-level security."
     ),
 )
-def ot_marts(context: dg.AssetExecutionContext, serving: ServingTarget) -> dg.MaterializeResult:
+def ot_marts(
+    context: dg.AssetExecutionContext, serving: ServingTarget, warehouse: DuckDBResource
+) -> dg.MaterializeResult:
     declared = served_tables(Path(serving.manifest_path))
     # Flux Vision marts exist once a first delivery is refreshed; until then the OTs get the rest.
-    built = serving.built_relations()
-    if TOURIST_OFFICES not in built:
-        return nothing_to_publish(context, [TOURIST_OFFICES])
+    with warehouse.get_connection() as con:
+        built = built_relations(con)
+        if TOURIST_OFFICES not in built:
+            return nothing_to_publish(context, [TOURIST_OFFICES])
+        offices = tourist_offices(con)
     tables = [t for t in declared if t.relation in built]
-    offices = serving.offices()
-    rows = publish_files(Path(serving.warehouse_path), tables, offices, Path(serving.folder))
+    rows = publish_files(Path(warehouse.database), tables, offices, Path(serving.folder))
     metadata: dict = {
         "files_rows_per_ot": dg.MetadataValue.json(rows),
         "tables": ", ".join(t.name for t in tables),
@@ -148,10 +131,10 @@ def ot_marts(context: dg.AssetExecutionContext, serving: ServingTarget) -> dg.Ma
     }
     if serving.pg_dsn:
         metadata["postgres_rows"] = dg.MetadataValue.json(
-            publish_postgres(Path(serving.warehouse_path), tables, offices, serving.pg_dsn)
+            publish_postgres(Path(warehouse.database), tables, offices, serving.pg_dsn)
         )
     if "marts.ot_offer_quality" in built:  # what the next publish compares with
-        with duckdb.connect(serving.warehouse_path, read_only=True) as con:
+        with warehouse.get_connection() as con:
             counts = dict(con.execute("select ot_code, offer_count from marts.ot_offer_quality").fetchall())
         (Path(serving.folder) / LAST_COUNTS).write_text(json.dumps(counts))
     context.log.info(f"served {len(tables)} marts to {len(offices)} OTs")

@@ -6,7 +6,8 @@ from email.policy import default
 
 import dagster as dg
 
-from t82_pipeline.defs.ops.alerts import AlertTarget, late_source_alert, run_failure_alert
+from t82_pipeline.defs.ops.alerts import late_source_alert, run_failure_alert
+from t82_pipeline.defs.ops.resources import AlertTarget
 from t82_pipeline.lib.mail import MailResource
 
 

@@ -4,8 +4,10 @@ import json
 
 import dagster as dg
 import duckdb
+from dagster_duckdb import DuckDBResource
 
-from t82_pipeline.defs.serving.assets import ServingTarget, ot_marts
+from t82_pipeline.defs.serving.assets import ot_marts
+from t82_pipeline.defs.serving.resources import ServingTarget
 
 OFFICES = [("grand-montauban", "OT du Grand Montauban"), ("deux-rives", "OT des Deux Rives")]
 
@@ -37,9 +39,10 @@ def test_a_served_mart_not_built_yet_is_left_out_and_said(tmp_path):
     manifest.write_text(
         json.dumps({"nodes": {f"model.t82.{n}": served_model(n) for n in ("offers", "fluxvision_monthly")}})
     )
-    target = ServingTarget(folder=str(tmp_path / "serving"), warehouse_path=str(warehouse), manifest_path=str(manifest))
+    target = ServingTarget(folder=str(tmp_path / "serving"), manifest_path=str(manifest))
+    reader = DuckDBResource(database=str(warehouse), connection_config={"access_mode": "READ_ONLY"})
 
-    result = dg.materialize([ot_marts], resources={"serving": target})
+    result = dg.materialize([ot_marts], resources={"serving": target, "warehouse": reader})
 
     metadata = result.asset_materializations_for_node("serving__ot_marts")[0].metadata
     assert metadata["not_built_yet"].value == "fluxvision_monthly"

@@ -14,13 +14,16 @@ import fcntl
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from t82_pipeline.lib.leftovers import owned_name, remove_leftovers
+
+T = TypeVar("T")
 
 MANIFEST = "manifest.json"
 QUARANTINE = "quarantine.ndjson"
@@ -69,6 +72,27 @@ class BatchWriter:
                 size += len(chunk)
                 rows += 1
         return self._register(name, digest.hexdigest(), size, rows)
+
+    def add_checked_lines(
+        self,
+        name: str,
+        records: Iterable[tuple[str, T]],
+        problem: Callable[[T], str | None],
+        encode: Callable[[T], bytes],
+        raw: Callable[[T], str | None] = lambda record: None,
+    ) -> dict:
+        """The one check-and-quarantine path of every source: each ``(where, record)`` whose
+        ``problem`` is not None is quarantined with it (and ``raw``'s copy, None for personal
+        data); every other record lands as ``encode``'s line."""
+
+        def kept() -> Iterator[bytes]:
+            for where, record in records:
+                if reason := problem(record):
+                    self.quarantine(where, reason, raw(record))
+                else:
+                    yield encode(record)
+
+        return self.add_lines(name, kept())
 
     def copy_file(self, name: str, src: Path) -> dict:
         shutil.copyfile(src, self.tmp_dir / name)

@@ -13,7 +13,7 @@ from pathlib import Path
 from t82_pipeline.defs.fairguest.client import SOURCE, FairguestClient
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.json_codec import dump_json
-from t82_pipeline.lib.landing import BatchWriter, LandedBatch, LandingZone
+from t82_pipeline.lib.landing import LandedBatch, LandingZone
 from t82_pipeline.lib.text import decode_export
 
 PLATFORM_SCALES = {"google": {5}, "booking": {10}, "tripadvisor": {5}, "airbnb": {5}, "expedia": {10}, "facebook": {5}}
@@ -51,15 +51,9 @@ def review_problem(review: dict) -> str | None:
     return None
 
 
-def _kept(batch: BatchWriter, reviews: Iterator[tuple[str, dict]]) -> Iterator[bytes]:
-    for where, review in reviews:
-        problem = review_problem(review)
-        if problem:
-            batch.quarantine(
-                where, problem, json.dumps({k: v for k, v in review.items() if k != "author_name"}, ensure_ascii=False)
-            )
-        else:
-            yield dump_json(review)
+def _without_author(review: dict) -> str:
+    """A quarantined review's copy: never the reviewer's name."""
+    return json.dumps({k: v for k, v in review.items() if k != "author_name"}, ensure_ascii=False)
 
 
 def land_establishments(client: FairguestClient, zone: LandingZone) -> LandedBatch:
@@ -119,7 +113,7 @@ def land_reviews_api(client: FairguestClient, zone: LandingZone) -> LandedBatch:
             yield f"reviews since={since} item {i} id={review.get('review_id')}", review
 
     with zone.open_batch("fairguest_reviews") as batch:
-        entry = batch.add_lines("reviews.ndjson", _kept(batch, reviews()))
+        entry = batch.add_checked_lines("reviews.ndjson", reviews(), review_problem, dump_json, _without_author)
         return zone.commit(
             batch,
             ["reviews.ndjson"],
@@ -161,7 +155,7 @@ def land_export_file(zone: LandingZone, path: Path) -> LandedBatch:
 
     with zone.open_batch("fairguest_reviews") as batch:
         batch.copy_file("export" + path.suffix.lower(), path)
-        entry = batch.add_lines("reviews.ndjson", _kept(batch, reviews()))
+        entry = batch.add_checked_lines("reviews.ndjson", reviews(), review_problem, dump_json, _without_author)
         return zone.commit(
             batch,
             ["export" + path.suffix.lower()],

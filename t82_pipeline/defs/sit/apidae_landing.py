@@ -57,22 +57,30 @@ def _date_problem(field: str, value: object) -> str | None:
 Candidate = tuple[str, object, object, object, Callable[[], bytes]]
 
 
-def _checked_lines(batch: BatchWriter, candidates: Iterator[Candidate]) -> Iterator[bytes]:
-    """One line per object; objects without an integer id or with a malformed management date,
-    and repeated ids, are quarantined."""
+def _add_checked_objects(batch: BatchWriter, candidates: Iterator[Candidate]) -> dict:
+    """objects.ndjson, one line per object; objects without an integer id or with a malformed
+    management date, and repeated ids, are quarantined."""
     seen: set = set()
-    for where, object_id, created, modified, line in candidates:
+
+    def problem(candidate: Candidate) -> str | None:
+        _, object_id, created, modified, _ = candidate
         if object_id is None:
-            batch.quarantine(where, NO_ID, line().decode()[:2000])
-            continue
+            return NO_ID
         if bad_date := _date_problem("dateCreation", created) or _date_problem("dateModification", modified):
-            batch.quarantine(f"{where} id={object_id}", bad_date)
-            continue
+            return bad_date
         if object_id in seen:
-            batch.quarantine(f"{where} id={object_id}", DUPLICATE)
-            continue
+            return DUPLICATE
         seen.add(object_id)
-        yield line()
+        return None
+
+    located = ((c[0] if c[1] is None else f"{c[0]} id={c[1]}", c) for c in candidates)
+    return batch.add_checked_lines(
+        "objects.ndjson",
+        located,
+        problem,
+        encode=lambda c: c[4](),
+        raw=lambda c: c[4]().decode()[:2000] if c[1] is None else None,  # what an id-less object was
+    )
 
 
 def _object_candidates(objects: Iterator[tuple[str, object]]) -> Iterator[Candidate]:
@@ -162,7 +170,7 @@ def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
     ):
         head, pages = _fetch_pages(client, Path(folder))
         rows = _page_rows(client, pages) if head.num_found else iter(())
-        entry = batch.add_lines("objects.ndjson", _checked_lines(batch, _page_candidates(rows)))
+        entry = _add_checked_objects(batch, _page_candidates(rows))
         received = entry["rows"] + batch.quarantine_count
         if received != head.num_found:
             # Objects changed while paging, or the server capped results: keep, but say so.
@@ -266,7 +274,7 @@ def land_api_delta(client: ApidaeClient, zone: LandingZone, state: LandedState) 
             retry_unparseable(partial(_fetch_ids, client, Path(folder) / f"{k:012d}.json", ids),
                               client.retries, client.backoff_s)  # fmt: skip
         rows = _page_rows(client, list(pages)) if pages else iter(())
-        entry = batch.add_lines("objects.ndjson", _checked_lines(batch, _page_candidates(rows)))
+        entry = _add_checked_objects(batch, _page_candidates(rows))
         batch.add_lines("deletions.ndjson", (dump_json({"id": i}) for i in deleted))
         received = entry["rows"] + batch.quarantine_count
         if received != len(changed):
@@ -328,7 +336,7 @@ def land_export_zip(zone: LandingZone, zip_path: Path) -> LandedBatch:
 
         with zone.open_batch(SOURCE) as batch:
             batch.copy_file("export.zip", zip_path)
-            entry = batch.add_lines("objects.ndjson", _checked_lines(batch, _object_candidates(objects())))
+            entry = _add_checked_objects(batch, _object_candidates(objects()))
             batch.add_lines("communes.ndjson", (dump_json(c) for c in load("communes.json")))
             batch.add_lines("elements_reference.ndjson", (dump_json(e) for e in load("elements_reference.json")))
             deleted = load("objets_supprimes.json") if "objets_supprimes.json" in names else []

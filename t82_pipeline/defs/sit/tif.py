@@ -96,21 +96,21 @@ def land_xml_file(zone: LandingZone, xml_path: Path, mapping_name: str = "tif_v3
     with zone.open_batch(SOURCE) as batch:
         batch.copy_file("source.xml", xml_path)
 
-        def lines() -> Iterator[bytes]:
-            if first is None:
-                return
-            for index, record, node in [first, *records]:
-                if not record.get(mapping.id_field):
-                    batch.quarantine(
-                        f"{xml_path.name} record #{index} (line {node.sourceline})",
-                        f"record has no '{mapping.id_field}'",
-                        json.dumps(record, ensure_ascii=False),
-                    )
-                    continue
+        def located() -> Iterator[tuple[str, dict]]:
+            for index, record, node in [first, *records] if first is not None else []:
                 record["_record_index"] = index
-                yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+                yield f"{xml_path.name} record #{index} (line {node.sourceline})", record
 
-        entry = batch.add_lines("objects.ndjson", lines())
+        def no_id(record: dict) -> str | None:
+            return None if record.get(mapping.id_field) else f"record has no '{mapping.id_field}'"
+
+        def as_line(record: dict) -> bytes:
+            return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+
+        def as_raw(record: dict) -> str:
+            return json.dumps({k: v for k, v in record.items() if k != "_record_index"}, ensure_ascii=False)
+
+        entry = batch.add_checked_lines("objects.ndjson", located(), no_id, as_line, as_raw)
         return zone.commit(
             batch,
             payload_files=["source.xml"],

@@ -9,7 +9,7 @@ from dagster_dbt import dbt_assets
 
 from t82_pipeline.defs.dbt.project import dbt_project, prepared_manifest
 from t82_pipeline.defs.dbt.resource import T82DbtCliResource
-from t82_pipeline.defs.dbt.selection import plan_build, record_build, sources_fully_in
+from t82_pipeline.defs.dbt.selection import plan_build, record_build
 from t82_pipeline.defs.dbt.translator import T82DbtTranslator
 from t82_pipeline.lib.resources import WAREHOUSE_POOL  # dbt is the only writer of the warehouse
 
@@ -63,9 +63,7 @@ def t82_dbt_models(context: dg.AssetExecutionContext, dbt: T82DbtCliResource, co
     invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
     if plan and invocation.is_successful():
-        built = selected - set(kept)
-        complete = selected >= {uid for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
-        record_build(Path(dbt.build_record_path), manifest, plan, sources_fully_in(manifest, built), complete)
+        record_build(Path(dbt.build_record_path), manifest, plan, selected - set(kept))
     keep_parse_cache(invocation.target_path, context.log)
 
 

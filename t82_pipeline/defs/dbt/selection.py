@@ -1,10 +1,11 @@
 """Which dbt nodes a night must build: those downstream of a source that received a new batch
-since the last successful build, and those that read today's date (``as_of_date()``: quality
-freshness, retention), with what follows them. The rest (seeds included) keeps its last good state. A change of the project's code (node
-checksums) or a first build rebuilds everything.
+since the last successful build, those whose code changed since they were built, and those that
+read today's date (``as_of_date()``: quality freshness, retention), with what follows them. The
+rest (seeds included) keeps its last good state. A first build rebuilds everything.
 
 The record of what was built sits beside the warehouse (``dbt_built_batches.json``): per dbt
-source, the newest landing batch its downstream models were last built with."""
+source, the newest landing batch its downstream models were last built with, and per node the
+checksum of the code it was last built with (a node whose code changed is built again)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 DAILY_MACRO = "macro.t82.as_of_date"
@@ -33,18 +35,26 @@ def landed_batches(landing_dir: Path) -> dict[str, str]:
     return newest
 
 
-def code_digest(manifest: Mapping) -> str:
-    digest = hashlib.sha256()
-    for kind in ("nodes", "macros", "sources"):
-        for uid, node in sorted(manifest.get(kind, {}).items()):
-            checksum = (
-                node.get("checksum", {}).get("checksum")
-                or hashlib.sha256(
-                    json.dumps(node.get("macro_sql") or node.get("config") or {}, sort_keys=True, default=str).encode()
-                ).hexdigest()
-            )
-            digest.update(f"{uid}:{checksum}\n".encode())
-    return digest.hexdigest()
+def node_checksums(manifest: Mapping) -> dict[str, str]:
+    """Each model's and seed's checksum, with those of the macros it calls (and theirs): what
+    changes when its code does."""
+    macros = manifest.get("macros", {})
+
+    @cache
+    def macro_digest(uid: str) -> str:
+        macro = macros.get(uid, {})
+        parts = [macro.get("macro_sql", "")] + [
+            macro_digest(m) for m in sorted(macro.get("depends_on", {}).get("macros", []))
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    out = {}
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] in ("model", "seed", "snapshot"):
+            parts = [node.get("checksum", {}).get("checksum", "")]
+            parts += [macro_digest(m) for m in sorted(node.get("depends_on", {}).get("macros", []))]
+            out[uid] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return out
 
 
 @dataclass
@@ -97,48 +107,49 @@ def _topological(manifest: Mapping, nodes: set[str]) -> list[str]:
 def plan_build(manifest: Mapping, landing_dir: Path, record_path: Path, force_full: bool = False) -> NightlyPlan:
     batches = landed_batches(landing_dir)
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
-    digest = code_digest(manifest)
     if force_full or not record:
         return NightlyPlan(True, "asked in the run config" if force_full else "first build", set(batches), [], batches)
     if not Path(record.get("warehouse", "")).exists():
         return NightlyPlan(True, "the warehouse file is new or was removed", set(batches), [], batches)
-    if record.get("code_digest") != digest:
-        return NightlyPlan(True, "the dbt project changed since the last build", set(batches), [], batches)
     built = record.get("batches", {})
     changed = {s for s, b in batches.items() if built.get(s) != b}
     sources = defaultdict(set)
     for uid, source in manifest["sources"].items():
         sources[source["source_name"]].add(uid)
     children = _children(manifest)
-    wanted = _downstream((uid for s in changed for uid in sources[s]), children)
+    # A node whose code changed since it was last built (or never built) is built, with what follows.
+    recorded = record.get("checksums", {})
+    modified = {uid for uid, checksum in node_checksums(manifest).items() if recorded.get(uid) != checksum}
     daily = {uid for uid, n in manifest["nodes"].items() if DAILY_MACRO in n.get("depends_on", {}).get("macros", [])}
-    wanted |= daily | _downstream(daily, children)
-    # Everything else keeps its last good state: models of unchanged sources, and seeds (their
-    # content is part of the code digest) with what reads only them.
+    start = modified | daily
+    wanted = start | _downstream(start, children) | _downstream((uid for s in changed for uid in sources[s]), children)
+    # Everything else keeps its last good state: models of unchanged sources, and seeds with what
+    # reads only them.
     excluded = _topological(
         manifest,
         {uid for uid, n in manifest["nodes"].items() if n["resource_type"] in ("model", "seed", "snapshot")} - wanted,
     )
-    reason = f"new batches for {', '.join(sorted(changed))}" if changed else "no new batch since the last build"
-    return NightlyPlan(False, reason, changed, excluded, batches)
+    reasons = [f"new batches for {', '.join(sorted(changed))}"] if changed else ["no new batch since the last build"]
+    if modified:
+        reasons.append(f"{len(modified)} node(s) whose code changed")
+    return NightlyPlan(False, "; ".join(reasons), changed, excluded, batches)
 
 
-def record_build(
-    record_path: Path, manifest: Mapping, plan: NightlyPlan, built_sources: set[str], complete: bool
-) -> None:
-    """After a successful build: the sources whose downstream was built now count as up to date.
-    A full build of only part of the project (a subset job) does not vouch for the rest's code."""
+def record_build(record_path: Path, manifest: Mapping, plan: NightlyPlan, built_nodes: set[str]) -> None:
+    """After a successful build: the nodes built now count as up to date with their code, and the
+    sources whose every downstream model was built as up to date with their batches."""
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
-    if plan.full and complete:
-        record = {}
-    batches = record.get("batches", {})
-    batches.update({s: b for s, b in plan.batches.items() if s in built_sources})
-    digest = code_digest(manifest) if complete or not plan.full else record.get("code_digest", "")
+    checksums = node_checksums(manifest)
+    recorded = {**record.get("checksums", {}), **{uid: checksums[uid] for uid in built_nodes if uid in checksums}}
+    batches = {
+        **record.get("batches", {}),
+        **{s: b for s, b in plan.batches.items() if s in sources_fully_in(manifest, built_nodes)},
+    }
     record_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = record_path.with_name(f".{record_path.name}.{os.getpid()}")
     # The warehouse dbt writes (profiles.yml reads the same setting): gone or replaced → full build.
     warehouse = os.environ.get("T82_WAREHOUSE_PATH", "")
-    tmp.write_text(json.dumps({"code_digest": digest, "warehouse": warehouse, "batches": batches}, indent=2),
+    tmp.write_text(json.dumps({"warehouse": warehouse, "batches": batches, "checksums": recorded}, indent=1),
                    encoding="utf-8")  # fmt: skip
     os.replace(tmp, record_path)
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from t82_pipeline.defs.dbt.selection import code_digest, plan_build, record_build, sources_fully_in
+from t82_pipeline.defs.dbt.selection import node_checksums, plan_build, record_build
 
 
 def node(name, parents=(), macros=(), kind="model"):
@@ -46,7 +46,7 @@ def night(tmp_path, monkeypatch):
     land(landing, "fairguest_reviews", "20261201T020000-f")
     first = plan_build(MANIFEST, landing, record)
     assert first.full and first.reason == "first build"
-    record_build(record, MANIFEST, first, sources_fully_in(MANIFEST, set(MANIFEST["nodes"])), complete=True)
+    record_build(record, MANIFEST, first, set(MANIFEST["nodes"]))
     return landing, record, warehouse
 
 
@@ -72,15 +72,26 @@ def test_nothing_new_keeps_everything_but_the_daily_models(night):
     }
 
 
-def test_a_code_change_or_a_new_warehouse_rebuilds_everything(night):
+def test_a_node_whose_code_changed_is_built_with_what_follows_it(night):
     landing, record, warehouse = night
     changed = json.loads(json.dumps(MANIFEST))
     changed["nodes"]["model.t82.offers"]["checksum"]["checksum"] = "edited"
-    assert code_digest(changed) != code_digest(MANIFEST)
-    assert plan_build(changed, landing, record).full
+    assert node_checksums(changed)["model.t82.offers"] != node_checksums(MANIFEST)["model.t82.offers"]
+    plan = plan_build(changed, landing, record)
+    assert not plan.full and "1 node(s) whose code changed" in plan.reason
+    assert plan.excluded == ["model.t82.stg_apidae", "model.t82.stg_fairguest", "seed.t82.communes"]
+    # A macro a model calls counts as its code.
+    with_macro = json.loads(json.dumps(MANIFEST))
+    with_macro["macros"] = {"macro.t82.label_key": {"macro_sql": "lower(x)", "depends_on": {"macros": []}}}
+    with_macro["nodes"]["model.t82.stg_apidae"]["depends_on"]["macros"] = ["macro.t82.label_key"]
+    assert "model.t82.stg_apidae" not in plan_build(with_macro, landing, record).excluded
+
+
+def test_a_new_warehouse_or_a_request_rebuilds_everything(night):
+    landing, record, warehouse = night
+    assert plan_build(MANIFEST, landing, record, force_full=True).full
     warehouse.unlink()
     assert plan_build(MANIFEST, landing, record).reason == "the warehouse file is new or was removed"
-    assert plan_build(MANIFEST, landing, record, force_full=True).full
 
 
 def test_a_subset_run_vouches_only_for_the_sources_it_built(night):
@@ -88,7 +99,6 @@ def test_a_subset_run_vouches_only_for_the_sources_it_built(night):
     land(landing, "apidae", "20261202T020000-a")
     land(landing, "fairguest_reviews", "20261202T020000-f")
     plan = plan_build(MANIFEST, landing, record)
-    fairguest_only = {"model.t82.stg_fairguest"}
-    record_build(record, MANIFEST, plan, sources_fully_in(MANIFEST, fairguest_only), complete=False)
+    record_build(record, MANIFEST, plan, {"model.t82.stg_fairguest"})
     # linked (downstream of fairguest) was not built: fairguest is not up to date either.
     assert plan_build(MANIFEST, landing, record).changed_sources == {"apidae", "fairguest"}

@@ -172,8 +172,12 @@ def touch_one_percent(seed: str = "1") -> None:
 
 
 def _edit_apidae_object(obj: dict) -> dict:
+    from datetime import UTC, datetime
+
     obj.setdefault("nom", {})["libelleFr"] = f"{obj.get('nom', {}).get('libelleFr', '')} (modifié)"
-    obj.setdefault("gestion", {})["dateModification"] = "2026-11-02T06:00:00.000+0000"  # Apidae's format
+    # Edited now, in Apidae's format: later than anything landed, as real edits are (the delta
+    # pull trusts modification dates; restore_samples going back in time is the bench's, not Apidae's).
+    obj.setdefault("gestion", {})["dateModification"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
     return obj
 
 

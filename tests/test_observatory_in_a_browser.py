@@ -122,6 +122,14 @@ def test_an_ot_reads_its_observatory_in_a_browser(observatory, tmp_path):
             where ot_code = '{OT}' and year = 2025 and month = 8 and provenance_code in ('non_local', 'foreign')""",
         )[0]
         assert number(kpi(driver, "average_stay")) == stay
+        (longest,) = query(
+            s,
+            f"""select origin from marts.fluxvision_stay_lengths_by_origin
+            where ot_code = '{OT}' and year = 2025 and month = 8 and origin_scope = 'france'
+            group by origin order by sum(stay_nights_total) / sum(stays) desc limit 1""",
+        )[0]
+        first_row = driver.find_element(By.CSS_SELECTOR, "#stays-by-origin tbody tr td").text
+        assert first_row == longest  # who stays longest, in the chosen period
         # Period A (August) against period B (July), per collected day.
         Select(driver.find_element(By.ID, "period-b")).select_by_value("m07")
         ready = wait_redrawn(driver, ready)

@@ -1,9 +1,10 @@
 -- Tourist stays by origin (tables SejourDuree_Departement and SejourDuree_Pays), per OT and
--- year: which départements and countries stay longest. "13 nuits et plus" counts as 13 nights,
+-- month of arrival: which départements and countries stay longest. "13 nuits et plus" counts as 13 nights,
 -- so the average is a lower bound for the longest stays.
 select
     ot_code,
     year,
+    month,
     case breakdown when 'Pays' then 'etranger' else 'france' end as origin_scope,
     coalesce(origin_departement, origin_country) as origin,
     sum(volume)::bigint as stays,

@@ -108,7 +108,7 @@ class ObservatoryQueries:
             year=year,
         )
         data.stays_by_origin = self._list(
-            """select origin_scope, origin, sum(stays), sum(stay_nights_total)
+            """select month, origin_scope, origin, sum(stays), sum(stay_nights_total)
             from marts.fluxvision_stay_lengths_by_origin where {territory} and year = $year group by all""",
             year=year,
         )

@@ -236,7 +236,14 @@
     fillTable("territories-table", ranking.map((r, i) => `<tr${r.current ? ' class="current"' : ""}><td>${i + 1}</td><td>${escape(r.label)}</td><td class="n">${nf.format(r.value)}</td></tr>`), 3, "");
     fillTable("origins-table", origins.slice(0, 15).map((r, i) => `<tr><td>${i + 1}</td><td>${escape(r.label)}</td><td class="n">${nf.format(r.value)}</td></tr>`), 3, "Pas d'origine détaillée pour cette sélection.");
     const scope = state.provenance === "foreign" ? "etranger" : "france";
-    const longest = D.stays_by_origin.filter((r) => r[0] === scope && r[2] > 0).map((r) => [r[1], r[2], r[3] / r[2]]).sort((a, b) => b[2] - a[2]);
+    const months = periodMonths(), byOrigin = new Map();
+    for (const [m, s, origin, count, nights] of D.stays_by_origin) {
+      if (s !== scope || !months.has(m)) continue;
+      const row = byOrigin.get(origin) || [origin, 0, 0];
+      row[1] += count; row[2] += nights;
+      byOrigin.set(origin, row);
+    }
+    const longest = [...byOrigin.values()].filter((r) => r[1] > 0).map(([o, c, n]) => [o, c, n / c]).sort((a, b) => b[2] - a[2]);
     fillTable("stays-by-origin", longest.map(([origin, count, avg]) => `<tr><td>${escape(origin)}</td><td class="n">${nf.format(count)}</td><td class="n">${pf.format(avg)}</td></tr>`), 3, "Pas de durée de séjour par origine dans les livraisons.");
   }
 

@@ -69,13 +69,15 @@ def requested_urls(driver, documents: str = "file://") -> list[str]:
     return urls
 
 
-def wait_until(predicate, timeout: float = 20.0, what: str = "condition"):
+def wait_until(predicate, timeout: float = 20.0, what: str = "condition", console=None):
+    """``console``: a driver whose browser log is shown if the wait fails (a script error, say)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if value := predicate():
             return value
         time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+    logs = [e["message"][:500] for e in console.get_log("browser")] if console is not None else []
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}; browser console: {logs}")
 
 
 def full_page_screenshot(driver, path: Path) -> Path:

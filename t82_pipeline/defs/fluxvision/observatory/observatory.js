@@ -236,9 +236,9 @@
     fillTable("territories-table", ranking.map((r, i) => `<tr${r.current ? ' class="current"' : ""}><td>${i + 1}</td><td>${escape(r.label)}</td><td class="n">${nf.format(r.value)}</td></tr>`), 3, "");
     fillTable("origins-table", origins.slice(0, 15).map((r, i) => `<tr><td>${i + 1}</td><td>${escape(r.label)}</td><td class="n">${nf.format(r.value)}</td></tr>`), 3, "Pas d'origine détaillée pour cette sélection.");
     const scope = state.provenance === "foreign" ? "etranger" : "france";
-    const months = periodMonths(), byOrigin = new Map();
+    const stayMonths = periodMonths(), byOrigin = new Map();
     for (const [m, s, origin, count, nights] of D.stays_by_origin) {
-      if (s !== scope || !months.has(m)) continue;
+      if (s !== scope || !stayMonths.has(m)) continue;
       const row = byOrigin.get(origin) || [origin, 0, 0];
       row[1] += count; row[2] += nights;
       byOrigin.set(origin, row);

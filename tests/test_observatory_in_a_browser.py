@@ -13,9 +13,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from t82_pipeline.demo.fluxvision_generator import Delivery, write_delivery
-from tests.support.browser import chromium, full_page_screenshot, requested_urls, screenshots_dir, wait_until
+from tests.support.browser import chromium, full_page_screenshot, requested_urls, screenshots_dir
 from tests.support.env import isolated_settings
 from tests.support.helpers import query, run_fluxvision
+from tests.support.processes import wait_for
 
 pytestmark = pytest.mark.slow
 OT = "grand-montauban"
@@ -52,10 +53,10 @@ def button(driver, field: str, value: str):
 
 
 def wait_redrawn(driver, before: str) -> str:
-    return wait_until(
+    return wait_for(
         lambda: (r := driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready")) != before and r,
-        what="the page to redraw",
-    )
+        20, "the page to redraw", poll_s=0.1, details=lambda: f"\nbrowser console: {driver.get_log('browser')}",
+    )  # fmt: skip
 
 
 def test_an_ot_reads_its_observatory_in_a_browser(observatory, tmp_path):
@@ -70,13 +71,7 @@ def test_an_ot_reads_its_observatory_in_a_browser(observatory, tmp_path):
         steps.append(full_page_screenshot(driver, shots / "1-index.png"))
         section = driver.find_element(By.CSS_SELECTOR, '.year-territories[data-year="2025"]')
         section.find_element(By.CSS_SELECTOR, f'a[data-territory="{OT}"]').click()
-        ready = wait_until(
-            lambda: (
-                driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") not in (None, "0")
-                and driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready")
-            ),
-            what="the observatory page to draw",
-        )
+        ready = wait_redrawn(driver, "0")
         assert driver.current_url.endswith(f"/2025/{OT}.html")
         nights = query(
             s, f"select sum(tourist_nights) from marts.fluxvision_monthly where ot_code = '{OT}' and year = 2025"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,17 +66,6 @@ def requested_urls(driver, documents: str = "file://") -> list[str]:
         if message["method"] == "Network.requestWillBeSent" and params.get("documentURL", "").startswith(documents):
             urls.append(params["request"]["url"])
     return urls
-
-
-def wait_until(predicate, timeout: float = 20.0, what: str = "condition", console=None):
-    """``console``: a driver whose browser log is shown if the wait fails (a script error, say)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    logs = [e["message"][:500] for e in console.get_log("browser")] if console is not None else []
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}; browser console: {logs}")
 
 
 def full_page_screenshot(driver, path: Path) -> Path:

@@ -13,7 +13,7 @@ from datetime import date
 
 import duckdb
 
-from t82_pipeline.defs.fluxvision.observatory.periods import contains, periods_of_year
+from t82_pipeline.defs.fluxvision.observatory.periods import periods_of_year
 
 YEARS_BACK = 3  # N against N-1, N-2 and N-3, where delivered
 # Filter vocabulary: the page's codes → the marts' category and provenance codes.
@@ -182,17 +182,28 @@ class ObservatoryQueries:
             ).fetchall()
         ]
         periods = periods_of_year(year, holidays)
-        totals: dict[str, dict] = {code: {} for code in names}
+        # Period membership as rows (code, month or day): DuckDB sums every OT's cells in one pass.
+        members = [(c, m, None) for c, p in periods.items() for m in p.get("months", [])]
+        members += [(c, None, d) for c, p in periods.items() for d in p.get("days", [])]
         rows = self.con.execute(
-            """select ot_code, day, category_code || '|' || provenance_code, sum(nights), sum(day_presences)
-            from marts.fluxvision_daily_presences where year = $y and not is_collection_gap group by all""",
-            {"y": year},
+            """with periods as (
+                select unnest($codes) as code, unnest($months::integer[]) as month, unnest($days::date[]) as day
+            )
+            select d.ot_code, p.code, d.category_code || '|' || d.provenance_code, sum(d.nights), sum(d.day_presences)
+            from marts.fluxvision_daily_presences d
+            join periods p on p.month = d.month or p.day = d.day
+            where d.year = $y and not d.is_collection_gap
+            group by all""",
+            {
+                "y": year,
+                "codes": [m[0] for m in members],
+                "months": [m[1] for m in members],
+                "days": [m[2] for m in members],
+            },
         ).fetchall()
-        for ot, day, cell, nights, presences in rows:
-            for code in (c for c, p in periods.items() if contains(p, day)):
-                t = totals[ot].setdefault(code, {}).setdefault(cell, [0, 0])
-                t[0] += int(nights)
-                t[1] += int(presences)
+        totals: dict[str, dict] = {code: {} for code in names}
+        for ot, code, cell, nights, presences in rows:
+            totals[ot].setdefault(code, {})[cell] = [int(nights), int(presences)]
         return {
             code: {
                 "name": names[code],

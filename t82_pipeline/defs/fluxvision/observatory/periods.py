@@ -1,6 +1,6 @@
 """The periods an OT can choose in its observatory: the year, a month, a season, the school
 holidays (zone C, as delivered) and the key days Flux Vision observatories compare year on year.
-Each period is plain data (JSON for the page's script); ``contains`` is the same test in Python."""
+Each period is plain data: JSON for the page's script, rows for DuckDB (data.py)."""
 
 from __future__ import annotations
 
@@ -48,9 +48,3 @@ def periods_of_year(year: int, school_holidays: list[date]) -> dict[str, dict]:
     for code, (label, days) in key_days(year).items():
         periods[code] = {"label": label, "group": "Jours clés", "days": [d.isoformat() for d in days]}
     return periods
-
-
-def contains(period: dict, day: date) -> bool:
-    if "months" in period:
-        return day.month in period["months"]
-    return day.isoformat() in period["days"]

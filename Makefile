@@ -29,6 +29,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd dbt_project && ../$(BIN)/python -m t82_pipeline.lib.settings ../$(BIN)/sqlfluff lint --processes 2 .
 
 ui: install
 	$(BIN)/t82 ui

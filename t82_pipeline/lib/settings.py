@@ -226,3 +226,12 @@ def get_settings() -> Settings:
     settings.check()
     settings.export_for_dbt()
     return settings
+
+
+if __name__ == "__main__":
+    # `python -m t82_pipeline.lib.settings CMD ARGS…` runs a dbt-side tool (sqlfluff's dbt
+    # templater) with the environment dbt gets from Dagster.
+    import sys
+
+    get_settings()
+    os.execvp(sys.argv[1], sys.argv[1:])

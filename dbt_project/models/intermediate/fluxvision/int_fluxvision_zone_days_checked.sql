@@ -31,4 +31,4 @@ select
     zone_days.day is null or coalesce(zone_days.presences, 0) = 0 as is_collection_gap
 from zones
 cross join delivered_days
-left join zone_days on zone_days.ot_code = zones.ot_code and zone_days.day = delivered_days.day
+left join zone_days on zones.ot_code = zone_days.ot_code and delivered_days.day = zone_days.day

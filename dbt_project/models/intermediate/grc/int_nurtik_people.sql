@@ -16,7 +16,8 @@ people as (
         contact_key,
         arg_max(email, updated_at) as email,
         -- a name field holding an e-mail is not a name
-        arg_max(first_name, updated_at) filter (where first_name is not null and first_name not like '%@%') as first_name,
+        arg_max(first_name, updated_at) filter (where first_name is not null and first_name not like '%@%')
+            as first_name,
         arg_max(last_name, updated_at) filter (where last_name is not null and last_name not like '%@%') as last_name,
         bool_or(first_name like '%@%' or last_name like '%@%') as email_in_name,
         arg_max(phone, updated_at) filter (where phone is not null) as phone,
@@ -46,6 +47,10 @@ select
     p.global_status,
     p.contact_ids,
     p.nurtik_ids,
-    list_distinct(list_concat([i.interest_code for i in p.interests if i.interest_code is not null], coalesce(u.interest_codes, []))) as interest_codes
-from people p
-left join latest_update u using (contact_key)
+    list_distinct(
+        list_concat(
+            [i.interest_code for i in p.interests if i.interest_code is not null], coalesce(u.interest_codes, [])
+        )
+    ) as interest_codes
+from people as p
+left join latest_update as u using (contact_key)

@@ -3,11 +3,19 @@
 -- country) and, for residents of the département, the OT whose territory holds their postcode
 -- (a postcode shared by two EPCIs gives no OT rather than a guess).
 with people as (
-    select contact_key, postcode, country_iso2, interest_codes from {{ ref('int_nurtik_people') }}
+    select
+        contact_key,
+        postcode,
+        country_iso2,
+        interest_codes
+    from {{ ref('int_nurtik_people') }}
 ),
 
 postcode_ot as (
-    select postal_code, min(ot_code) as ot_code, count(distinct ot_code) as ot_count
+    select
+        postal_code,
+        min(ot_code) as ot_code,
+        count(distinct ot_code) as ot_count
     from {{ ref('int_communes_located') }}
     where ot_code is not null
     group by postal_code
@@ -17,8 +25,9 @@ origin as (
     select
         p.*,
         case when coalesce(p.country_iso2, 'FR') = 'FR' and regexp_full_match(coalesce(p.postcode, ''), '\d{5}')
-             then left(p.postcode, 2) end as departement_code
-    from people p
+                then left(p.postcode, 2)
+        end as departement_code
+    from people as p
 )
 
 select
@@ -26,11 +35,13 @@ select
     o.interest_codes,
     o.departement_code,
     case when o.country_iso2 is not null and o.country_iso2 <> 'FR' and regexp_full_match(o.country_iso2, '[A-Z]{2}')
-              and o.country_iso2 not in ('XX', 'ZZ') then 'etranger'
-         when o.departement_code is null then 'inconnue'
-         else coalesce(a.origin_area, 'autre_france') end as origin_area,
-    case when o.country_iso2 <> 'FR' and regexp_full_match(o.country_iso2, '[A-Z]{2}') then o.country_iso2 end as origin_country,
+            and o.country_iso2 not in ('XX', 'ZZ') then 'etranger'
+        when o.departement_code is null then 'inconnue'
+        else coalesce(a.origin_area, 'autre_france')
+    end as origin_area,
+    case when o.country_iso2 <> 'FR' and regexp_full_match(o.country_iso2, '[A-Z]{2}') then o.country_iso2 end
+        as origin_country,
     case when po.ot_count = 1 then po.ot_code end as ot_code
-from origin o
-left join {{ ref('nurtik_origin_areas') }} a on a.departement_code = o.departement_code
-left join postcode_ot po on po.postal_code = o.postcode and o.departement_code = '82'
+from origin as o
+left join {{ ref('nurtik_origin_areas') }} as a on o.departement_code = a.departement_code
+left join postcode_ot as po on o.postcode = po.postal_code and o.departement_code = '82'

@@ -23,11 +23,15 @@ checked as (
 )
 
 select
-    checked.* exclude (longitude_raw, latitude_raw),
-    case when coordinates_status = 'swapped' then latitude_raw
-         when coordinates_status in ('ok', 'outside_82') then longitude_raw end as longitude,
-    case when coordinates_status = 'swapped' then longitude_raw
-         when coordinates_status in ('ok', 'outside_82') then latitude_raw end as latitude,
+    checked.* exclude (longitude_raw, latitude_raw),  -- noqa: RF02
+    case
+        when checked.coordinates_status = 'swapped' then checked.latitude_raw
+        when checked.coordinates_status in ('ok', 'outside_82') then checked.longitude_raw
+    end as longitude,
+    case
+        when checked.coordinates_status = 'swapped' then checked.longitude_raw
+        when checked.coordinates_status in ('ok', 'outside_82') then checked.latitude_raw
+    end as latitude,
     territory.commune_name,
     territory.epci_siren,
     territory.ot_code,

@@ -4,7 +4,9 @@
 -- The shapes are simplified (about 1 m of precision lost per vertex, more along long edges), so a
 -- point up to ~150 m outside its commune's outline still counts as inside.
 with communes as (
-    select insee_code, st_geomfromgeojson(geometry_geojson) as shape
+    select
+        insee_code,
+        st_geomfromgeojson(geometry_geojson) as shape
     from {{ ref('commune_shapes_82') }}
 )
 
@@ -15,4 +17,4 @@ select
         else st_dwithin(communes.shape, st_point(located.longitude, located.latitude), 0.0015)
     end as is_in_declared_commune
 from {{ ref('int_offers_located') }} as located
-left join communes on communes.insee_code = located.commune_insee_code
+left join communes on located.commune_insee_code = communes.insee_code

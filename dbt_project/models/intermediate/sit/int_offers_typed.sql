@@ -3,7 +3,7 @@
 select
     located.source || ':' || located.source_id as offer_key,
     located.*,
-    coalesce(types.offer_type, 'autre') as offer_type
+    coalesce(mapped_types.offer_type, 'autre') as offer_type
 from {{ ref('int_offers_placed') }} as located
-left join {{ ref('offer_types') }} as types
-    on located.source = types.source and located.source_type = types.source_type
+left join {{ ref('offer_types') }} as mapped_types
+    on located.source = mapped_types.source and located.source_type = mapped_types.source_type

@@ -18,14 +18,21 @@ recent as (
 ),
 
 previous as (
-    select sheet_id, round(avg(rating_10), 2) as avg_rating_prev_12m
+    select
+        sheet_id,
+        round(avg(rating_10), 2) as avg_rating_prev_12m
     from {{ ref('int_fairguest_reviews_deduplicated') }}
-    where published_at >= {{ as_of_date() }} - interval 24 months and published_at < {{ as_of_date() }} - interval 12 months
+    where published_at >= {{ as_of_date() }} - interval 24 months
+        and published_at < {{ as_of_date() }} - interval 12 months
     group by 1
 ),
 
 latest_rating as (
-    select sheet_id, weighted_rating, is_rating_valid, as_of_date as rating_as_of
+    select
+        sheet_id,
+        weighted_rating,
+        is_rating_valid,
+        as_of_date as rating_as_of
     from {{ ref('stg_fairguest__ratings') }}
     qualify row_number() over (partition by sheet_id order by as_of_date desc) = 1
 ),

@@ -7,7 +7,7 @@ select
     -- an example quote for the report: the most recent one
     arg_max(aspect.expression, reviews.published_at) as example_quote
 from {{ ref('int_fairguest_reviews_deduplicated') }} as reviews,
-    unnest(reviews.aspects) as t(aspect)
+    unnest(reviews.aspects) as t (aspect)
 where reviews.published_at >= {{ as_of_date() }} - interval 12 months
     and reviews.published_at < {{ as_of_date() }} + interval 1 day
 group by all

@@ -10,11 +10,14 @@ with daily as (
         sum(tourist_nights)::bigint as tourist_nights
     from {{ ref('int_fluxvision_visitor_days_summed') }}
     group by year, day
-)
+),
 
-select *
-from (
-    select *, row_number() over (partition by year order by visitor_presences desc, day) as rank
+ranked as (
+    select
+        *,
+        row_number() over (partition by year order by visitor_presences desc, day asc) as rank
     from daily
 )
+
+select * from ranked
 where rank <= 10

@@ -17,5 +17,5 @@ select
     m.*,
     p.tourist_nights as tourist_nights_previous_year,
     round(100.0 * (m.tourist_nights - p.tourist_nights) / nullif(p.tourist_nights, 0), 1) as tourist_nights_change_pct
-from monthly m
-left join monthly p on p.year = m.year - 1 and p.month = m.month
+from monthly as m
+left join monthly as p on p.year = m.year - 1 and m.month = p.month

@@ -6,7 +6,10 @@ select
     year,
     gap_kind,
     case gap_kind
-        when 'zero' then 'Collecte défaillante : tous les chiffres du jour sont à zéro (jour exclu des moyennes, pics et comparaisons).'
+        when 'zero'
+            then
+                'Collecte défaillante : tous les chiffres du jour sont à zéro '
+                || '(jour exclu des moyennes, pics et comparaisons).'
         else 'Jour non livré pour ce territoire (exclu des moyennes, pics et comparaisons).'
     end as note
 from {{ ref('int_fluxvision_zone_days_checked') }}

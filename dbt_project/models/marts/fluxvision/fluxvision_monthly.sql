@@ -29,9 +29,9 @@ like_for_like as (
         extract(month from n.day)::integer as month,
         sum(n.tourist_nights) as tourist_nights,
         sum(p.tourist_nights) as tourist_nights_previous_year
-    from {{ ref('int_fluxvision_visitor_days_summed') }} n
-    join {{ ref('int_fluxvision_visitor_days_summed') }} p
-        on p.ot_code = n.ot_code and p.day = n.day - interval 1 year
+    from {{ ref('int_fluxvision_visitor_days_summed') }} as n
+    inner join {{ ref('int_fluxvision_visitor_days_summed') }} as p
+        on n.ot_code = p.ot_code and p.day = n.day - interval 1 year
     group by all
 )
 
@@ -40,9 +40,11 @@ select
     p.tourist_nights as tourist_nights_previous_year,
     l.tourist_nights as tourist_nights_comparable,
     l.tourist_nights_previous_year as tourist_nights_previous_year_comparable,
-    round(100.0 * (l.tourist_nights - l.tourist_nights_previous_year) / nullif(l.tourist_nights_previous_year, 0), 1) as tourist_nights_change_pct,
+    round(100.0 * (l.tourist_nights - l.tourist_nights_previous_year) / nullif(l.tourist_nights_previous_year, 0), 1)
+        as tourist_nights_change_pct,
     p.day_tripper_presences as day_tripper_presences_previous_year,
-    round(100.0 * (m.day_tripper_presences - p.day_tripper_presences) / nullif(p.day_tripper_presences, 0), 1) as day_tripper_presences_change_pct
-from monthly m
-left join monthly p on p.ot_code = m.ot_code and p.year = m.year - 1 and p.month = m.month
-left join like_for_like l on l.ot_code = m.ot_code and l.year = m.year and l.month = m.month
+    round(100.0 * (m.day_tripper_presences - p.day_tripper_presences) / nullif(p.day_tripper_presences, 0), 1)
+        as day_tripper_presences_change_pct
+from monthly as m
+left join monthly as p on m.ot_code = p.ot_code and p.year = m.year - 1 and m.month = p.month
+left join like_for_like as l on m.ot_code = l.ot_code and m.year = l.year and m.month = l.month

@@ -6,7 +6,9 @@ select
     provenance_code,
     any_value(provenance_label) as provenance_label,
     stay_nights,
-    case when stay_nights >= 13 then '13 nuits et plus' when stay_nights = 1 then '1 nuit' else stay_nights || ' nuits' end as stay_label,
+    case
+        when stay_nights >= 13 then '13 nuits et plus' when stay_nights = 1 then '1 nuit' else stay_nights || ' nuits'
+    end as stay_label,
     sum(volume)::bigint as stays
 from {{ ref('int_fluxvision_volumes_located') }}
 where family = 'SejourDuree' and breakdown is null and stay_nights is not null

@@ -3,17 +3,33 @@
 -- regions, abroad by country) and interest. Aggregates only; counts under 5 are not shown.
 with consenting as (
     select l.*
-    from {{ ref('int_nurtik_people_located') }} l
-    join {{ ref('nurtik_current_consents') }} c
-        on c.contact_key = l.contact_key and c.purpose = 'newsletter' and c.channel = 'email' and c.status = 'confirmed'
+    from {{ ref('int_nurtik_people_located') }} as l
+    inner join {{ ref('nurtik_current_consents') }} as c
+        on l.contact_key = c.contact_key and c.purpose = 'newsletter' and c.channel = 'email' and c.status = 'confirmed'
 ),
 
 counts as (
-    select origin_area, origin_country, 'tous' as interest_code, count(*) as people from consenting group by all
+    select
+        origin_area,
+        origin_country,
+        'tous' as interest_code,
+        count(*) as people
+    from consenting
+    group by all
     union all
-    select origin_area, origin_country, interest, count(distinct contact_key) from consenting, unnest(interest_codes) as t(interest)
+    select
+        origin_area,
+        origin_country,
+        interest as interest_code,
+        count(distinct contact_key) as people
+    from consenting, unnest(interest_codes) as t (interest)
     group by all
 )
 
-select origin_area, origin_country, interest_code, case when people >= 5 then people end as consenting_people, people < 5 as is_masked
+select
+    origin_area,
+    origin_country,
+    interest_code,
+    case when people >= 5 then people end as consenting_people,
+    people < 5 as is_masked
 from counts

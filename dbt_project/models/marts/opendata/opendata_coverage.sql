@@ -2,22 +2,29 @@
 -- stale (DATAtourisme holds an older version) or duplicated (there more than once), and whether
 -- Apidae's own connector already publishes the record (then our feed must not publish it again).
 with ours as (
-    select * from {{ ref('opendata_offers') }} where held_back_reason is null
+    select * from {{ ref('opendata_offers') }}
+    where held_back_reason is null
 ),
 
 theirs as (
-    select *, regexp_replace(lower(strip_accents(label_fr)), '[^a-z0-9]', '', 'g') as name_key
+    select
+        *,
+        regexp_replace(lower(strip_accents(label_fr)), '[^a-z0-9]', '', 'g') as name_key
     from {{ ref('stg_datatourisme__objects') }}
 ),
 
 matches as (
-    select ours.offer_key, theirs.*
+    select
+        ours.offer_key,
+        theirs.*
     from ours
     inner join theirs
-        on (ours.source = 'apidae' and theirs.datatourisme_identifier = ours.source_id)
-        or theirs.datatourisme_identifier = ours.offer_key
-        or (theirs.insee_code = ours.insee_code
-            and theirs.name_key = regexp_replace(lower(strip_accents(ours.name)), '[^a-z0-9]', '', 'g'))
+        on (ours.source = 'apidae' and ours.source_id = theirs.datatourisme_identifier)
+            or ours.offer_key = theirs.datatourisme_identifier
+            or (
+                ours.insee_code = theirs.insee_code
+                and theirs.name_key = regexp_replace(lower(strip_accents(ours.name)), '[^a-z0-9]', '', 'g')
+            )
 ),
 
 per_record as (

@@ -9,7 +9,10 @@ with typed as (
 
 -- A record keyed in both tools during the migration: same normalised name, same commune.
 apidae_keys as (
-    select _name_key, commune_insee_code, min(source_id) as apidae_source_id
+    select
+        _name_key,
+        commune_insee_code,
+        min(source_id) as apidae_source_id
     from typed
     where source = 'apidae'
     group by 1, 2
@@ -52,10 +55,11 @@ select
     typed.publication_state,
     typed.last_modified_at,
     case when typed.source = 'tif' and apidae_keys.apidae_source_id is not null
-         then 'apidae:' || apidae_keys.apidae_source_id end as duplicate_of_offer_key
+            then 'apidae:' || apidae_keys.apidae_source_id
+    end as duplicate_of_offer_key
 from typed
 left join {{ ref('offer_type_labels') }} as labels using (offer_type)
 left join apidae_keys
     on typed.source = 'tif'
-    and typed._name_key = apidae_keys._name_key
-    and typed.commune_insee_code = apidae_keys.commune_insee_code
+        and typed._name_key = apidae_keys._name_key
+        and typed.commune_insee_code = apidae_keys.commune_insee_code

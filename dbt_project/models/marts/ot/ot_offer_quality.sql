@@ -1,10 +1,13 @@
 -- Quality of the offer per tourist office (OT): one row per OT, all ten always present.
 with scores as (
-    select * from {{ ref('offer_quality_scores') }} where ot_code is not null
+    select * from {{ ref('offer_quality_scores') }}
+    where ot_code is not null
 ),
 
 requalify as (
-    select ot_code, count(*) as offers_to_requalify
+    select
+        ot_code,
+        count(*) as offers_to_requalify
     from {{ ref('offers_to_requalify') }}
     group by 1
 )

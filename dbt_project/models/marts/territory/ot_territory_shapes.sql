@@ -7,6 +7,6 @@ select
     st_asgeojson(st_simplifypreservetopology(st_union_agg(st_geomfromgeojson(shapes.geometry_geojson)), 0.002))
         as geometry_geojson
 from {{ ref('commune_shapes_82') }} as shapes
-join {{ ref('int_communes_located') }} as territory on territory.insee_code = shapes.insee_code
+inner join {{ ref('int_communes_located') }} as territory on shapes.insee_code = territory.insee_code
 where territory.ot_code is not null
 group by territory.ot_code

@@ -56,7 +56,8 @@ renamed as (
         list_max(list_transform(ouverture.periodesOuvertures, p -> p.dateFin)) as last_opening_date,
         descriptionTarif.gratuit as is_free,
         nullif(trim(descriptionTarif.tarifsEnClair.libelleFr), '') as price_text,
-        list_min(flatten(list_transform(descriptionTarif.periodes, p -> list_transform(p.tarifs, t -> t.minimum)))) as price_min_eur,
+        list_min(flatten(list_transform(descriptionTarif.periodes, p -> list_transform(p.tarifs, t -> t.minimum))))
+            as price_min_eur,
 
         -- media
         coalesce(len(list_filter(illustrations, i -> i.type = 'IMAGE')), 0) as photo_count,

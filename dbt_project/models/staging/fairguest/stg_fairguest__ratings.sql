@@ -8,4 +8,6 @@ select
 from {{ read_landing_ndjson(landing_files('fairguest_ratings', 'ratings.ndjson'), {
     'sheet_id': 'BIGINT', 'weighted_rating': 'DOUBLE', 'is_valid': 'BOOLEAN'}) }} as ratings
 inner join {{ read_landing_manifests('fairguest_ratings') }} as manifests on ratings._batch_id = manifests.batch_id
-qualify row_number() over (partition by ratings.sheet_id, cast(manifests.received_at as date) order by manifests.received_at desc) = 1
+qualify row_number()
+        over (partition by ratings.sheet_id, cast(manifests.received_at as date) order by manifests.received_at desc)
+    = 1

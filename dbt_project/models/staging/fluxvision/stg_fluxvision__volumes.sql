@@ -13,11 +13,19 @@ with source as (
 ),
 
 zones as (
-    select distinct {{ label_key('zone_label') }} as zone_key, epci_siren from {{ ref('fluxvision_zone_aliases') }}
+    select distinct
+        {{ label_key('zone_label') }} as zone_key,
+        epci_siren
+    from {{ ref('fluxvision_zone_aliases') }}
 ),
 
 vocabulary as (
-    select field, label_key, code, label_fr from {{ ref('fluxvision_vocabulary') }}
+    select
+        field,
+        label_key,
+        code,
+        label_fr
+    from {{ ref('fluxvision_vocabulary') }}
 ),
 
 normalised as (
@@ -32,8 +40,8 @@ normalised as (
         c.code is not null as is_known_category
     from source
     left join zones on zones.zone_key = {{ label_key('source.zone_label') }}
-    left join vocabulary p on p.field = 'provenance' and p.label_key = {{ label_key('source.provenance') }}
-    left join vocabulary c on c.field = 'category' and c.label_key = {{ label_key('source.category') }}
+    left join vocabulary as p on p.field = 'provenance' and p.label_key = {{ label_key('source.provenance') }}
+    left join vocabulary as c on c.field = 'category' and c.label_key = {{ label_key('source.category') }}
 )
 
 select
@@ -69,6 +77,7 @@ select
     line
 from normalised
 qualify row_number() over (
-    partition by family, breakdown, day, epci_siren, provenance_code, category_code, {{ label_key('breakdown_key') }}
-    order by issued_at desc, _batch_id desc
-) = 1
+        partition by
+            family, breakdown, day, epci_siren, provenance_code, category_code, {{ label_key('breakdown_key') }}
+        order by issued_at desc, _batch_id desc
+    ) = 1

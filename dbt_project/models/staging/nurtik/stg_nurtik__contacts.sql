@@ -22,7 +22,10 @@ latest as (
 ),
 
 keyed as (
-    select *, contact_key(email) as contact_key from latest
+    select
+        *,
+        contact_key(email) as contact_key
+    from latest
 )
 
 select
@@ -43,4 +46,4 @@ select
     interests,
     _batch_id as batch_id
 from keyed
-where contact_key not in (select contact_key from {{ ref('stg_nurtik__suppressions') }})
+where contact_key not in (select suppressed.contact_key from {{ ref('stg_nurtik__suppressions') }} as suppressed)

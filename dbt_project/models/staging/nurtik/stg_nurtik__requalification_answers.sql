@@ -9,7 +9,10 @@ with landed as (
 ),
 
 keyed as (
-    select *, contact_key(email) as contact_key from landed
+    select
+        *,
+        contact_key(email) as contact_key
+    from landed
 )
 
 select
@@ -22,4 +25,4 @@ select
     cast(date_reponse as timestamptz) as answered_at,
     _batch_id as batch_id
 from keyed
-where contact_key not in (select contact_key from {{ ref('stg_nurtik__suppressions') }})
+where contact_key not in (select suppressed.contact_key from {{ ref('stg_nurtik__suppressions') }} as suppressed)

@@ -115,7 +115,7 @@ def send_reports(run, controller, ledger, **config):
     from t82_pipeline.defs.fairguest.report_assets import fairguest_provider_reports
     from t82_pipeline.defs.fairguest.resources import ProviderReportsTarget
     from t82_pipeline.lib.mail import MailResource
-    from t82_pipeline.resources import build_resources
+    from t82_pipeline.lib.resources import build_resources
 
     s = run["settings"]
     result = dg.materialize(

@@ -17,7 +17,7 @@ from t82_pipeline.defs.fluxvision.sensors import fluxvision_drop_sensor, fluxvis
 from t82_pipeline.demo.fluxvision_generator import ZONES, Delivery, write_delivery
 from t82_pipeline.lib.resources import DropFolderResource
 from tests.support.env import isolated_settings
-from tests.support.helpers import check_results, query, run_fluxvision
+from tests.support.helpers import check_results, query, run_fluxvision, undeclared_columns
 
 pytestmark = pytest.mark.slow
 ORIGINAL_B4 = Delivery(2025, 4, 1493230)
@@ -281,3 +281,7 @@ def test_sensors_request_one_partition_per_file_then_one_refresh(fv):
         fluxvision_refresh_sensor(dg.build_sensor_context(instance=fv["instance"], cursor=refresh.cursor)),
         dg.SkipReason,
     )
+
+
+def test_every_built_model_declares_what_it_outputs(fv):
+    assert undeclared_columns(fv["settings"]) == []

@@ -7,7 +7,7 @@ import pytest
 from t82_pipeline.demo.generate import generate_sit
 from t82_pipeline.lib.landing import LandingZone
 from tests.support.env import isolated_settings
-from tests.support.helpers import check_results, query, run_graph
+from tests.support.helpers import check_results, query, run_graph, undeclared_columns
 
 pytestmark = pytest.mark.slow
 
@@ -204,3 +204,7 @@ def test_a_big_overnight_drop_blocks_the_serving_publish(nightly):
     ]
     assert served == []
     assert marker.resolve() == before  # the OTs keep yesterday's files
+
+
+def test_every_built_model_declares_what_it_outputs(nightly):
+    assert undeclared_columns(nightly["settings"]) == []

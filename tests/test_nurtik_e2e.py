@@ -12,7 +12,7 @@ import pytest
 from t82_pipeline.demo.nurtik_generator import EXPORT_HEADER, generate_nurtik
 from t82_pipeline.lib.landing import LandingZone
 from tests.support.env import isolated_settings
-from tests.support.helpers import check_results, query, run_nurtik
+from tests.support.helpers import check_results, query, run_nurtik, undeclared_columns
 
 pytestmark = pytest.mark.slow
 CANARY = {
@@ -256,3 +256,7 @@ def test_retention_purge_removes_exactly_the_expired(nk):
         if m["reason"] == "retention"
     )
     assert suppressed == len(expired)
+
+
+def test_every_built_model_declares_what_it_outputs(nk):
+    assert undeclared_columns(nk["settings"]) == []

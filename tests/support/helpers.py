@@ -1,5 +1,7 @@
 """Running the asset graph the way the nightly job does, on test settings."""
 
+import json
+
 import dagster as dg
 import duckdb
 
@@ -8,8 +10,23 @@ from t82_pipeline.defs.fairguest.definitions import defs as fairguest_defs
 from t82_pipeline.defs.opendata.definitions import defs as opendata_defs
 from t82_pipeline.defs.serving.definitions import defs as serving_defs
 from t82_pipeline.defs.sit.definitions import defs as sit_defs
-from t82_pipeline.resources import build_resources
-from tests.conftest import AS_OF_DATE
+from tests.conftest import AS_OF_DATE, REPO
+
+
+def build_resources(settings) -> dict:
+    """Every domain's resources, as the code location gets them, but on these settings."""
+    from t82_pipeline.defs.dbt import resources as dbt
+    from t82_pipeline.defs.fairguest import resources as fairguest
+    from t82_pipeline.defs.fluxvision import resources as fluxvision
+    from t82_pipeline.defs.nurtik import resources as nurtik
+    from t82_pipeline.defs.opendata import resources as opendata
+    from t82_pipeline.defs.ops import resources as ops
+    from t82_pipeline.defs.serving import resources as serving
+    from t82_pipeline.defs.sit import resources as sit
+    from t82_pipeline.lib import resources as shared
+
+    domains = (shared, sit, dbt, fairguest, fluxvision, nurtik, opendata, serving, ops)
+    return {key: resource for domain in domains for key, resource in domain.build_resources(settings).items()}
 
 
 def run_graph(
@@ -117,3 +134,25 @@ def run_nurtik(
         | dg.AssetSelection.assets(["staging", "stg_nurtik__suppressions"]),
         run_config={"ops": {**run_config, "t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},
     )
+
+
+def undeclared_columns(settings) -> list[str]:
+    """Columns a built model outputs and its YAML does not declare (or the reverse), for every
+    model present in the warehouse: marts declare exactly what they output, others a subset."""
+    manifest = json.loads((REPO / "dbt_project" / "target" / "manifest.json").read_text())
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        built: dict[tuple[str, str], list[str]] = {}
+        for schema, table, column in con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+        ).fetchall():
+            built.setdefault((schema, table), []).append(column)
+    problems = []
+    for node in manifest["nodes"].values():
+        output = built.get((node["schema"], node["alias"]))
+        if node["resource_type"] != "model" or output is None:
+            continue
+        declared = set(node["columns"])
+        problems += [f"{node['name']}.{c} declared, not output" for c in declared - set(output)]
+        if node["path"].startswith("marts/"):
+            problems += [f"{node['name']}.{c} output, not declared" for c in set(output) - declared]
+    return sorted(problems)

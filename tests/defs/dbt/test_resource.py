@@ -9,7 +9,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 
 from t82_pipeline.defs.dbt.project import dbt_project
-from t82_pipeline.defs.dbt.resource import T82DbtCliResource
+from t82_pipeline.defs.dbt.resources import T82DbtCliResource
 
 
 def test_overrides_hooks_dagster_dbt_still_has():

@@ -129,11 +129,11 @@ def datatourisme_feed() -> None:
 
     import dagster as dg
 
+    from t82_pipeline.definitions import defs
     from t82_pipeline.defs.opendata.assets import datatourisme_feed as feed_asset
     from t82_pipeline.defs.opendata.resources import OpenDataTarget
-    from t82_pipeline.resources import build_resources
 
-    resources = build_resources()
+    resources = dict(defs.resources)
     with tempfile.TemporaryDirectory() as folder:
         resources["opendata"] = OpenDataTarget(folder=folder, base_uri=resources["opendata"].base_uri)
         result = dg.materialize([feed_asset], resources=resources)

@@ -18,7 +18,8 @@ from t82_pipeline.defs.opendata import definitions as opendata
 from t82_pipeline.defs.ops import definitions as ops
 from t82_pipeline.defs.serving import definitions as serving
 from t82_pipeline.defs.sit import definitions as sit
-from t82_pipeline.resources import build_resources
+from t82_pipeline.lib.resources import build_resources
+from t82_pipeline.lib.settings import get_settings
 
 GLOSSARY = {
     "SIT": "système d'information touristique: the offers database (Apidae, formerly Constellation XML exports)",
@@ -39,7 +40,8 @@ defs = dg.Definitions.merge(
     ops.defs,
     nightly.defs,
     dg.Definitions(
-        resources=build_resources(),
+        # Each domain's definitions bring its own resources; these are the shared ones.
+        resources=build_resources(get_settings()),
         # Every job runs in one process: their steps queue one at a time in the warehouse pool anyway,
         # and under the daemon each step's own process re-imported the code location (15–35 s each).
         executor=dg.in_process_executor,

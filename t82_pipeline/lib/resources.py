@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.lib.landing import LandingZone
+from t82_pipeline.lib.mail import MailResource
+from t82_pipeline.lib.settings import Settings
 
 # DuckDB lets one process write a file, and no other process open it meanwhile, even to read.
 # The writer (dbt) and every asset that reads the warehouse share this pool (limit 1 in
@@ -51,3 +55,32 @@ class DropFolderResource(dg.ConfigurableResource):
             time.sleep(self.settle_seconds)
         still = [p for p in paths if before[p] is not None and signature(p) == before[p]]
         return still, [p for p in paths if p not in still]
+
+
+def secret(name: str, value: str) -> str | dg.EnvVar:
+    """A secret as ``dg.EnvVar``: Dagster resolves it in the run's process, and the repository
+    snapshot (what the UI and its GraphQL API show) holds the variable's name, never its value.
+    A value not taken from the environment (a demo stand-in's, a test's) is passed as it is."""
+    return dg.EnvVar(name) if value and os.environ.get(name) == value else value
+
+
+def drop_folder(settings: Settings, folder: Path) -> DropFolderResource:
+    return DropFolderResource(path=str(folder), settle_seconds=settings.drop_settle_seconds)
+
+
+def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
+    """The resources every domain uses: landing zone, mail, and the warehouse read-only."""
+    return {
+        "landing": LandingResource(root=str(s.landing_dir)),
+        "mail": MailResource(
+            smtp_host=s.smtp_host,
+            smtp_port=s.smtp_port,
+            smtp_user=s.smtp_user,
+            smtp_password=secret("T82_SMTP_PASSWORD", s.smtp_password),
+            starttls=s.smtp_starttls,
+            sender=s.mail_from,
+            outbox_dir=str(s.outbox_dir),
+        ),
+        # Read-only access for publish assets; only dbt writes the warehouse.
+        "warehouse": DuckDBResource(database=str(s.warehouse_path), connection_config={"access_mode": "READ_ONLY"}),
+    }

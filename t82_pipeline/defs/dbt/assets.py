@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_dbt import dbt_assets
 
 from t82_pipeline.defs.dbt.project import dbt_project, prepared_manifest
-from t82_pipeline.defs.dbt.resource import T82DbtCliResource
+from t82_pipeline.defs.dbt.resources import T82DbtCliResource
 from t82_pipeline.defs.dbt.selection import plan_build, record_build
 from t82_pipeline.defs.dbt.translator import T82DbtTranslator
 from t82_pipeline.lib.resources import WAREHOUSE_POOL  # dbt is the only writer of the warehouse

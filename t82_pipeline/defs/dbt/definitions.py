@@ -3,5 +3,7 @@ from __future__ import annotations
 import dagster as dg
 
 from t82_pipeline.defs.dbt.assets import t82_dbt_models
+from t82_pipeline.defs.dbt.resources import build_resources
+from t82_pipeline.lib.settings import get_settings
 
-defs = dg.Definitions(assets=[t82_dbt_models])
+defs = dg.Definitions(assets=[t82_dbt_models], resources=build_resources(get_settings()))

@@ -6,9 +6,12 @@ from t82_pipeline.defs.fairguest.report_assets import (
     fairguest_reports_job,
     fairguest_reports_schedule,
 )
+from t82_pipeline.defs.fairguest.resources import build_resources
+from t82_pipeline.lib.settings import get_settings
 
 defs = dg.Definitions(
     assets=[fairguest_api, fairguest_exports, fairguest_provider_reports],
     jobs=[fairguest_reports_job],
     schedules=[fairguest_reports_schedule],
+    resources=build_resources(get_settings()),
 )

@@ -8,6 +8,8 @@ import dagster as dg
 
 from t82_pipeline.defs.fairguest.client import FairguestClient
 from t82_pipeline.lib.http import build_session
+from t82_pipeline.lib.resources import drop_folder, secret
+from t82_pipeline.lib.settings import Settings
 from t82_pipeline.lib.stand_in import api_base_url
 
 
@@ -42,3 +44,22 @@ class ProviderReportsTarget(dg.ConfigurableResource):
     ledger_path: str
     output_dir: str
     link_template: str = "https://www.fairguest.com/?idFiche={sheet_id}"
+
+
+def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
+    return {
+        "fairguest": FairguestResource(
+            base_url=s.fairguest_base_url,
+            group_id=s.fairguest_group_id,
+            token=secret("T82_FAIRGUEST_TOKEN", s.fairguest_token),
+            retries=s.http_retries,
+            timeout_s=s.http_timeout_s,
+            samples_dir=str(s.samples_dir / "fairguest"),
+        ),
+        "fairguest_drop": drop_folder(s, s.fairguest_drop_dir),
+        "provider_reports": ProviderReportsTarget(
+            ledger_path=str(s.state_dir / "report_ledger.duckdb"),
+            output_dir=str(s.reports_dir / "fairguest"),
+            link_template=s.fairguest_report_link,
+        ),
+    }

@@ -7,10 +7,13 @@ from t82_pipeline.defs.nurtik.gdpr import (
     nurtik_retention_schedule,
     nurtik_suppressions,
 )
+from t82_pipeline.defs.nurtik.resources import build_resources
 from t82_pipeline.defs.nurtik.segments import nurtik_segment_exports
+from t82_pipeline.lib.settings import get_settings
 
 defs = dg.Definitions(
     assets=[nurtik_api, nurtik_exports, nurtik_suppressions, nurtik_segment_exports],
     jobs=[nurtik_erasure_job, nurtik_retention_job],
     schedules=[nurtik_retention_schedule],
+    resources=build_resources(get_settings()),
 )

@@ -8,7 +8,8 @@ import dagster as dg
 
 from t82_pipeline.defs.nurtik.client import NurtikClient
 from t82_pipeline.lib.http import SourceError, build_session
-from t82_pipeline.lib.settings import DEMO_CONTACT_KEY_SECRET, EMBEDDED
+from t82_pipeline.lib.resources import drop_folder, secret
+from t82_pipeline.lib.settings import DEMO_CONTACT_KEY_SECRET, EMBEDDED, Settings
 from t82_pipeline.lib.stand_in import api_base_url
 
 
@@ -43,3 +44,19 @@ class NurtikResource(dg.ConfigurableResource):
 
 class SegmentExportTarget(dg.ConfigurableResource):
     folder: str
+
+
+def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
+    return {
+        "nurtik": NurtikResource(
+            base_url=s.nurtik_base_url,
+            token=secret("T82_NURTIK_TOKEN", s.nurtik_token),
+            contact_key_secret=secret("T82_CONTACT_KEY_SECRET", s.contact_key_secret),
+            retries=s.http_retries,
+            timeout_s=s.http_timeout_s,
+            samples_dir=str(s.samples_dir / "nurtik"),
+        ),
+        "nurtik_drop": drop_folder(s, s.nurtik_drop_dir),
+        "nurtik_erasure_requests": drop_folder(s, s.nurtik_erasure_dir),
+        "segment_exports": SegmentExportTarget(folder=str(s.segments_dir)),
+    }

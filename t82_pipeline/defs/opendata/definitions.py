@@ -5,7 +5,11 @@ from t82_pipeline.defs.opendata.assets import (
     datatourisme_feed,
     no_record_duplicated_in_datatourisme,
 )
+from t82_pipeline.defs.opendata.resources import build_resources
+from t82_pipeline.lib.settings import get_settings
 
 defs = dg.Definitions(
-    assets=[datatourisme_download, datatourisme_feed], asset_checks=[no_record_duplicated_in_datatourisme]
+    assets=[datatourisme_download, datatourisme_feed],
+    asset_checks=[no_record_duplicated_in_datatourisme],
+    resources=build_resources(get_settings()),
 )

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from t82_pipeline.defs.dbt.project import dbt_project
+from t82_pipeline.lib.resources import secret
+from t82_pipeline.lib.settings import Settings
+
 # The per-OT record counts of the last publish, which the next one compares with.
 LAST_COUNTS = ".last_published_counts.json"
 
@@ -23,3 +27,14 @@ class ServingTarget(dg.ConfigurableResource):
     def last_counts(self) -> dict[str, int]:
         path = Path(self.folder) / LAST_COUNTS
         return json.loads(path.read_text()) if path.exists() else {}
+
+
+def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
+    return {
+        "serving": ServingTarget(
+            folder=str(s.serving_dir),
+            manifest_path=str(dbt_project().manifest_path),
+            pg_dsn=secret("T82_SERVING_PG_DSN", s.serving_pg_dsn),
+            max_overnight_drop=s.serving_max_overnight_drop,
+        ),
+    }

@@ -12,6 +12,7 @@ import requests
 
 from t82_pipeline.defs.sit.apidae_client import ApidaeClient
 from t82_pipeline.lib.http import SourceError, build_session
+from t82_pipeline.lib.resources import drop_folder, secret
 from t82_pipeline.lib.settings import Settings
 from t82_pipeline.lib.stand_in import api_base_url
 
@@ -81,3 +82,11 @@ class ApidaeResource(dg.ConfigurableResource):
             return serve_objects(Path(self.samples_file), self.api_key)
 
         return api_base_url("apidae", self.base_url, Path(self.samples_file), "T82_APIDAE_BASE_URL", serve)
+
+
+def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
+    return {
+        "apidae": ApidaeResource.from_settings(s, api_key=secret("T82_APIDAE_API_KEY", s.apidae_api_key)),
+        "apidae_export_drop": drop_folder(s, s.apidae_export_drop_dir),
+        "tif_drop": drop_folder(s, s.tif_drop_dir),
+    }

@@ -135,7 +135,9 @@ def test_the_ui_shows_the_demo_runs_under_their_jobs_and_starts_no_run(after_the
                 for name in JOB_SENSORS
             ]
             latest = [s["sensorState"]["ticks"][0] for s in states if s["sensorState"]["ticks"]]
-            return latest if len(latest) == len(JOB_SENSORS) and all(t["timestamp"] > started for t in latest) else None
+            # A STARTED tick is one still being evaluated: wait for its outcome.
+            finished = [t for t in latest if t["timestamp"] > started and t["status"] != "STARTED"]
+            return latest if len(finished) == len(JOB_SENSORS) else None
 
         # Each sensor's first tick of the session (every 60 s) found nothing left to request.
         ticks = wait_for(ticked_again, 240, "a tick of each sensor", [log])

@@ -13,6 +13,10 @@ from functools import cache
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# Where the install step writes the dbt manifest (the DbtProject's default target path); serving
+# reads it to know which marts it publishes.
+DBT_MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 EMBEDDED = "embedded"
 PRODUCTION = "production"
 MODES = (EMBEDDED, PRODUCTION)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from t82_pipeline.lib.settings import REPO_ROOT, get_settings
+from t82_pipeline.lib.settings import DBT_PROJECT_DIR, get_settings
 
 
 @cache
 def dbt_project() -> DbtProject:
     get_settings()  # exports T82_WAREHOUSE_PATH / T82_LANDING_DIR for the dbt subprocess
-    return DbtProject(project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project")
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 def prepared_manifest() -> Path:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from t82_pipeline.defs.dbt.project import dbt_project
 from t82_pipeline.lib.resources import secret
-from t82_pipeline.lib.settings import Settings
+from t82_pipeline.lib.settings import DBT_MANIFEST_PATH, Settings
 
 # The per-OT record counts of the last publish, which the next one compares with.
 LAST_COUNTS = ".last_published_counts.json"
@@ -33,7 +32,7 @@ def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
     return {
         "serving": ServingTarget(
             folder=str(s.serving_dir),
-            manifest_path=str(dbt_project().manifest_path),
+            manifest_path=str(DBT_MANIFEST_PATH),
             pg_dsn=secret("T82_SERVING_PG_DSN", s.serving_pg_dsn),
             max_overnight_drop=s.serving_max_overnight_drop,
         ),

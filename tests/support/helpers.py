@@ -138,7 +138,7 @@ def run_nurtik(
 
 def undeclared_columns(settings) -> list[str]:
     """Columns a built model outputs and its YAML does not declare (or the reverse), for every
-    model present in the warehouse: marts declare exactly what they output, others a subset."""
+    model present in the warehouse: each declares exactly what it outputs."""
     manifest = json.loads((REPO / "dbt_project" / "target" / "manifest.json").read_text())
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         built: dict[tuple[str, str], list[str]] = {}
@@ -153,6 +153,5 @@ def undeclared_columns(settings) -> list[str]:
             continue
         declared = set(node["columns"])
         problems += [f"{node['name']}.{c} declared, not output" for c in declared - set(output)]
-        if node["path"].startswith("marts/"):
-            problems += [f"{node['name']}.{c} output, not declared" for c in set(output) - declared]
+        problems += [f"{node['name']}.{c} output, not declared" for c in set(output) - declared]
     return sorted(problems)

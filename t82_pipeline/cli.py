@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from t82_pipeline.demo.run_report import RunReporter
-from t82_pipeline.lib.settings import get_settings
+from t82_pipeline.lib.settings import DUCKDB, get_settings
 
 
 def run_demo(reporter: RunReporter, as_of_date: str | None, daemon_log: Path | None) -> bool:
@@ -33,15 +33,16 @@ def run_demo(reporter: RunReporter, as_of_date: str | None, daemon_log: Path | N
 
 
 def print_outputs() -> None:
-    import duckdb
+    from t82_pipeline.lib.warehouse import WarehouseLocation
 
     s = get_settings()
-    with duckdb.connect(str(s.warehouse_path), read_only=True) as con:
+    with WarehouseLocation.of(s).connect() as con:
         rows = con.sql(
             "select ot_code, offer_count, avg_quality_score, offers_to_requalify "
             "from marts.ot_offer_quality order by ot_code"
         ).fetchall()
-    print(f"\nWarehouse (DuckDB): {s.warehouse_path}")
+    where = s.warehouse_path if s.warehouse_backend == DUCKDB else f"DuckLake, data in {s.ducklake_data_path}"
+    print(f"\nWarehouse ({s.warehouse_backend}): {where}")
     print("  marts: offers, offer_quality_scores, offers_to_requalify, ot_offer_quality, ot_offers_by_type_and_commune")
     print(f"DATAtourisme feed:  {s.opendata_dir / 'current'}  (index.json, objects/, context.jsonld)")
     print(f"Serving per OT:     {s.serving_dir}/<ot_code>/  (t82.duckdb, *.parquet, README.md)")

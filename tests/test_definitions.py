@@ -1,5 +1,7 @@
 """The code location loads, and its asset graph does not change by accident."""
 
+import json
+
 import dagster as dg
 
 from t82_pipeline.definitions import defs
@@ -110,6 +112,35 @@ def test_checks_that_read_the_warehouse_queue_in_its_pool():
     for check in ("ot_marts_are_sound", "served_marts_are_keyed", "no_record_duplicated_in_datatourisme"):
         [node] = [n for n in nightly.graph.nodes if n.name.endswith(check)]
         assert node.definition.pool == "duckdb_warehouse", check
+
+
+def test_on_a_ducklake_only_dbt_queues_in_the_warehouse_pool(tmp_path):
+    """DuckLake readers see the last commit while dbt writes: they no longer wait for it."""
+    import subprocess
+    import sys
+
+    from t82_pipeline.lib.settings import REPO_ROOT
+
+    script = (
+        "import json\n"
+        "from t82_pipeline.definitions import defs\n"
+        "job = defs.resolve_job_def('nightly')\n"
+        "print(json.dumps({n.name: n.definition.pool for n in job.graph.nodes}))\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "T82_DATA_DIR": str(tmp_path),
+        "T82_WAREHOUSE": "ducklake",
+        "T82_DUCKLAKE_CATALOG": "postgres:host=127.0.0.1 port=1 dbname=lake",  # never opened to load
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    pools = json.loads(done.stdout.strip().splitlines()[-1])
+    assert pools.pop("t82_dbt_models") == "duckdb_warehouse"
+    assert "serving__ot_marts" in pools and set(pools.values()) == {None}
 
 
 def test_sensor_requests_one_run_per_new_file_set(tmp_path):

@@ -1,12 +1,15 @@
-"""The nightly graph on generated département data (embedded default), checked on the marts."""
+"""The nightly graph on generated département data (embedded default), checked on the marts, on
+both warehouse backends: one DuckDB file, and a DuckLake whose catalog is in PostgreSQL."""
 
 import json
+from contextlib import ExitStack
 
 import pytest
 
 from t82_pipeline.demo.generate import generate_sit
 from t82_pipeline.lib.landing import LandingZone
-from tests.support.env import isolated_settings
+from t82_pipeline.lib.settings import DUCKDB, DUCKLAKE
+from tests.support.env import isolated_settings, warehouse_env
 from tests.support.helpers import check_results, query, run_graph, undeclared_columns
 
 pytestmark = pytest.mark.slow
@@ -14,10 +17,12 @@ pytestmark = pytest.mark.slow
 SCALE = 0.1  # ~740 Apidae objects: every OT and type present, fast enough for CI
 
 
-@pytest.fixture(scope="module")
-def nightly(tmp_path_factory):
+@pytest.fixture(scope="module", params=[DUCKDB, pytest.param(DUCKLAKE, marks=pytest.mark.postgres)])
+def nightly(request, tmp_path_factory):
     """Two nightly runs on the same input; yields settings and generated truth."""
-    with isolated_settings(tmp_path_factory.mktemp("nightly") / "data") as settings:
+    with ExitStack() as stack:
+        data = tmp_path_factory.mktemp(f"nightly-{request.param}") / "data"
+        settings = stack.enter_context(isolated_settings(data, **stack.enter_context(warehouse_env(request.param))))
         stats = generate_sit(settings.samples_dir, settings.apidae_export_drop_dir, settings.tif_drop_dir, scale=SCALE)
         first = run_graph(settings)
         offers_after_first = query(settings, "select * from marts.offers order by offer_key")

@@ -16,6 +16,7 @@ PROBES = {
     "T82_CONTACT_KEY_SECRET": "probe-contact-key-secret-5e1d-0123456789abcdef",
     "T82_OPENDATA_PUT_TOKEN": "probe-put-token-c8a7",
     "T82_SERVING_PG_DSN": "postgresql://publisher:probe-dsn-password-2f9b@127.0.0.1:1/serving",
+    "T82_DUCKLAKE_CATALOG": "postgres:host=127.0.0.1 port=1 dbname=lake user=t82 password=probe-lake-6d1f",
 }
 
 SNAPSHOT = """
@@ -27,7 +28,14 @@ print(serialize_value(RepositorySnap.from_def(defs.get_repository_def())))
 
 
 def test_no_secret_value_in_the_repository_snapshot(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "T82_DATA_DIR": str(tmp_path), **REAL, **PROBES}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "T82_DATA_DIR": str(tmp_path),
+        "T82_WAREHOUSE": "ducklake",  # the only backend with a secret
+        **REAL,
+        **PROBES,
+    }
     done = subprocess.run(
         [sys.executable, "-c", SNAPSHOT], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
     )

@@ -1,7 +1,8 @@
 """dbt-duckdb plugin (profiles.yml) giving SQL models ``contact_key(email)``: the keyed hash is
 computed in Python with the secret from the environment, so the secret never appears in
 compiled SQL or dbt's logs. Only table models may call it (a view would need the plugin).
-It also loads DuckDB spatial (lib/spatial.py) for the models that check points against shapes."""
+It also loads DuckDB spatial for the models that check points against shapes, and on a DuckLake
+warehouse the extensions its ATTACH needs (lib/duckdb_extensions.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ import os
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
+from t82_pipeline.lib.duckdb_extensions import DUCKLAKE as DUCKLAKE_EXTENSIONS
+from t82_pipeline.lib.duckdb_extensions import SPATIAL, load_extension
 from t82_pipeline.lib.pseudonym import contact_key
-from t82_pipeline.lib.settings import DEMO_SECRETS, PRODUCTION
-from t82_pipeline.lib.spatial import load_spatial
+from t82_pipeline.lib.settings import DEMO_SECRETS, DUCKLAKE, PRODUCTION
 
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
-        load_spatial(conn)
+        load_extension(conn, SPATIAL)
+        if os.environ.get("T82_WAREHOUSE") == DUCKLAKE:  # before dbt-duckdb runs the profile's ATTACH
+            for name in DUCKLAKE_EXTENSIONS:
+                load_extension(conn, name)
         secret = os.environ.get("T82_CONTACT_KEY_SECRET", "")
         # dbt may be run by hand, outside Dagster: production refuses the public demo secret here too.
         usable = secret and not (os.environ.get("T82_ENV") == PRODUCTION and secret in DEMO_SECRETS)

@@ -4,19 +4,64 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.lib.mail import MailResource
-from t82_pipeline.lib.settings import Settings
+from t82_pipeline.lib.settings import DUCKDB, Settings, get_settings
+from t82_pipeline.lib.warehouse import WarehouseLocation
 
 # DuckDB lets one process write a file, and no other process open it meanwhile, even to read.
 # The writer (dbt) and every asset that reads the warehouse share this pool (limit 1 in
 # dagster.yaml), so runs started by schedules and sensors queue instead of failing on the lock.
 WAREHOUSE_POOL = "duckdb_warehouse"
+
+
+def reader_pool() -> str | None:
+    """The pool of steps that read the warehouse: the writer's on one DuckDB file; none on a
+    DuckLake, whose readers see the last committed state while dbt writes."""
+    return WAREHOUSE_POOL if get_settings().warehouse_backend == DUCKDB else None
+
+
+class WarehouseResource(DuckDBResource):
+    """The warehouse, read-only (only dbt writes it), on either backend: dagster-duckdb's
+    resource on the DuckDB file (with its retries while a lock is held), a DuckLake attached
+    read-only otherwise."""
+
+    backend: str = DUCKDB
+    ducklake_catalog: str = ""
+    ducklake_data_path: str = ""
+
+    def location(self) -> WarehouseLocation:
+        return WarehouseLocation(self.backend, self.database, self.ducklake_catalog, self.ducklake_data_path)
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.backend == DUCKDB:
+            with super().get_connection() as con:
+                yield con
+            return
+        con = self.location().connect()
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def warehouse_resource(s: Settings) -> WarehouseResource:
+    return WarehouseResource(
+        database=str(s.warehouse_path),
+        connection_config={"access_mode": "READ_ONLY"},
+        backend=s.warehouse_backend,
+        ducklake_catalog=secret("T82_DUCKLAKE_CATALOG", s.ducklake_catalog),
+        ducklake_data_path=s.ducklake_data_path,
+    )
 
 
 class LandingResource(dg.ConfigurableResource):
@@ -81,6 +126,5 @@ def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
             sender=s.mail_from,
             outbox_dir=str(s.outbox_dir),
         ),
-        # Read-only access for publish assets; only dbt writes the warehouse.
-        "warehouse": DuckDBResource(database=str(s.warehouse_path), connection_config={"access_mode": "READ_ONLY"}),
+        "warehouse": warehouse_resource(s),
     }

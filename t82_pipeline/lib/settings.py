@@ -20,6 +20,11 @@ DBT_MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 EMBEDDED = "embedded"
 PRODUCTION = "production"
 MODES = (EMBEDDED, PRODUCTION)
+# The warehouse's backends: one DuckDB file (one writer, and no reader while it writes), or a
+# DuckLake (catalog in a database, data as Parquet files: readers never wait for the writer).
+DUCKDB = "duckdb"
+DUCKLAKE = "ducklake"
+WAREHOUSE_BACKENDS = (DUCKDB, DUCKLAKE)
 # Stand-in credentials of the embedded default only: public, so production refuses them.
 DEMO_CONTACT_KEY_SECRET = "embedded-demo-secret"
 DEMO_API_KEY = "demo-key"
@@ -45,6 +50,12 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _location(name: str, default: Path) -> str:
+    """A folder or an object-storage prefix (s3://…): folders resolved like every path."""
+    value = os.environ.get(name, "")
+    return value if "://" in value else str(_path(name, default))
+
+
 def _mode() -> str:
     mode = os.environ.get("T82_ENV", "").strip().lower() or EMBEDDED
     if mode not in MODES:
@@ -58,6 +69,11 @@ class Settings:
     data_dir: Path
     warehouse_path: Path
     warehouse_memory_limit: str
+    warehouse_backend: str
+    # DuckLake's catalog, as ATTACH 'ducklake:…' takes it (``postgres:host=… dbname=…``): it may
+    # hold a password, so it is a secret.
+    ducklake_catalog: str = field(repr=False)
+    ducklake_data_path: str
     landing_dir: Path
     samples_dir: Path
     apidae_base_url: str
@@ -141,9 +157,25 @@ class Settings:
             problems.append("T82_ALERT_EMAILS is empty: nobody would hear of a failed night")
         return problems
 
+    def warehouse_problems(self) -> list[str]:
+        if self.warehouse_backend not in WAREHOUSE_BACKENDS:
+            return [f"T82_WAREHOUSE must be one of {', '.join(WAREHOUSE_BACKENDS)}, not {self.warehouse_backend!r}"]
+        if self.warehouse_backend == DUCKLAKE and not self.ducklake_catalog:
+            return [
+                "T82_DUCKLAKE_CATALOG is empty: T82_WAREHOUSE=ducklake needs its catalog (postgres:host=… dbname=…)"
+            ]
+        return []
+
     def check(self) -> None:
-        if self.is_production and (problems := self.production_problems()):
+        problems = self.warehouse_problems() + (self.production_problems() if self.is_production else [])
+        if problems:
             raise SettingsError(self.mode, problems)
+
+    @property
+    def warehouse_marker(self) -> Path:
+        """What exists as long as the warehouse dbt built does: the DuckDB file, or the DuckLake's
+        local data folder (removing either means the next night rebuilds everything)."""
+        return self.warehouse_path if self.warehouse_backend == DUCKDB else Path(self.ducklake_data_path)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -163,6 +195,9 @@ class Settings:
             warehouse_path=_path("T82_WAREHOUSE_PATH", data_dir / "warehouse" / "t82.duckdb"),
             # dbt's DuckDB spills to disk beyond this, so the nightly fits a small machine at regional scale.
             warehouse_memory_limit=os.environ.get("T82_WAREHOUSE_MEMORY_LIMIT", "1GB"),
+            warehouse_backend=os.environ.get("T82_WAREHOUSE", DUCKDB).strip().lower() or DUCKDB,
+            ducklake_catalog=os.environ.get("T82_DUCKLAKE_CATALOG", ""),
+            ducklake_data_path=_location("T82_DUCKLAKE_DATA_PATH", data_dir / "warehouse" / "lake"),
             landing_dir=_path("T82_LANDING_DIR", data_dir / "landing"),
             samples_dir=samples_dir,
             apidae_base_url=os.environ.get("T82_APIDAE_BASE_URL", demo(EMBEDDED)).rstrip("/"),
@@ -220,6 +255,10 @@ class Settings:
         os.environ["T82_WAREHOUSE_PATH"] = str(self.warehouse_path)
         os.environ["T82_LANDING_DIR"] = str(self.landing_dir)
         os.environ["T82_WAREHOUSE_MEMORY_LIMIT"] = self.warehouse_memory_limit
+        os.environ["T82_WAREHOUSE"] = self.warehouse_backend  # profiles.yml's target
+        os.environ["T82_DUCKLAKE_DATA_PATH"] = self.ducklake_data_path
+        # dbt scrubs the values of DBT_ENV_SECRET_* variables from its logs.
+        os.environ["DBT_ENV_SECRET_T82_DUCKLAKE_CATALOG"] = self.ducklake_catalog
         os.environ["T82_CONTACT_KEY_SECRET"] = self.contact_key_secret  # read by lib/dbt_udfs.py, never by SQL
 
 

@@ -20,3 +20,9 @@ def quote_identifier(name: str) -> str:
     if not PLAIN_NAME.fullmatch(name):
         raise UnsafeIdentifier(f"{name[:80]!r} is not a plain column name")
     return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """``value`` as a SQL string literal, for the statements that take no bound parameter
+    (ATTACH, COPY … TO)."""
+    return "'" + value.replace("'", "''") + "'"

@@ -1,15 +1,74 @@
-"""What Python reads of the warehouse besides marts: the OT list, and what dbt built so far (a
-mart not built yet — first run, or its source never landed — is skipped with a message, never a
-failure)."""
+"""Where the warehouse is and how Python reads it (read-only, on either backend), and what it
+reads there besides marts: the OT list, and what dbt built so far (a mart not built yet — first
+run, or its source never landed — is skipped with a message, never a failure)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import dagster as dg
 import duckdb
 
+from t82_pipeline.lib.duckdb_extensions import DUCKLAKE as DUCKLAKE_EXTENSIONS
+from t82_pipeline.lib.duckdb_extensions import load_extension
+from t82_pipeline.lib.settings import DUCKDB, DUCKLAKE, Settings
+from t82_pipeline.lib.sql import quote_literal
+
 TOURIST_OFFICES = "reference.tourist_offices_82"
+# The DuckLake's catalog name: the DuckDB file's is its stem (t82.duckdb), so SQL reads the same.
+LAKE_ALIAS = "t82"
+# A catalog's password, in key=value or URL form.
+PASSWORD = re.compile(r"(password\s*=\s*)\S+|(://[^:/@\s]+:)[^@\s]+(?=@)", re.IGNORECASE)
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse cannot be opened; the message never holds the catalog's credentials."""
+
+
+@dataclass(frozen=True)
+class WarehouseLocation:
+    """The warehouse: one DuckDB file, or a DuckLake (catalog + data path). Plain values, so
+    worker processes can be handed one."""
+
+    backend: str
+    path: str
+    catalog: str = field(default="", repr=False)  # may hold a password
+    data_path: str = ""
+
+    @classmethod
+    def of(cls, s: Settings) -> WarehouseLocation:
+        return cls(s.warehouse_backend, str(s.warehouse_path), s.ducklake_catalog, s.ducklake_data_path)
+
+    def attach(self, con: duckdb.DuckDBPyConnection, alias: str) -> None:
+        """Attaches the warehouse to ``con``, read-only, as ``alias``."""
+        if self.backend != DUCKLAKE:
+            con.execute(f"attach {quote_literal(self.path)} as {alias} (read_only)")
+            return
+        for name in DUCKLAKE_EXTENSIONS:
+            load_extension(con, name)
+        try:
+            con.execute(
+                f"attach {quote_literal('ducklake:' + self.catalog)} as {alias} "
+                f"(data_path {quote_literal(self.data_path)}, read_only)"
+            )
+        except duckdb.Error as exc:
+            message = PASSWORD.sub(lambda m: (m[1] or m[2]) + "***", str(exc).replace(self.catalog, "<catalog>"))
+            raise WarehouseUnavailable(f"[warehouse] DuckLake catalog cannot be opened: {message}") from None
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection whose default catalog is the warehouse."""
+        if self.backend == DUCKDB:
+            return duckdb.connect(self.path, read_only=True)
+        con = duckdb.connect()
+        try:
+            self.attach(con, LAKE_ALIAS)
+        except BaseException:
+            con.close()
+            raise
+        con.execute(f"use {LAKE_ALIAS}")
+        return con
 
 
 def tourist_offices(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -20,7 +79,9 @@ def tourist_offices(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def built_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {
         f"{schema}.{name}"
-        for schema, name in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        for schema, name in con.execute(
+            "select table_schema, table_name from information_schema.tables where table_catalog = current_database()"
+        ).fetchall()
     }
 
 

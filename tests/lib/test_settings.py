@@ -105,3 +105,18 @@ def test_the_code_location_refuses_to_load_in_production_with_the_demo_secret(tm
     assert done.returncode != 0
     assert "T82_CONTACT_KEY_SECRET" in done.stderr and "T82_APIDAE_BASE_URL" in done.stderr
     assert "refuses to start in T82_ENV=production" in done.stderr
+
+
+def test_the_warehouse_backend_is_checked_in_every_mode(tmp_path):
+    with isolated_settings(tmp_path) as s:
+        assert s.warehouse_backend == "duckdb" and s.warehouse_marker == s.warehouse_path
+    with isolated_settings(tmp_path, T82_WAREHOUSE="sqlite") as s, pytest.raises(SettingsError, match="T82_WAREHOUSE"):
+        s.check()
+    with isolated_settings(tmp_path, T82_WAREHOUSE="ducklake") as s:
+        with pytest.raises(SettingsError, match="T82_DUCKLAKE_CATALOG is empty"):
+            s.check()
+    catalog = "postgres:host=db dbname=lake user=t82 password=p4ss-word"
+    with isolated_settings(tmp_path, T82_WAREHOUSE="ducklake", T82_DUCKLAKE_CATALOG=catalog) as s:
+        s.check()
+        assert s.warehouse_marker == tmp_path / "warehouse" / "lake"  # the lake's data folder
+        assert "p4ss" not in repr(s)

@@ -24,3 +24,21 @@ def isolated_settings(data: Path, **env: str) -> Iterator:
         settings = Settings.from_env()
         settings.export_for_dbt()
         yield settings
+
+
+@contextmanager
+def warehouse_env(backend: str) -> Iterator[dict[str, str]]:
+    """The T82_* variables of a warehouse backend: none for the DuckDB file; for a DuckLake, its
+    catalog in a database of a real PostgreSQL started for the duration."""
+    from t82_pipeline.lib.settings import DUCKLAKE
+    from tests.support.postgres import create_database, postgres_server
+
+    if backend != DUCKLAKE:
+        yield {}
+        return
+    with postgres_server() as pg:
+        create_database(pg, "t82_lake")
+        yield {
+            "T82_WAREHOUSE": DUCKLAKE,
+            "T82_DUCKLAKE_CATALOG": f"postgres:host={pg.host} port={pg.port} dbname=t82_lake user={pg.user}",
+        }

@@ -3,13 +3,13 @@
 import json
 
 import dagster as dg
-import duckdb
 
 from t82_pipeline.defs.dbt.definitions import defs as dbt_defs
 from t82_pipeline.defs.fairguest.definitions import defs as fairguest_defs
 from t82_pipeline.defs.opendata.definitions import defs as opendata_defs
 from t82_pipeline.defs.serving.definitions import defs as serving_defs
 from t82_pipeline.defs.sit.definitions import defs as sit_defs
+from t82_pipeline.lib.warehouse import WarehouseLocation
 from tests.conftest import AS_OF_DATE, REPO
 
 
@@ -64,7 +64,7 @@ def run_graph(
 
 
 def query(settings, sql: str) -> list[tuple]:
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with WarehouseLocation.of(settings).connect() as con:
         return con.sql(sql).fetchall()
 
 
@@ -140,10 +140,11 @@ def undeclared_columns(settings) -> list[str]:
     """Columns a built model outputs and its YAML does not declare (or the reverse), for every
     model present in the warehouse: each declares exactly what it outputs."""
     manifest = json.loads((REPO / "dbt_project" / "target" / "manifest.json").read_text())
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with WarehouseLocation.of(settings).connect() as con:
         built: dict[tuple[str, str], list[str]] = {}
         for schema, table, column in con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns"
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database()"
         ).fetchall():
             built.setdefault((schema, table), []).append(column)
     problems = []

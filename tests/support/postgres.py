@@ -85,3 +85,14 @@ def postgres_server():
     finally:
         _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], as_postgres)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def create_database(server: PostgresServer, name: str) -> None:
+    import psycopg2
+
+    con = psycopg2.connect(server.dsn())
+    con.autocommit = True  # CREATE DATABASE cannot run in a transaction
+    try:
+        con.cursor().execute(f'create database "{name}"')
+    finally:
+        con.close()

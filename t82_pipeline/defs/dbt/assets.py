@@ -40,7 +40,11 @@ def t82_dbt_models(context: dg.AssetExecutionContext, dbt: T82DbtCliResource, co
     selected = {uid for uid, key in key_of.items() if key in context.selected_asset_keys}
     plan = (
         plan_build(
-            manifest, Path(dbt.landing_dir), Path(dbt.build_record_path), config.full_build or config.full_refresh
+            manifest,
+            Path(dbt.landing_dir),
+            Path(dbt.build_record_path),
+            Path(dbt.warehouse_marker),
+            config.full_build or config.full_refresh,
         )
         if dbt.build_record_path
         else None
@@ -63,7 +67,7 @@ def t82_dbt_models(context: dg.AssetExecutionContext, dbt: T82DbtCliResource, co
     invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
     if plan and invocation.is_successful():
-        record_build(Path(dbt.build_record_path), manifest, plan, selected - set(kept))
+        record_build(Path(dbt.build_record_path), Path(dbt.warehouse_marker), manifest, plan, selected - set(kept))
     keep_parse_cache(invocation.target_path, context.log)
 
 

@@ -27,6 +27,7 @@ class T82DbtCliResource(DbtCliResource):
 
     landing_dir: str = ""
     build_record_path: str = ""
+    warehouse_marker: str = ""  # what exists as long as the warehouse does (Settings.warehouse_marker)
 
     @cached_property
     def _cli_version(self) -> Version:
@@ -46,5 +47,6 @@ def build_resources(s: Settings) -> dict[str, DbtCliResource]:
             dbt_executable=str(Path(sys.executable).parent / "dbt"),
             landing_dir=str(s.landing_dir),
             build_record_path=str(s.warehouse_path.parent / "dbt_built_batches.json"),
+            warehouse_marker=str(s.warehouse_marker),
         ),
     }

@@ -104,13 +104,15 @@ def _topological(manifest: Mapping, nodes: set[str]) -> list[str]:
     return ordered
 
 
-def plan_build(manifest: Mapping, landing_dir: Path, record_path: Path, force_full: bool = False) -> NightlyPlan:
+def plan_build(
+    manifest: Mapping, landing_dir: Path, record_path: Path, warehouse: Path, force_full: bool = False
+) -> NightlyPlan:
     batches = landed_batches(landing_dir)
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
     if force_full or not record:
         return NightlyPlan(True, "asked in the run config" if force_full else "first build", set(batches), [], batches)
-    if not Path(record.get("warehouse", "")).exists():
-        return NightlyPlan(True, "the warehouse file is new or was removed", set(batches), [], batches)
+    if record.get("warehouse") != str(warehouse) or not warehouse.exists():
+        return NightlyPlan(True, "the warehouse is new or was removed", set(batches), [], batches)
     built = record.get("batches", {})
     changed = {s for s, b in batches.items() if built.get(s) != b}
     sources = defaultdict(set)
@@ -135,7 +137,9 @@ def plan_build(manifest: Mapping, landing_dir: Path, record_path: Path, force_fu
     return NightlyPlan(False, "; ".join(reasons), changed, excluded, batches)
 
 
-def record_build(record_path: Path, manifest: Mapping, plan: NightlyPlan, built_nodes: set[str]) -> None:
+def record_build(
+    record_path: Path, warehouse: Path, manifest: Mapping, plan: NightlyPlan, built_nodes: set[str]
+) -> None:
     """After a successful build: the nodes built now count as up to date with their code, and the
     sources whose every downstream model was built as up to date with their batches."""
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
@@ -147,9 +151,8 @@ def record_build(record_path: Path, manifest: Mapping, plan: NightlyPlan, built_
     }
     record_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = record_path.with_name(f".{record_path.name}.{os.getpid()}")
-    # The warehouse dbt writes (profiles.yml reads the same setting): gone or replaced → full build.
-    warehouse = os.environ.get("T82_WAREHOUSE_PATH", "")
-    tmp.write_text(json.dumps({"warehouse": warehouse, "batches": batches, "checksums": recorded}, indent=1),
+    # The warehouse dbt wrote (its file, or the DuckLake's data folder): gone or another → full build.
+    tmp.write_text(json.dumps({"warehouse": str(warehouse), "batches": batches, "checksums": recorded}, indent=1),
                    encoding="utf-8")  # fmt: skip
     os.replace(tmp, record_path)
 

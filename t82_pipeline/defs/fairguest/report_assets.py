@@ -4,13 +4,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.fairguest.reports import FAILED, SENDING, SENT, Ledger, build_reports, message_id, previous_month
 from t82_pipeline.defs.fairguest.resources import ProviderReportsTarget
 from t82_pipeline.lib.mail import MailResource
 from t82_pipeline.lib.pdf import render_pdfs
-from t82_pipeline.lib.resources import WAREHOUSE_POOL
+from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
 
 SENT_CHECK = "all_reports_sent"
@@ -25,7 +24,7 @@ class ReportConfig(dg.Config):
 
 @dg.asset(
     key=["reports", "fairguest_provider_reports"],
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
     group_name="fairguest",
     owners=["team:data"],
     kinds={"python", "email", "pdf"},
@@ -48,13 +47,13 @@ def fairguest_provider_reports(
     config: ReportConfig,
     mail: MailResource,
     provider_reports: ProviderReportsTarget,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     period = config.period or previous_month(date.today())
     with warehouse.get_connection() as con:
         if missing := missing_relations(con, [f"marts.{m}" for m in REPORT_MARTS]):
             return nothing_to_publish(context, missing)
-    reports = build_reports(Path(warehouse.database), period, provider_reports.link_template, config.sheet_ids or None)
+    reports = build_reports(warehouse.location(), period, provider_reports.link_template, config.sheet_ids or None)
     out_dir = Path(provider_reports.output_dir) / period
     out_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(Path(provider_reports.ledger_path))

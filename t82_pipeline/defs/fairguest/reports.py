@@ -12,6 +12,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from t82_pipeline.lib.text import FRENCH_MONTHS
+from t82_pipeline.lib.warehouse import WarehouseLocation
 
 TEMPLATES = Path(__file__).parent / "templates"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -110,12 +111,14 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def build_reports(warehouse: Path, period: str, link_template: str, sheet_ids: list[int] | None = None) -> list[Report]:
+def build_reports(
+    warehouse: WarehouseLocation, period: str, link_template: str, sheet_ids: list[int] | None = None
+) -> list[Report]:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("provider_report.html.j2")
     month_start = date.fromisoformat(period + "-01")
     previous = date.fromisoformat(previous_month(month_start) + "-01")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse.connect() as con:
         providers = _rows(
             con,
             """

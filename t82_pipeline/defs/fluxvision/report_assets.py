@@ -5,13 +5,12 @@ import os
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.fluxvision.observatory.build import build_pages, year_signatures
 from t82_pipeline.defs.fluxvision.observatory.page import render_index
 from t82_pipeline.defs.fluxvision.resources import FluxVisionReportsTarget
 from t82_pipeline.lib.pdf import render_pdfs
-from t82_pipeline.lib.resources import WAREHOUSE_POOL
+from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
 
 MARTS = (
@@ -45,7 +44,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 @dg.asset(
     key=["reports", "fluxvision_ot_reports"],
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
     group_name="fluxvision",
     owners=["team:data"],
     kinds={"python", "html", "pdf"},
@@ -62,7 +61,7 @@ def fluxvision_ot_reports(
     context: dg.AssetExecutionContext,
     config: FluxVisionReportConfig,
     fluxvision_reports: FluxVisionReportsTarget,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     root = Path(fluxvision_reports.output_dir)
     with warehouse.get_connection() as con:
@@ -80,7 +79,7 @@ def fluxvision_ot_reports(
     ]
     years_shown = sorted(signatures)
     pages = build_pages(
-        Path(warehouse.database),
+        warehouse.location(),
         [(year, code, name) for year in years for code, name in territories],
         years_shown,
     )

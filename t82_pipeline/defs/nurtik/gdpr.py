@@ -9,12 +9,11 @@ whose files are deleted once the erasure is done, or given as keyed hashes in ru
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.nurtik.landing import linked_people, suppress
 from t82_pipeline.defs.nurtik.resources import NurtikResource
 from t82_pipeline.lib.pseudonym import contact_key
-from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
+from t82_pipeline.lib.resources import DropFolderResource, LandingResource, WarehouseResource, reader_pool
 
 SUPPRESSIONS_KEY = dg.AssetKey(["landing", "nurtik_suppressions"])
 FOUND_CHECK = "every_erasure_request_found"
@@ -40,7 +39,7 @@ def requested_addresses(folder: DropFolderResource) -> tuple[list[Path], list[st
 
 @dg.asset(
     key=SUPPRESSIONS_KEY,
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
     group_name="nurtik",
     owners=["team:data"],
     kinds={"python"},
@@ -61,7 +60,7 @@ def nurtik_suppressions(
     config: SuppressionConfig,
     nurtik: NurtikResource,
     landing: LandingResource,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     nurtik_erasure_requests: DropFolderResource,
 ) -> dg.MaterializeResult:
     zone = landing.zone()

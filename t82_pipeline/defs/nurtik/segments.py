@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.nurtik.resources import SegmentExportTarget
-from t82_pipeline.lib.resources import WAREHOUSE_POOL
+from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 
 # A cell starting with one of these is a formula to Excel or LibreOffice (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,7 +24,7 @@ def spreadsheet_safe(value: str | None) -> str:
 
 @dg.asset(
     key=["publish", "nurtik_segment_exports"],
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
     group_name="nurtik",
     owners=["team:data"],
     kinds={"python", "csv"},
@@ -36,7 +35,7 @@ def spreadsheet_safe(value: str | None) -> str:
     ),
 )
 def nurtik_segment_exports(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, segment_exports: SegmentExportTarget
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, segment_exports: SegmentExportTarget
 ) -> dg.MaterializeResult:
     root = Path(segment_exports.folder)
     old = root.with_name(f".{root.name}.old")

@@ -5,7 +5,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.opendata.agenda import agenda_files
 from t82_pipeline.defs.opendata.coverage import land_download
@@ -21,7 +20,7 @@ from t82_pipeline.defs.opendata.feed import (
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.defs.opendata.resources import OpenDataTarget
 from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
-from t82_pipeline.lib.resources import WAREHOUSE_POOL, DropFolderResource, LandingResource
+from t82_pipeline.lib.resources import DropFolderResource, LandingResource, WarehouseResource, reader_pool
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
 
 UPLOADED = ".uploaded"  # in a published feed folder: the PUT target has it too
@@ -30,7 +29,7 @@ FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", TOURIST_OFFIC
 
 @dg.asset(
     key=["publish", "datatourisme_feed"],
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
     group_name="opendata",
     owners=["team:data"],
     kinds={"python", "json"},
@@ -44,7 +43,7 @@ FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", TOURIST_OFFIC
     ),
 )
 def datatourisme_feed(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, opendata: OpenDataTarget
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, opendata: OpenDataTarget
 ) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         if missing := missing_relations(con, FEED_INPUTS):
@@ -135,10 +134,10 @@ def datatourisme_download(
 # Checks that read the warehouse queue in its pool too: a dbt run elsewhere holds DuckDB's lock.
 @dg.asset_check(
     asset=dg.AssetKey(["marts", "opendata_coverage"]),
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
     description=("Our publishable records against the latest DATAtourisme download: none may be there twice."),
 )
-def no_record_duplicated_in_datatourisme(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+def no_record_duplicated_in_datatourisme(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:
         counts = dict(
             con.execute("select coverage_status, count(*) from marts.opendata_coverage group by 1").fetchall()

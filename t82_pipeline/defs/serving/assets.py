@@ -2,14 +2,13 @@ import json
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.serving.catalog import served_tables
 from t82_pipeline.defs.serving.files import publish_files
 from t82_pipeline.defs.serving.postgres import publish_postgres
 from t82_pipeline.defs.serving.resources import LAST_COUNTS, ServingTarget
 from t82_pipeline.lib.quality import validate_frame
-from t82_pipeline.lib.resources import WAREHOUSE_POOL
+from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 from t82_pipeline.lib.settings import REPO_ROOT
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, built_relations, nothing_to_publish, tourist_offices
 
@@ -23,13 +22,13 @@ SERVED = served_tables(MANIFEST) if MANIFEST.exists() else []
 @dg.asset_check(
     asset=dg.AssetKey(["marts", "ot_offer_quality"]),
     blocking=True,
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
     description=(
         "Before the OTs see it: every OT present once, scores within 0–100 (Great Expectations), and no OT "
         "losing more than the allowed share of its records since the last publish."
     ),
 )
-def ot_marts_are_sound(serving: ServingTarget, warehouse: DuckDBResource) -> dg.AssetCheckResult:
+def ot_marts_are_sound(serving: ServingTarget, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     import great_expectations.expectations as gxe
 
     with warehouse.get_connection() as con:
@@ -72,9 +71,9 @@ KEYED = "rows_belong_to_an_ot"
         if t.ot_column
     ],
     can_subset=True,
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
 )
-def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
+def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     import great_expectations.expectations as gxe
 
     with warehouse.get_connection() as con:
@@ -101,7 +100,7 @@ def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, warehouse: Du
 
 @dg.asset(
     key=["serving", "ot_marts"],
-    pool=WAREHOUSE_POOL,
+    pool=reader_pool(),
     group_name="serving",
     owners=["team:data"],
     kinds={"duckdb", "parquet", "postgres"},
@@ -113,7 +112,7 @@ def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, warehouse: Du
     ),
 )
 def ot_marts(
-    context: dg.AssetExecutionContext, serving: ServingTarget, warehouse: DuckDBResource
+    context: dg.AssetExecutionContext, serving: ServingTarget, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     declared = served_tables(Path(serving.manifest_path))
     # Flux Vision marts exist once a first delivery is refreshed; until then the OTs get the rest.
@@ -123,7 +122,7 @@ def ot_marts(
             return nothing_to_publish(context, [TOURIST_OFFICES])
         offices = tourist_offices(con)
     tables = [t for t in declared if t.relation in built]
-    rows = publish_files(Path(warehouse.database), tables, offices, Path(serving.folder))
+    rows = publish_files(warehouse.location(), tables, offices, Path(serving.folder))
     metadata: dict = {
         "files_rows_per_ot": dg.MetadataValue.json(rows),
         "tables": ", ".join(t.name for t in tables),
@@ -131,7 +130,7 @@ def ot_marts(
     }
     if serving.pg_dsn:
         metadata["postgres_rows"] = dg.MetadataValue.json(
-            publish_postgres(Path(warehouse.database), tables, offices, serving.pg_dsn)
+            publish_postgres(warehouse.location(), tables, offices, serving.pg_dsn)
         )
     if "marts.ot_offer_quality" in built:  # what the next publish compares with
         with warehouse.get_connection() as con:

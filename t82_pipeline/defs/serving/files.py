@@ -13,6 +13,7 @@ import duckdb
 
 from t82_pipeline.defs.serving.catalog import ServedTable
 from t82_pipeline.lib.leftovers import owned_name, remove_leftovers
+from t82_pipeline.lib.warehouse import WarehouseLocation
 
 
 def served_select(table: ServedTable, con: duckdb.DuckDBPyConnection, catalog: str = "") -> str:
@@ -40,7 +41,9 @@ def data_dictionary(ot_name: str, tables: list[ServedTable], stamp: datetime, se
     return "\n".join(lines)
 
 
-def publish_files(warehouse: Path, tables: list[ServedTable], offices: dict[str, str], root: Path) -> dict[str, int]:
+def publish_files(
+    warehouse: WarehouseLocation, tables: list[ServedTable], offices: dict[str, str], root: Path
+) -> dict[str, int]:
     """Writes every OT's folder, then points ``<root>/<ot_code>`` at it (an atomic link swap)."""
     stamp = datetime.now(UTC)
     versions = root / ".versions"
@@ -52,7 +55,7 @@ def publish_files(warehouse: Path, tables: list[ServedTable], offices: dict[str,
         folder = versions / f"{ot_code}-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
         folder.mkdir()
         with duckdb.connect(str(folder / "t82.duckdb")) as out:
-            out.execute(f"attach '{warehouse}' as wh (read_only)")
+            warehouse.attach(out, "wh")
             for table in tables:
                 query = served_select(table, out, "wh")
                 if table.ot_column:

@@ -11,12 +11,12 @@ import csv
 import io
 import re
 
-import duckdb
 import psycopg2
 from psycopg2 import sql
 
 from t82_pipeline.defs.serving.catalog import ServedTable
 from t82_pipeline.defs.serving.files import served_select
+from t82_pipeline.lib.warehouse import WarehouseLocation
 
 SCHEMA = "marts"
 ACL_SCHEMA = "serving_acl"
@@ -122,7 +122,7 @@ def _check_rls(cur, schema: str, tables: list[ServedTable]) -> None:
 
 
 def publish_postgres(
-    warehouse,
+    warehouse: WarehouseLocation,
     tables: list[ServedTable],
     offices: dict[str, str],
     dsn: str,
@@ -136,7 +136,7 @@ def publish_postgres(
     except psycopg2.OperationalError as exc:
         raise ServingError(f"[serving] PostgreSQL unreachable, previous serving state kept: {exc}".strip()) from None
     try:
-        with con, con.cursor() as cur, duckdb.connect(str(warehouse), read_only=True) as duck:
+        with con, con.cursor() as cur, warehouse.connect() as duck:
             # An idle BI session holding a lock on what is replaced must not stall the night: every
             # lock this transaction waits for is waited for this long at most, then the previous
             # state stays served.

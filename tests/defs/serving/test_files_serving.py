@@ -4,10 +4,10 @@ import json
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 
 from t82_pipeline.defs.serving.assets import ot_marts
 from t82_pipeline.defs.serving.resources import ServingTarget
+from t82_pipeline.lib.resources import WarehouseResource
 
 OFFICES = [("grand-montauban", "OT du Grand Montauban"), ("deux-rives", "OT des Deux Rives")]
 
@@ -40,7 +40,7 @@ def test_a_served_mart_not_built_yet_is_left_out_and_said(tmp_path):
         json.dumps({"nodes": {f"model.t82.{n}": served_model(n) for n in ("offers", "fluxvision_monthly")}})
     )
     target = ServingTarget(folder=str(tmp_path / "serving"), manifest_path=str(manifest))
-    reader = DuckDBResource(database=str(warehouse), connection_config={"access_mode": "READ_ONLY"})
+    reader = WarehouseResource(database=str(warehouse), connection_config={"access_mode": "READ_ONLY"})
 
     result = dg.materialize([ot_marts], resources={"serving": target, "warehouse": reader})
 

@@ -6,21 +6,23 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from pathlib import Path
 
 import duckdb
 
 from t82_pipeline.defs.fluxvision.observatory.page import TerritoryPage, build_page
+from t82_pipeline.lib.warehouse import WarehouseLocation
 
 
 def _build_one(args: tuple) -> TerritoryPage:
     warehouse, year, ot_code, title, years = args
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse.connect() as con:
         con.execute("set enable_progress_bar = false")  # workers' stderr is the run's log
         return build_page(con, year, ot_code, title, years)
 
 
-def build_pages(warehouse: Path, wanted: list[tuple[int, str | None, str]], years: list[int]) -> list[TerritoryPage]:
+def build_pages(
+    warehouse: WarehouseLocation, wanted: list[tuple[int, str | None, str]], years: list[int]
+) -> list[TerritoryPage]:
     args = [(warehouse, *w, years) for w in wanted]
     if len(args) < 4:
         return [_build_one(a) for a in args]

@@ -8,7 +8,7 @@ from functools import cache
 
 import duckdb
 
-from t82_pipeline.lib.spatial import load_spatial
+from t82_pipeline.lib.duckdb_extensions import SPATIAL, load_extension
 from t82_pipeline.reference.seeds import GEO_DIR
 
 FILES = {"departement": "departements-simplifie.geojson", "region": "regions-simplifie.geojson"}
@@ -19,7 +19,7 @@ TOLERANCE_DEGREES = 0.02  # about 2 km: invisible on a map of France a few hundr
 def france_shapes(kind: str) -> dict:
     """A GeoJSON FeatureCollection whose features carry ``code`` and ``name``."""
     with duckdb.connect() as con:
-        load_spatial(con)
+        load_extension(con, SPATIAL)
         rows = con.execute(
             """select code, nom, st_asgeojson(st_reduceprecision(st_simplifypreservetopology(geom, $tolerance), 0.001))
             from st_read($path) order by code""",

@@ -18,10 +18,15 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from importlib.metadata import version
 from pathlib import Path
 
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' PostgreSQL helper
+from tests.support.postgres import create_database, postgres_server  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
@@ -41,6 +46,12 @@ STAGES = [
         "nightly_daemon",
         "same input, launched as production does: queued, run by dagster-daemon in its own worker",
     ),
+    (
+        "ducklake_nightly_first",
+        "nightly_full",
+        "full night onto an empty DuckLake (catalog in PostgreSQL, Parquet data), same landing",
+    ),
+    ("ducklake_nightly_warm", "nightly_full", "the same full night again on the DuckLake (÷ nightly_warm)"),
     ("setup", "touch_one_percent", ""),
     (
         "nightly_delta",
@@ -64,12 +75,36 @@ STAGES = [
         "limit: DuckDB read_json of the same fields from the same landed files",
     ),
     ("dlt", "dlt", "peer: dlt loading the same NDJSON into DuckDB (defaults)"),
+    ("setup", "write_full_export", ""),
+    ("apidae_export_landing", "apidae_export_landing", "a full Apidae export ZIP → checked landing NDJSON"),
+    ("apidae_export_staging", "apidae_export_staging", "our staging's read of that landed export, materialised"),
+    (
+        "duckdb_read_json_export",
+        "duckdb_read_json_export_limit",
+        "limit: unzip the same ZIP + DuckDB read_json of the same fields",
+    ),
     ("pandas_json_normalize", "pandas_json_normalize_naive", "naive: json.loads + pandas.json_normalize"),
     ("fluxvision_parsing", "fluxvision_parsing", "Flux Vision ZIPs → checked rows (Parquet) in landing"),
     ("duckdb_read_csv", "duckdb_read_csv_limit", "limit: unzip + DuckDB read_csv of the same tables"),
     ("fluxvision_refresh", "fluxvision_refresh", "Flux Vision refresh: dbt models, per-OT reports (HTML+PDF), serving"),
 ]
 SKIPPED_AT_REGION = {"fairguest_reports"}  # ≈5,000 PDFs: linear in providers, measured at 1×
+LAKE_DATABASE = "t82_lake"
+
+
+def ducklake_env(env: dict, root: Path, stack: ExitStack) -> dict:
+    """The stage's settings on a DuckLake: an empty catalog in a PostgreSQL started for the scale,
+    its own data folder and dbt build record (the DuckDB stages' warehouse stays as it is)."""
+    pg = stack.enter_context(postgres_server())
+    create_database(pg, LAKE_DATABASE)
+    shutil.rmtree(root / "lake", ignore_errors=True)
+    return {
+        **env,
+        "T82_WAREHOUSE": "ducklake",
+        "T82_DUCKLAKE_CATALOG": f"postgres:host={pg.host} port={pg.port} dbname={LAKE_DATABASE} user={pg.user}",
+        "T82_DUCKLAKE_DATA_PATH": str(root / "lake" / "data"),
+        "T82_WAREHOUSE_PATH": str(root / "lake" / "t82.duckdb"),  # its build record and spill folder
+    }
 
 
 def ensure_dlt() -> Path:
@@ -129,11 +164,28 @@ def run_scale(scale: float, dlt_python: Path, only: set[str] | None = None) -> l
     measure("restore_samples", stage("restore_samples"), env)  # an interrupted run may have left edits
     objects_file = root / "generated" / "apidae" / "objects.ndjson"
     objects = sum(1 for _ in open(objects_file, "rb"))
-    rows = []
+    with ExitStack() as stack:  # the DuckLake stages' PostgreSQL, stopped with the scale
+        return _run_stages(scale, root, env, stage, dlt_python, objects, only, stack)
+
+
+def _run_stages(
+    scale: float,
+    root: Path,
+    env: dict,
+    stage: Callable[..., list[str]],
+    dlt_python: Path,
+    objects: int,
+    only: set[str] | None,
+    stack: ExitStack,
+) -> list[dict]:
+    rows, lake_env = [], None
     for name, function, what in STAGES:
         if (scale > 1 and name in SKIPPED_AT_REGION) or (only and name not in only):
             continue
         stage_env = env
+        if name.startswith("ducklake"):
+            lake_env = lake_env or ducklake_env(env, root, stack)
+            stage_env = lake_env
         if name == "nightly_cold":
             for folder in ("landing", "warehouse", "publish", "serving", "state"):
                 shutil.rmtree(root / folder, ignore_errors=True)
@@ -142,10 +194,19 @@ def run_scale(scale: float, dlt_python: Path, only: set[str] | None = None) -> l
         if name == "apidae_landing":  # its own landing folder: the warehouse's stays as built
             shutil.rmtree(root / "landing_apidae", ignore_errors=True)
             stage_env = {**env, "T82_LANDING_DIR": str(root / "landing_apidae")}
+        if name == "apidae_export_landing":
+            shutil.rmtree(root / "landing_export", ignore_errors=True)
+        if "export" in name:
+            stage_env = {**env, "T82_LANDING_DIR": str(root / "landing_export")}
         if name == "fluxvision_parsing":
             shutil.rmtree(root / "landing" / "fluxvision", ignore_errors=True)
         command = (
-            [str(dlt_python), str(HERE / "dlt_peer.py"), str(objects_file), str(root / "dlt")]
+            [
+                str(dlt_python),
+                str(HERE / "dlt_peer.py"),
+                str(root / "generated" / "apidae" / "objects.ndjson"),
+                str(root / "dlt"),
+            ]
             if function == "dlt"
             else stage(function)
         )
@@ -167,27 +228,35 @@ def run_scale(scale: float, dlt_python: Path, only: set[str] | None = None) -> l
     return rows
 
 
+# Derived rows, for the throughput targets: (row, its two parts, what).
+INGESTION_TOTALS = [
+    ("apidae_landing+staging", ("apidae_landing", "apidae_staging"), "ours, API: landing then staging"),
+    (
+        "apidae_export_landing+staging",
+        ("apidae_export_landing", "apidae_export_staging"),
+        "ours, export ZIP: landing then staging",
+    ),
+]
+
+
 def with_ingestion_total(rows: list[dict]) -> list[dict]:
-    """Adds Apidae landing + staging, the path the throughput target is about."""
+    """Adds Apidae landing + staging (API and export), the paths the throughput targets are about."""
     out = list(rows)
     for scale in sorted({r["scale"] for r in rows}):
-        parts = {
-            r["stage"]: r for r in rows if r["scale"] == scale and r["stage"] in ("apidae_landing", "apidae_staging")
-        }
-        if len(parts) == 2:
+        for total, names, what in INGESTION_TOTALS:
+            parts = [r for r in rows if r["scale"] == scale and r["stage"] in names]
+            if len(parts) != 2:
+                continue
+            work = [p.get("work_s") for p in parts]
             out.append(
                 {
                     "scale": scale,
-                    "objects": parts["apidae_landing"]["objects"],
-                    "stage": "apidae_landing+staging",
-                    "what": "ours, for the throughput target: landing then staging",
-                    "wall_s": round(sum(p["wall_s"] for p in parts.values()), 2),
-                    "work_s": (
-                        round(sum(p["work_s"] for p in parts.values()), 3)
-                        if all(p.get("work_s") is not None for p in parts.values())
-                        else None
-                    ),
-                    "peak_rss_mib": max(p["peak_rss_mib"] for p in parts.values()),
+                    "objects": parts[0]["objects"],
+                    "stage": total,
+                    "what": what,
+                    "wall_s": round(sum(p["wall_s"] for p in parts), 2),
+                    "work_s": round(sum(work), 3) if None not in work else None,
+                    "peak_rss_mib": max(p["peak_rss_mib"] for p in parts),
                 }
             )
     return out
@@ -200,6 +269,18 @@ def ratio(row: dict, base: dict | None) -> str:
         return ""
     key = "work_s" if row.get("work_s") and base.get("work_s") else "wall_s"
     return f"{row[key] / base[key]:.2f}"
+
+
+def limit_of(stage: str) -> str | None:
+    """The DuckDB reader a stage is compared with: read_json of the landed NDJSON for the API path
+    (and dlt beside it), of the ZIP's own files for an export; read_csv for Flux Vision."""
+    if "export" in stage:
+        return "duckdb_read_json_export"
+    if stage.startswith(("apidae", "dlt", "duckdb_read_json", "pandas")):
+        return "duckdb_read_json"
+    if stage in ("fluxvision_parsing", "duckdb_read_csv"):
+        return "duckdb_read_csv"
+    return None
 
 
 def write_results(rows: list[dict]) -> None:
@@ -221,20 +302,16 @@ def write_results(rows: list[dict]) -> None:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        # Apidae ingestion compares with DuckDB's read_json and with dlt; Flux Vision parsing with read_csv.
-        json_side = r["stage"].startswith(("apidae", "dlt", "duckdb_read_json", "pandas"))
-        csv_side = r["stage"] in ("fluxvision_parsing", "duckdb_read_csv")
-        limit = (
-            by_stage.get((r["scale"], "duckdb_read_json" if json_side else "duckdb_read_csv"))
-            if json_side or csv_side
-            else None
-        )
+        limit = by_stage.get((r["scale"], limit_of(r["stage"])))
+        json_side = limit_of(r["stage"]) == "duckdb_read_json"
         peer = by_stage.get((r["scale"], "dlt")) if json_side else None
         work = r.get("work_s")
         what = r["what"]
         in_process = by_stage.get((r["scale"], "nightly_warm"))
         if r["stage"] == "nightly_daemon" and in_process and work:
             what += f" (÷ in-process warm nightly: {work / in_process['wall_s']:.2f}; target ≤ 1.3)"
+        if r["stage"] == "ducklake_nightly_warm" and in_process:
+            what += f" (÷ DuckDB file: {r['wall_s'] / in_process['wall_s']:.2f})"
         lines.append(
             f"| {r['scale']:g}× | {r['objects']} | {r['stage']} | {r['wall_s']} | {'' if work is None else work} "
             f"| {r['peak_rss_mib']} | {ratio(r, limit)} | {ratio(r, peer)} | {what} |"
@@ -258,7 +335,7 @@ def main() -> None:
         r
         for r in previous
         if (r["scale"] not in args.scales or (only and r["stage"] not in only))
-        and r["stage"] not in ("apidae_landing+staging", "nightly_incremental")  # derived, or renamed
+        and r["stage"] not in (*(t for t, _, _ in INGESTION_TOTALS), "nightly_incremental")  # derived, or renamed
     ]
     for scale in args.scales:
         rows += run_scale(scale, dlt_python, only)

@@ -235,6 +235,77 @@ def duckdb_read_json_limit() -> None:
         con.sql(f"create table t as select * from {call}")
 
 
+def _export_zip() -> "Path":  # noqa: F821 - the path of the full export the export stages share
+    from t82_pipeline.lib.settings import get_settings
+
+    return get_settings().data_dir / "export_bench" / "export-full.zip"
+
+
+def write_full_export() -> None:
+    """Setup: every generated Apidae object in one full export ZIP (a reinitialisation), in the
+    export's own shape and files, as Apidae delivers it."""
+    from t82_pipeline.demo.sit_generator import write_export_zip
+    from t82_pipeline.lib.settings import get_settings
+
+    path = get_settings().samples_dir / "apidae" / "objects.ndjson"
+    objects = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    write_export_zip(_export_zip(), objects, [], full=True)
+
+
+def apidae_export_landing() -> None:
+    """The export ZIP → checked landing NDJSON (the landing asset's work on a dropped export)."""
+    from t82_pipeline.defs.sit.apidae_landing import land_export_zip
+    from t82_pipeline.lib.landing import LandingZone
+    from t82_pipeline.lib.settings import get_settings
+
+    with work():
+        land_export_zip(LandingZone(get_settings().landing_dir), _export_zip())
+
+
+def _staging_columns() -> str:
+    """The ``columns = {…}`` argument of our staging view's read_json: the fields it parses."""
+    import re
+
+    import duckdb
+
+    from t82_pipeline.lib.settings import get_settings
+
+    with duckdb.connect(str(get_settings().warehouse_path), read_only=True) as wh:
+        view = wh.sql(
+            "select sql from duckdb_views() where schema_name = 'staging' and view_name = 'stg_apidae__objects'"
+        ).fetchone()[0]
+    return re.search(r"columns = \{[^{}]*\}", _balanced_call(view, "read_json(")).group(0)
+
+
+def apidae_export_staging() -> None:
+    """Our staging's read of the landed export (the view's read_json, same fields), materialised."""
+    import duckdb
+
+    from t82_pipeline.lib.settings import get_settings
+
+    [landed] = get_settings().landing_dir.glob("apidae/*/*/objects.ndjson")
+    columns = _staging_columns()
+    with work():
+        duckdb.connect().sql(
+            f"create table t as select * from read_json('{landed}', format = 'newline_delimited', {columns})"
+        )
+
+
+def duckdb_read_json_export_limit() -> None:
+    """The limit for exports: unzip the same ZIP, DuckDB read_json of the same fields from its files."""
+    import tempfile
+    import zipfile
+
+    import duckdb
+
+    columns = _staging_columns()
+    with tempfile.TemporaryDirectory() as tmp, work():
+        zipfile.ZipFile(_export_zip()).extractall(tmp)
+        duckdb.connect().sql(
+            f"create table t as select * from read_json('{tmp}/objets_modifies/*.json', format = 'array', {columns})"
+        )
+
+
 def _balanced_call(sql: str, opening: str) -> str:
     start = sql.index(opening)
     depth, quoted = 0, False

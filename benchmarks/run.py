@@ -75,7 +75,6 @@ STAGES = [
         "limit: DuckDB read_json of the same fields from the same landed files",
     ),
     ("dlt", "dlt", "peer: dlt loading the same NDJSON into DuckDB (defaults)"),
-    ("setup", "write_full_export", ""),
     ("apidae_export_landing", "apidae_export_landing", "a full Apidae export ZIP → checked landing NDJSON"),
     ("apidae_export_staging", "apidae_export_staging", "our staging's read of that landed export, materialised"),
     (

@@ -265,9 +265,7 @@ def apidae_export_landing() -> None:
 
 
 def _staging_columns() -> str:
-    """The ``columns = {…}`` argument of our staging view's read_json: the fields it parses."""
-    import re
-
+    """The ``columns = …`` argument of our staging view's read_json: the fields it parses."""
     import duckdb
 
     from t82_pipeline.lib.settings import get_settings
@@ -276,7 +274,9 @@ def _staging_columns() -> str:
         view = wh.sql(
             "select sql from duckdb_views() where schema_name = 'staging' and view_name = 'stg_apidae__objects'"
         ).fetchone()[0]
-    return re.search(r"columns = \{[^{}]*\}", _balanced_call(view, "read_json(")).group(0)
+    # DuckDB keeps the view's SQL normalised: the columns argument reads ("columns" = struct_pack(…)).
+    columns = _balanced_call(view[view.index('"columns" = ') :], "main.struct_pack(")
+    return f"columns = {columns}"
 
 
 def apidae_export_staging() -> None:

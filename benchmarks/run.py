@@ -51,7 +51,7 @@ STAGES = [
         "nightly_full",
         "full night onto an empty DuckLake (catalog in PostgreSQL, Parquet data), same landing",
     ),
-    ("ducklake_nightly_warm", "nightly_full", "the same full night again on the DuckLake (÷ nightly_warm)"),
+    ("ducklake_nightly_warm", "nightly_full", "the same full night again on the DuckLake"),
     ("setup", "touch_one_percent", ""),
     (
         "nightly_delta",

@@ -3,6 +3,7 @@ both warehouse backends: one DuckDB file, and a DuckLake whose catalog is in Pos
 
 import json
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 
@@ -209,6 +210,21 @@ def test_a_big_overnight_drop_blocks_the_serving_publish(nightly):
     ]
     assert served == []
     assert marker.resolve() == before  # the OTs keep yesterday's files
+
+
+def test_the_lake_keeps_only_the_files_its_snapshots_use(nightly):
+    """Three builds, each rewriting every table: without the maintenance after each build the
+    data folder would hold every night's Parquet files."""
+    s = nightly["settings"]
+    if s.warehouse_backend != DUCKLAKE:
+        pytest.skip("DuckLake only")
+    on_disk = len(list(Path(s.ducklake_data_path).rglob("*.parquet")))
+    [(live, snapshots)] = query(
+        s,
+        "select (select count(*) from __ducklake_metadata_t82.ducklake_data_file where end_snapshot is null), "
+        "(select count(*) from __ducklake_metadata_t82.ducklake_snapshot)",
+    )
+    assert on_disk == live and snapshots == 1
 
 
 def test_every_built_model_declares_what_it_outputs(nightly):

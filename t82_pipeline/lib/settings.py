@@ -8,6 +8,7 @@ set, t82 runs on the *embedded default*: generated sample data, one DuckDB file 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,8 @@ MODES = (EMBEDDED, PRODUCTION)
 DUCKDB = "duckdb"
 DUCKLAKE = "ducklake"
 WAREHOUSE_BACKENDS = (DUCKDB, DUCKLAKE)
+# How long a DuckLake keeps old snapshots (and their files): a count and a unit, nothing else.
+RETENTION = re.compile(r"\d{1,4} (second|minute|hour|day|week)s?")
 # Stand-in credentials of the embedded default only: public, so production refuses them.
 DEMO_CONTACT_KEY_SECRET = "embedded-demo-secret"
 DEMO_API_KEY = "demo-key"
@@ -74,6 +77,7 @@ class Settings:
     # hold a password, so it is a secret.
     ducklake_catalog: str = field(repr=False)
     ducklake_data_path: str
+    ducklake_retention: str
     landing_dir: Path
     samples_dir: Path
     apidae_base_url: str
@@ -164,6 +168,10 @@ class Settings:
             return [
                 "T82_DUCKLAKE_CATALOG is empty: T82_WAREHOUSE=ducklake needs its catalog (postgres:host=… dbname=…)"
             ]
+        if not RETENTION.fullmatch(self.ducklake_retention):
+            return [
+                f"T82_DUCKLAKE_RETENTION must read like '7 days' (seconds to weeks), not {self.ducklake_retention!r}"
+            ]
         return []
 
     def check(self) -> None:
@@ -198,6 +206,7 @@ class Settings:
             warehouse_backend=os.environ.get("T82_WAREHOUSE", DUCKDB).strip().lower() or DUCKDB,
             ducklake_catalog=os.environ.get("T82_DUCKLAKE_CATALOG", ""),
             ducklake_data_path=_location("T82_DUCKLAKE_DATA_PATH", data_dir / "warehouse" / "lake"),
+            ducklake_retention=os.environ.get("T82_DUCKLAKE_RETENTION", "7 days").strip(),
             landing_dir=_path("T82_LANDING_DIR", data_dir / "landing"),
             samples_dir=samples_dir,
             apidae_base_url=os.environ.get("T82_APIDAE_BASE_URL", demo(EMBEDDED)).rstrip("/"),
@@ -257,6 +266,7 @@ class Settings:
         os.environ["T82_WAREHOUSE_MEMORY_LIMIT"] = self.warehouse_memory_limit
         os.environ["T82_WAREHOUSE"] = self.warehouse_backend  # profiles.yml's target
         os.environ["T82_DUCKLAKE_DATA_PATH"] = self.ducklake_data_path
+        os.environ["T82_DUCKLAKE_RETENTION"] = self.ducklake_retention  # checked: it reaches SQL
         # dbt scrubs the values of DBT_ENV_SECRET_* variables from its logs.
         os.environ["DBT_ENV_SECRET_T82_DUCKLAKE_CATALOG"] = self.ducklake_catalog
         os.environ["T82_CONTACT_KEY_SECRET"] = self.contact_key_secret  # read by lib/dbt_udfs.py, never by SQL

@@ -120,3 +120,7 @@ def test_the_warehouse_backend_is_checked_in_every_mode(tmp_path):
         s.check()
         assert s.warehouse_marker == tmp_path / "warehouse" / "lake"  # the lake's data folder
         assert "p4ss" not in repr(s)
+    # The retention reaches SQL (the maintenance after each DuckLake build): only "<n> <unit>".
+    bad = {"T82_WAREHOUSE": "ducklake", "T82_DUCKLAKE_CATALOG": catalog, "T82_DUCKLAKE_RETENTION": "1 day'); drop"}
+    with isolated_settings(tmp_path, **bad) as s, pytest.raises(SettingsError, match="T82_DUCKLAKE_RETENTION"):
+        s.check()

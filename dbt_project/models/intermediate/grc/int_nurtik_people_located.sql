@@ -41,7 +41,9 @@ select
     end as origin_area,
     case when o.country_iso2 <> 'FR' and regexp_full_match(o.country_iso2, '[A-Z]{2}') then o.country_iso2 end
         as origin_country,
-    case when po.ot_count = 1 then po.ot_code end as ot_code
+    case when o.departement_code = '82' and po.ot_count = 1 then po.ot_code end as ot_code
 from origin as o
 left join {{ ref('nurtik_origin_areas') }} as a on o.departement_code = a.departement_code
-left join postcode_ot as po on o.postcode = po.postal_code and o.departement_code = '82'
+-- The key alone in the join (the département is checked above): a condition on one side only
+-- makes DuckDB loop over every pair.
+left join postcode_ot as po on o.postcode = po.postal_code

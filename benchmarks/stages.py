@@ -241,9 +241,11 @@ def _export_zip() -> "Path":  # noqa: F821 - the path of the full export the exp
     return get_settings().data_dir / "export_bench" / "export-full.zip"
 
 
-def _write_full_export() -> None:
-    """Every generated Apidae object in one full export ZIP (a reinitialisation), in the export's
-    own shape and files, as Apidae delivers it; written once, untimed."""
+def write_full_export() -> None:
+    """Setup: every generated Apidae object in one full export ZIP (a reinitialisation), in the
+    export's own shape and files, as Apidae delivers it; written once."""
+    if _export_zip().exists():
+        return
     from t82_pipeline.demo.sit_generator import write_export_zip
     from t82_pipeline.lib.settings import get_settings
 
@@ -258,8 +260,6 @@ def apidae_export_landing() -> None:
     from t82_pipeline.lib.landing import LandingZone
     from t82_pipeline.lib.settings import get_settings
 
-    if not _export_zip().exists():
-        _write_full_export()
     with work():
         land_export_zip(LandingZone(get_settings().landing_dir), _export_zip())
 

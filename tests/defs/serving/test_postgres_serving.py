@@ -6,6 +6,8 @@ import pytest
 
 from t82_pipeline.defs.serving.catalog import ServedTable
 from t82_pipeline.defs.serving.postgres import AGENCY_LOGIN, ServingError, ot_role, provision_roles, publish_postgres
+from t82_pipeline.lib.settings import DUCKDB
+from t82_pipeline.lib.warehouse import WarehouseLocation
 from tests.support.postgres import postgres_server
 
 pytestmark = pytest.mark.postgres
@@ -66,7 +68,7 @@ def warehouse(tmp_path_factory):
             ('tif:4', 'Gorges', 'quercy-caussadais', null, 'd@gmail.com'))
             as t(offer_key, name, ot_code, phone, email)""")
         con.execute("create table marts.departement_summary as select 4::bigint as offers")
-    return path
+    return WarehouseLocation(DUCKDB, str(path))
 
 
 def as_role(pg, role: str, query: str):

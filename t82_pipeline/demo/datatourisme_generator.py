@@ -60,8 +60,8 @@ def generate_download(path: Path, apidae_objects: list[dict], seed: int = SEED) 
             for _ in range(copies):
                 record = _object(obj, modified.date().isoformat(), rng)
                 uid = record["@id"].rsplit("/", 1)[-1]
-                rel = f"objects/{uid[0]}/{uid[:2]}/13-{uid}.json"
-                z.writestr(rel, json.dumps(record, ensure_ascii=False))
+                rel = f"{uid[0]}/{uid[:2]}/13-{uid}.json"  # the index names files relative to objects/
+                z.writestr(f"objects/{rel}", json.dumps(record, ensure_ascii=False))
                 entries.append(
                     {
                         "label": record["rdfs:label"]["fr"][0],

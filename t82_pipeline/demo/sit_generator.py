@@ -124,6 +124,20 @@ TYPES = {
     ),
 }
 COMM_TYPES = {201: "Téléphone", 204: "Mél", 205: "Site web (URL)"}
+# Apidae element references as the real samples carry them (../shared/samples/apidae): id, label.
+PAYMENT_METHODS = [(1268, "Carte bancaire/crédit"), (1271, "Chèque"), (1274, "Chèque Vacances"), (1277, "Espèces"),
+                   (1281, "Virement")]  # fmt: skip
+LANGUAGES = [(1197, "Français"), (1192, "Anglais")]
+EQUIPMENTS = [(972, "Parking"), (613, "Aire de pique-nique"), (741, "Toilettes"), (1321, "Parking à proximité")]
+COMFORTS = [
+    (895, "Congélateur"),
+    (902, "Douche"),
+    (922, "Lave vaisselle"),
+    (943, "Réfrigérateur"),
+    (900, "Double vitrage"),
+]
+LODGING = ("HEBERGEMENT_LOCATIF", "HOTELLERIE", "HOTELLERIE_PLEIN_AIR", "HEBERGEMENT_COLLECTIF")
+WELCOMING = (*LODGING, "RESTAURATION", "DEGUSTATION", "ACTIVITE", "COMMERCE_ET_SERVICE", "PATRIMOINE_CULTUREL")
 WORDS = [
     "du Quercy",
     "des Coteaux",
@@ -310,7 +324,50 @@ def _object(rng: random.Random, object_id: int, obj_type: str, commune: Commune,
                 }
             ]
         obj["descriptionTarif"] = tarif
+    _add_details(obj)
     return obj
+
+
+def _add_details(obj: dict) -> None:
+    """What real records carry beside the basics: services, languages, pets, payment methods and
+    opening hours. Drawn from the object's own generator so every other field stays as it was."""
+    rng = random.Random(f"details-{obj['id']}")
+    obj_type, prestations = obj["type"], {}
+    if obj_type in LODGING:
+        prestations["conforts"] = [_ref("PrestationConfort", i, label) for i, label in rng.sample(COMFORTS, 3)]
+    if obj_type in WELCOMING and rng.random() < 0.7:
+        prestations["equipements"] = [
+            _ref("PrestationEquipement", i, label) for i, label in rng.sample(EQUIPMENTS, rng.randint(1, 3))
+        ]
+        prestations["languesParlees"] = [_ref("Langue", i, label) for i, label in LANGUAGES[: rng.randint(1, 2)]]
+    if obj_type in (*LODGING, "RESTAURATION"):
+        prestations["animauxAcceptes"] = rng.choice(["ACCEPTES", "NON_ACCEPTES", "NON_DISPONIBLE"])
+    if prestations:
+        obj["prestations"] = prestations
+    tarif = obj.get("descriptionTarif")
+    if tarif and not tarif.get("gratuit"):
+        tarif["modesPaiement"] = [
+            _ref("ModePaiement", i, label) for i, label in sorted(rng.sample(PAYMENT_METHODS, rng.randint(2, 4)))
+        ]
+    periods = obj.get("ouverture", {}).get("periodesOuvertures", [])
+    for period in periods:
+        if rng.random() < 0.6:
+            evening = obj_type == "FETE_ET_MANIFESTATION"
+            period["horaireOuverture"] = "20:30:00" if evening else "10:00:00"
+            period["horaireFermeture"] = "23:30:00" if evening else "18:00:00"
+        if rng.random() < 0.3:
+            period["complementHoraire"] = _libelle("Fermé le lundi." if obj_type in WELCOMING else "Sur réservation.")
+    if obj_type == "FETE_ET_MANIFESTATION" and periods and rng.random() < 0.25:  # held again the next weeks
+        first = periods[0]
+        for week in (1, 2):
+            periods.append(
+                {
+                    **first,
+                    "identifiant": first["identifiant"] * 10 + week,
+                    "dateDebut": (date.fromisoformat(first["dateDebut"]) + timedelta(weeks=week)).isoformat(),
+                    "dateFin": (date.fromisoformat(first["dateFin"]) + timedelta(weeks=week)).isoformat(),
+                }
+            )
 
 
 def _owners() -> dict:
@@ -329,6 +386,7 @@ def _owners() -> dict:
             "nom": ot["ot_name"],
             "type": _ref("MembreSitraType", 233),
             "departement": "82",
+            "siteWeb": f"https://www.{ot['ot_code']}-tourisme.fr",
         }
     return owners
 

@@ -19,6 +19,12 @@ TIF_CLASSES = [
     ("02.01.05", "Patrimoine culturel"),
     ("02.01.11", "Fêtes et manifestations"),
 ]
+# TIF codes and labels as the real Caravelis export writes them (../shared/samples/tourinfrance).
+TIF_PAYMENT_MODES = [("13.02.04", "Carte bleue"), ("13.02.08", "Ch&#xE8;que"), ("13.02.11", "Ch&#xE8;ques Vacances"),
+                     ("13.02.14", "Esp&#xE8;ces")]  # fmt: skip
+TIF_SERVICES = [("15.05.64", "Parking"), ("15.05.129", "Toilettes"), ("15.05.126", "Terrasse/balcon"),
+                ("15.05.999", "Wifi partout"), ("15.06.05", "Animaux accept&#xE9;s"), ("15.05.19", "Boulodrome")]  # fmt: skip
+TIF_LANGUAGES = [("FR", "Fran&#xE7;ais"), ("EN", "Anglais"), ("ES", "Espagnol")]
 HEADER = """<?xml version="1.0"?>
 <listeOI xmlns="http://www.caravelis.com/webservice/data" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <OIs COUNT="{count}">"""
@@ -80,9 +86,31 @@ OI = (
       <tif:Dates><tif:DetailDates><tif:DateDebut>{start}</tif:DateDebut><tif:DateFin>{end}</tif:DateFin></tif:DetailDates></tif:Dates>
     </tif:DetailPeriode>
   </tif:Periodes>
+  {details}
   {prices}
 </tif:OI>"""
 )
+
+
+def _details(rng: random.Random) -> tuple[str, str]:
+    """Languages and services (after the periods), payment modes (inside the prices), as TIF writes them."""
+    languages = "".join(
+        f'<tif:Langue xml:lang="{code}">{label}</tif:Langue>' for code, label in TIF_LANGUAGES[: rng.randint(1, 3)]
+    )
+    services = "".join(
+        f'<tif:DetailPrestation id="{n}"><tif:Prestation type="{code}">{label}</tif:Prestation></tif:DetailPrestation>'
+        for n, (code, label) in enumerate(rng.sample(TIF_SERVICES, rng.randint(1, 3)), start=1)
+    )
+    details = (
+        f'<tif:Langues><tif:Usage type="11.01.01" libelle="Accueil">{languages}</tif:Usage></tif:Langues>'
+        f'<tif:OffresPrestations><tif:DetailOffrePrestation type="15.05" libelle="Equipements">{services}'
+        "</tif:DetailOffrePrestation></tif:OffresPrestations>"
+    )
+    modes = "".join(
+        f'<tif:ModePaiement type="{code}">{label}</tif:ModePaiement>'
+        for code, label in rng.sample(TIF_PAYMENT_MODES, rng.randint(1, 3))
+    )
+    return details, f"<tif:ModesPaiement>{modes}</tif:ModesPaiement>"
 
 
 def generate_tif_xml(path: Path, apidae_objects: list[dict], count: int = 400, seed: int = SEED) -> None:
@@ -100,6 +128,8 @@ def generate_tif_xml(path: Path, apidae_objects: list[dict], count: int = 400, s
             commune = rng.choice(pool)
             title = f"{label.split()[0]} {rng.choice(['de la Vallée', 'du Village', 'des Coteaux', 'Saint-Jacques'])} à {commune.name}"
         lon, lat = point_in_commune(rng, commune.insee_code)
+        # Drawn apart, so the fields above stay as they were.
+        details, payment_modes = _details(random.Random(f"tif-details-{i}")) if i % 3 else ("", "")
         year = rng.randint(2012, 2024)
         slug = "".join(ch for ch in title.lower() if ch.isalnum())[:18]
         records.append(
@@ -137,8 +167,9 @@ def generate_tif_xml(path: Path, apidae_objects: list[dict], count: int = 400, s
                 else (
                     '<tif:Tarifs><tif:DetailTarifs><tif:DetailTarif type="13.04.04.86" libelle="Nuit&#xE9;e adulte">'
                     f"<tif:Nom>Tarif adulte</tif:Nom><tif:TarifMin>{rng.randint(5, 40)}</tif:TarifMin>"
-                    "</tif:DetailTarif></tif:DetailTarifs></tif:Tarifs>"
+                    f"</tif:DetailTarif></tif:DetailTarifs>{payment_modes}</tif:Tarifs>"
                 ),
+                details=details,
             )
         )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -121,6 +121,8 @@ class Settings:
     opendata_put_url: str
     opendata_put_token: str = field(repr=False)
     opendata_base_uri: str
+    opendata_publisher_homepage: str
+    opendata_publisher_email: str
 
     @property
     def is_production(self) -> bool:
@@ -256,6 +258,10 @@ class Settings:
             opendata_base_uri=os.environ.get(
                 "T82_OPENDATA_BASE_URI", "https://data.tarnetgaronne-tourisme.fr/datatourisme"
             ),
+            opendata_publisher_homepage=os.environ.get(
+                "T82_OPENDATA_PUBLISHER_HOMEPAGE", "https://www.tarnetgaronne-tourisme.fr"
+            ),
+            opendata_publisher_email=os.environ.get("T82_OPENDATA_PUBLISHER_EMAIL", ""),
         )
 
     def export_for_dbt(self) -> None:

@@ -3,7 +3,8 @@
 - ``fluxvision_countries``: Flux Vision names countries in French capitals (``ROYAUME-UNI``);
   pycountry ships ISO 3166-1 with its French translations, so each label maps to an ISO code.
   Grouped labels (``AUTRES PAYS``…) stay their own row, without a code.
-- ``french_areas``: départements and regions (code, name) from the IGN shapes, to map origins.
+- ``french_areas``: départements and regions (code, name, region) from the IGN shapes, to map origins
+  and to place a commune in its département and region (the open-data feed's address chain).
 - ``commune_shapes_82``: the IGN commune shapes as GeoJSON text per INSEE code, for dbt's
   spatial checks (a SIT point inside its declared commune) and the territory maps.
 
@@ -18,8 +19,10 @@ import io
 import json
 from pathlib import Path
 
+import duckdb
 import pycountry
 
+from t82_pipeline.lib.duckdb_extensions import SPATIAL, load_extension
 from t82_pipeline.lib.text import label_key
 
 GEO_DIR = Path(__file__).parent / "geo"
@@ -90,15 +93,33 @@ def commune_shape_rows() -> list[dict]:
     )
 
 
+def _region_of_departements() -> dict[str, str]:
+    """Each département's region: the region whose shape holds a point of the département's."""
+    con = duckdb.connect()
+    load_extension(con, SPATIAL)
+    pairs = con.execute(
+        """
+        with departements as (select unnest(features) as f from read_json_auto(?)),
+             regions as (select unnest(features) as f from read_json_auto(?))
+        select d.f.properties.code, r.f.properties.code
+        from departements as d join regions as r
+          on st_within(st_pointonsurface(st_geomfromgeojson(to_json(d.f.geometry))),
+                       st_geomfromgeojson(to_json(r.f.geometry)))""",
+        [str(GEO_DIR / "departements-simplifie.geojson"), str(GEO_DIR / "regions-simplifie.geojson")],
+    ).fetchall()
+    return dict(pairs)
+
+
 def french_area_rows() -> list[dict]:
-    """Départements and regions of metropolitan France, by code, with the key of their name:
-    Flux Vision names visitors' origins (NomDepartement, NomNouvelleRegion), never codes."""
+    """Départements and regions of metropolitan France, by code, with the key of their name
+    (Flux Vision names visitors' origins, never codes) and the region each belongs to."""
+    regions = _region_of_departements()
     rows = []
     for kind, file in (("departement", "departements-simplifie.geojson"), ("region", "regions-simplifie.geojson")):
         for f in json.loads((GEO_DIR / file).read_text(encoding="utf-8"))["features"]:
-            name = f["properties"]["nom"]
-            rows.append({"area_kind": kind, "area_code": f["properties"]["code"], "area_name": name,
-                         "label_key": label_key(name)})  # fmt: skip
+            code, name = f["properties"]["code"], f["properties"]["nom"]
+            rows.append({"area_kind": kind, "area_code": code, "area_name": name, "label_key": label_key(name),
+                         "region_code": regions[code] if kind == "departement" else code})  # fmt: skip
     return sorted(rows, key=lambda r: (r["area_kind"], r["area_code"]))
 
 

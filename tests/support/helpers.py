@@ -68,6 +68,13 @@ def query(settings, sql: str) -> list[tuple]:
         return con.sql(sql).fetchall()
 
 
+def query_dicts(settings, sql: str) -> list[dict]:
+    with WarehouseLocation.of(settings).connect() as con:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 def check_results(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
     return {
         f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}": e.asset_check_evaluation_data.passed

@@ -1,5 +1,6 @@
-"""How dbt nodes appear in Dagster. One rule for the whole graph: the group is the domain (sit,
-fairguest, fluxvision, nurtik, opendata, serving, reference), the key is [layer, name]."""
+"""How dbt nodes appear in Dagster. One rule for the whole graph: the group is the domain, which is
+the model's folder under its layer (``models/<layer>/<domain>/``, the same name as the Python
+folder ``defs/<domain>/``); the key is [layer, name]."""
 
 from __future__ import annotations
 
@@ -11,21 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from t82_pipeline.defs.dbt.check_descriptions import test_description
 
-# dbt folders follow dbt's conventions (staging by source system, then business areas); Dagster
-# groups are t82's domains. GRC (gestion de la relation client) is Nurtik's domain.
-DOMAIN_OF_FOLDER = {
-    "apidae": "sit",
-    "tif": "sit",
-    "sit": "sit",
-    "ot": "sit",
-    "datatourisme": "opendata",
-    "opendata": "opendata",
-    "fairguest": "fairguest",
-    "fluxvision": "fluxvision",
-    "nurtik": "nurtik",
-    "grc": "nurtik",
-    "territory": "reference",
-}
+REFERENCE = "reference"  # seeds, and the models of the territory built from them
 PERSONAL_SCHEMA = "personal"
 
 
@@ -37,13 +24,13 @@ class T82DbtTranslator(DagsterDbtTranslator):
         kind = dbt_resource_props["resource_type"]
         if kind == "source":
             return super().get_asset_key(dbt_resource_props)  # bound via meta.dagster.asset_key
-        layer = "reference" if kind == "seed" else dbt_resource_props["fqn"][1]
+        layer = REFERENCE if kind == "seed" else dbt_resource_props["fqn"][1]
         return dg.AssetKey([layer, dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
         if dbt_resource_props["resource_type"] == "seed":
-            return "reference"
-        return DOMAIN_OF_FOLDER[dbt_resource_props["fqn"][2]]
+            return REFERENCE
+        return dbt_resource_props["fqn"][2]
 
     def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
         tags = dict(super().get_tags(dbt_resource_props))

@@ -1,6 +1,6 @@
 import hashlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -11,13 +11,14 @@ from t82_pipeline.defs.opendata.coverage import land_download
 from t82_pipeline.defs.opendata.feed import (
     Feed,
     PreviousFeed,
-    build_record,
     check_records,
     current_fingerprint,
     publish,
+    stamp_records,
     upload,
 )
 from t82_pipeline.defs.opendata.ontology import load_ontology
+from t82_pipeline.defs.opendata.record import build_record
 from t82_pipeline.defs.opendata.resources import OpenDataTarget
 from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource, WarehouseResource, reader_pool
@@ -61,7 +62,16 @@ def datatourisme_feed(
     today = date.today()
     fingerprint = hashlib.sha256(
         json.dumps(
-            [rows, sorted(ot_names.items()), opendata.base_uri, today.isoformat()], default=str, sort_keys=True
+            [
+                rows,
+                sorted(ot_names.items()),
+                opendata.base_uri,
+                opendata.publisher_homepage,
+                opendata.publisher_email,
+                today.isoformat(),
+            ],
+            default=str,
+            sort_keys=True,
         ).encode()
     ).hexdigest()
     root = Path(opendata.folder)
@@ -81,9 +91,14 @@ def datatourisme_feed(
                 {"record": row["offer_key"], "reason": "déjà publiée dans DATAtourisme par le connecteur Apidae"}
             )
         else:
-            built[row["offer_key"]] = (row, build_record(row, ontology, opendata.base_uri))
+            built[row["offer_key"]] = (
+                row,
+                build_record(row, ontology, opendata.base_uri, opendata.publisher_homepage, opendata.publisher_email),
+            )
     previous = PreviousFeed.of(root)
-    feed.records, invalid = check_records([record for _, record in built.values()], ontology, previous=previous)
+    records = [record for _, record in built.values()]
+    stamp_records(records, previous, datetime.now(UTC))
+    feed.records, invalid = check_records(records, ontology, previous=previous)
     feed.held_back += invalid
     published = {r["dc:identifier"] for r in feed.records}
     published_rows = [row for key, (row, _) in built.items() if key in published]

@@ -1,5 +1,6 @@
-"""Open-data records → a DATAtourisme-shaped flux: ``index.json`` + one JSON-LD file per record
-+ ``context.jsonld``, published atomically (readers follow the ``current`` link)."""
+"""Open-data records → a DATAtourisme flux: ``index.json`` (one entry per record: label,
+``lastUpdateDatatourisme``, the file relative to ``objects/``), one JSON-LD file per record under
+``objects/<h>/<hh>/`` and ``context.jsonld``, published atomically (readers follow ``current``)."""
 
 from __future__ import annotations
 
@@ -9,94 +10,14 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from t82_pipeline.defs.opendata.ontology import REFERENCE, Ontology, term_problems, to_graph
 from t82_pipeline.lib.leftovers import owned_name, remove_leftovers
 
-AGENCY = "Tarn-et-Garonne Tourisme"
 # Minimum fields observed in 100 % of real published objects (research note §1.4).
 REQUIRED = ("@id", "dc:identifier", "@type", "rdfs:label", "hasBeenCreatedBy", "isLocatedAt", "lastUpdate")
-
-
-def _iso(value: object) -> str | None:
-    return value.isoformat() if isinstance(value, (date, datetime)) else value
-
-
-def build_record(row: dict, ontology: Ontology, base_uri: str) -> dict:
-    """One open-data row (marts.opendata_offers) → one flux object, fields as the policy left them."""
-    place: dict = {
-        "@type": ["Place"],
-        "schema:address": [
-            {
-                "@type": ["schema:PostalAddress"],
-                "schema:postalCode": row["postal_code"],
-                "schema:addressLocality": row["commune_name"],
-                "hasAddressCity": {"@id": f"kb:{row['insee_code']}", "@type": ["City"], "insee": row["insee_code"]},
-                **({"schema:streetAddress": [row["address_line1"]]} if row.get("address_line1") else {}),
-            }
-        ],
-        "schema:geo": {
-            "@type": ["schema:GeoCoordinates"],
-            "schema:latitude": f"{row['latitude']:.6f}",
-            "schema:longitude": f"{row['longitude']:.6f}",
-        },
-    }
-    record: dict = {
-        "@id": f"{base_uri.rstrip('/')}/{row['record_uuid']}",
-        "dc:identifier": f"{row['source']}:{row['source_id']}",
-        "@type": ontology.ancestors(row["datatourisme_class"]),
-        "rdfs:label": {"fr": [row["name"]]},
-        "isLocatedAt": [place],
-        "hasBeenCreatedBy": {"@type": ["foaf:Agent"], "schema:legalName": row["created_by"] or AGENCY},
-        "hasBeenPublishedBy": [{"@type": ["foaf:Agent"], "schema:legalName": AGENCY}],
-        "lastUpdate": _iso(row["last_update"]),
-    }
-    if row.get("description"):
-        record["rdfs:comment"] = {"fr": [row["description"][:300]]}
-        record["hasDescription"] = [{"@type": ["Description"], "shortDescription": {"fr": [row["description"]]}}]
-    contact = {
-        k: [v]
-        for k, v in (
-            ("schema:telephone", row.get("phone")),
-            ("schema:email", row.get("email")),
-            ("foaf:homepage", row.get("website")),
-        )
-        if v
-    }
-    if contact:
-        record["hasContact"] = [{"@type": ["foaf:Agent"], **contact}]
-    if row.get("price_min_eur") is not None:
-        record["offers"] = [
-            {
-                "@type": ["Offer"],
-                "schema:priceSpecification": [
-                    {
-                        "@type": ["schema:PriceSpecification"],
-                        "schema:minPrice": [f"{row['price_min_eur']:.2f}"],
-                        "schema:priceCurrency": "EUR",
-                    }
-                ],
-            }
-        ]
-    if row.get("start_date") and row.get("end_date") and "EntertainmentAndEvent" in record["@type"]:
-        record["takesPlaceAt"] = [
-            {"@type": ["Period"], "startDate": _iso(row["start_date"]), "endDate": _iso(row["end_date"])}
-        ]
-    if row.get("photo_url"):
-        record["hasMainRepresentation"] = [
-            {
-                "@type": ["ebucore:EditorialObject"],
-                "ebucore:hasRelatedResource": [{"@type": ["ebucore:Resource"], "ebucore:locator": [row["photo_url"]]}],
-                **(
-                    {"ebucore:hasAnnotation": [{"@type": ["ebucore:Annotation"], "credits": [row["photo_credit"]]}]}
-                    if row.get("photo_credit")
-                    else {}
-                ),
-            }
-        ]
-    return record
 
 
 def record_problems(record: dict, ontology: Ontology, parse: bool = True) -> list[str]:
@@ -119,8 +40,15 @@ def parse_problems(record: dict) -> list[str]:
 
 
 def record_file(record: dict) -> str:
+    """The record's file, relative to ``objects/`` as the flux's index writes it (folders from the
+    first hex digits of the record's UUID)."""
     uid = record["@id"].rsplit("/", 1)[-1]
-    return f"objects/{uid[0]}/{uid[:2]}/{uid}.json"
+    return f"{uid[0]}/{uid[:2]}/{uid}.json"
+
+
+def flux_timestamp(moment: datetime) -> str:
+    """``lastUpdateDatatourisme`` as the flux writes it: UTC, milliseconds, ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def record_text(record: dict) -> str:
@@ -141,6 +69,7 @@ class PreviousFeed:
     the proof that a record with the very same text already passed, and are reused as they are."""
 
     folder: Path
+    stamps: dict[str, str] = field(default_factory=dict)  # record file → its lastUpdateDatatourisme
     _same: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
@@ -150,14 +79,33 @@ class PreviousFeed:
             return None
         if json.loads(publication.read_text(encoding="utf-8")).get("checker") != checker_version():
             return None
-        return cls((root / "current").resolve())
+        folder = (root / "current").resolve()
+        index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        return cls(folder, {e["file"]: e["lastUpdateDatatourisme"] for e in index if "lastUpdateDatatourisme" in e})
+
+    def keep_stamp(self, record: dict) -> bool:
+        """Gives the record the date the feed last changed it, when it is published unchanged."""
+        rel = record_file(record)
+        if rel not in self.stamps:
+            return False
+        record["lastUpdateDatatourisme"] = self.stamps[rel]
+        return self.has(record)
 
     def has(self, record: dict) -> bool:
         rel = record_file(record)
         if rel not in self._same:
-            path = self.folder / rel
+            path = self.folder / "objects" / rel
             self._same[rel] = path.exists() and path.read_text(encoding="utf-8") == record_text(record)
         return self._same[rel]
+
+
+def stamp_records(records: list[dict], previous: PreviousFeed | None, now: datetime) -> None:
+    """``lastUpdateDatatourisme``: when the feed last changed the record. A record published as it
+    was keeps its date, night after night; a new or changed one gets this publication's."""
+    stamp = flux_timestamp(now)
+    for record in records:
+        if not (previous and previous.keep_stamp(record)):
+            record["lastUpdateDatatourisme"] = stamp
 
 
 def check_records(
@@ -245,16 +193,20 @@ def _write_feed(
     fingerprint: str | None,
     previous: PreviousFeed | None,
 ) -> None:
-    (tmp / "objects").mkdir(parents=True)
+    objects = tmp / "objects"
+    objects.mkdir(parents=True)
     index = []
     for record in feed.records:
         rel = record_file(record)
-        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (objects / rel).parent.mkdir(parents=True, exist_ok=True)
         if previous and previous.has(record):
-            _link_or_copy(previous.folder / rel, tmp / rel)
+            _link_or_copy(previous.folder / "objects" / rel, objects / rel)
         else:
-            (tmp / rel).write_text(record_text(record), encoding="utf-8")
-        index.append({"label": record["rdfs:label"]["fr"][0], "lastUpdate": record["lastUpdate"], "file": rel})
+            (objects / rel).write_text(record_text(record), encoding="utf-8")
+        index.append(
+            {"label": record["rdfs:label"]["fr"][0], "lastUpdateDatatourisme": record["lastUpdateDatatourisme"],
+             "file": rel}
+        )  # fmt: skip
     (tmp / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.copy(REFERENCE / "context.jsonld", tmp / "context.jsonld")
     for rel, content in extra_files.items():

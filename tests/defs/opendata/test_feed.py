@@ -2,6 +2,7 @@
 free of withheld fields and planted private contacts, served on 127.0.0.1 and read back."""
 
 import json
+import re
 import threading
 import zipfile
 from functools import partial
@@ -17,7 +18,9 @@ from t82_pipeline.demo.generate import generate_sit
 from t82_pipeline.lib.landing import LandingZone
 from tests.conftest import FIXTURES
 from tests.support.env import isolated_settings
-from tests.support.helpers import query, run_graph
+from tests.support.flux import conformance_problems, key_paths, load_samples, read_as_a_reuser, reference
+from tests.support.helpers import query, query_dicts, run_graph
+from tests.support.ical import rfc5545_problems
 
 CANARY_EMAIL = "canary.prive.t82@gmail.com"
 CANARY_PHONE = "06 99 88 77 66"
@@ -39,7 +42,9 @@ def feed(tmp_path_factory):
         path = settings.samples_dir / "apidae" / "objects.ndjson"
         objects = [json.loads(line) for line in path.read_text().splitlines()]
         with zipfile.ZipFile(settings.datatourisme_drop_dir / "flux-82.zip") as z:
-            elsewhere = {json.loads(z.read(e["file"]))["dc:identifier"] for e in json.loads(z.read("index.json"))}
+            elsewhere = {
+                json.loads(z.read(f"objects/{e['file']}"))["dc:identifier"] for e in json.loads(z.read("index.json"))
+            }
         gite = next(
             o
             for o in objects
@@ -81,7 +86,7 @@ def feed(tmp_path_factory):
 def test_feed_has_index_context_and_one_file_per_record(feed):
     index = json.loads((feed["dir"] / "index.json").read_text())
     assert len(index) == len(feed["records"]) > 0
-    assert all((feed["dir"] / entry["file"]).exists() for entry in index)
+    assert all((feed["dir"] / "objects" / entry["file"]).exists() for entry in index)
     assert json.loads((feed["dir"] / "context.jsonld").read_text())["@vocab"].endswith("/ontology/core#")
     publication = json.loads((feed["dir"] / "publication.json").read_text())
     assert publication["policy_version"] == "2026-11-v1"
@@ -130,7 +135,10 @@ def test_policy_withholds_fields_and_no_private_contact_leaks(feed):
     text = "\n".join(p.read_text() for p in feed["dir"].rglob("*.json"))
     assert CANARY_EMAIL not in text and CANARY_PHONE not in text
     accommodation = [r for r in feed["records"] if "Accommodation" in r["@type"]]
-    assert accommodation and all("offers" not in r for r in accommodation)  # prices: none for lodging
+    # Prices: none for lodging (their accepted payment methods are no price, and are published).
+    assert accommodation and not any(
+        "schema:priceSpecification" in o for r in accommodation for o in r.get("offers", [])
+    )
     assert all("schema:telephone" not in c for r in accommodation for c in r.get("hasContact", []))
 
 
@@ -168,7 +176,7 @@ def test_feed_is_served_on_loopback_and_read_back(feed):
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         index = requests.get(f"{base}/index.json", timeout=5).json()
-        record = requests.get(f"{base}/{index[0]['file']}", timeout=5).json()
+        record = requests.get(f"{base}/objects/{index[0]['file']}", timeout=5).json()
         context = requests.get(f"{base}/context.jsonld", timeout=5).json()
         assert record["rdfs:label"]["fr"][0] == index[0]["label"]
         assert len(to_graph(record)) > 10 and "@vocab" in context
@@ -214,10 +222,14 @@ def test_a_republish_parses_and_writes_only_the_changed_records(feed, tmp_path, 
     second = publish(Feed(records=publishable), root, "v1", previous=previous)
 
     assert parsed == [tonight[7]] and held == [] and len(publishable) == 30
-    same = [(first / record_file(r)).stat().st_ino == (second / record_file(r)).stat().st_ino for r in tonight]
+
+    def path(feed_dir, record):
+        return feed_dir / "objects" / record_file(record)
+
+    same = [path(first, r).stat().st_ino == path(second, r).stat().st_ino for r in tonight]
     assert same == [i != 7 for i in range(30)]  # unchanged files are the previous ones, linked
-    assert json.loads((second / record_file(tonight[7])).read_text())["rdfs:label"]["fr"] == ["Nom corrigé"]
-    assert json.loads((first / record_file(records[7])).read_text()) == records[7]  # readers of the old feed unaffected
+    assert json.loads(path(second, tonight[7]).read_text())["rdfs:label"]["fr"] == ["Nom corrigé"]
+    assert json.loads(path(first, records[7]).read_text()) == records[7]  # readers of the old feed unaffected
     # Another ontology or context: every record is checked again.
     monkeypatch.setattr(feed_module, "checker_version", lambda: "another-ontology")
     assert PreviousFeed.of(root) is None
@@ -243,12 +255,63 @@ def test_agenda_feeds_per_ot_hold_their_upcoming_events(feed):
         )
         if row[0] in published
     ]
-    department = Calendar.from_ical((agenda / "tarn-et-garonne.ics").read_bytes()).walk("VEVENT")
-    assert sorted(str(e["uid"]).split("@")[0] for e in department) == sorted(r[2] for r in expected)
+
+    def record_uuids(ics):  # an event held on several dates has one VEVENT per date
+        return {str(e["uid"]).split("@")[0][:36] for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT")}
+
+    assert record_uuids(agenda / "tarn-et-garonne.ics") == {r[2] for r in expected}
     for ot in ots:
+        assert record_uuids(agenda / f"{ot}.ics") == {r[2] for r in expected if r[1] == ot}
         events = Calendar.from_ical((agenda / f"{ot}.ics").read_bytes()).walk("VEVENT")
-        assert len(events) == sum(1 for r in expected if r[1] == ot)
         assert all(e.decoded("dtend") > e.decoded("dtstart") and e.decoded("dtend") > date.today() for e in events)
+
+
+@pytest.mark.slow  # the feed fixture runs the whole graph
+def test_every_agenda_parses_by_the_rfc_in_an_independent_reader(feed):
+    agendas = sorted((feed["dir"] / "agenda").glob("*.ics"))
+    assert len(agendas) == 11
+    for agenda in agendas:
+        assert rfc5545_problems(agenda.read_text(encoding="utf-8")) == [], agenda.name
+
+
+@pytest.mark.slow  # the feed fixture runs the whole graph
+def test_the_feed_has_the_real_flux_shape_key_path_by_key_path(feed):
+    rows = {
+        row["offer_key"]: row
+        for row in query_dicts(feed["settings"], "select * from marts.opendata_offers where held_back_reason is null")
+    }
+    settings = {"publisher_homepage": feed["settings"].opendata_publisher_homepage,
+                "publisher_email": feed["settings"].opendata_publisher_email}  # fmt: skip
+    refs = reference(load_samples())
+    compared = {cls for r in feed["records"] for cls in r["@type"] if cls in refs}
+    assert {"Hotel", "Restaurant", "EntertainmentAndEvent", "CulturalSite", "TastingProvider"} <= compared
+    problems = {
+        record["dc:identifier"]: found
+        for record in feed["records"]
+        if (found := conformance_problems(record, rows[record["dc:identifier"]], settings, refs))
+    }
+    kinds = sorted({p for found in problems.values() for p in found})
+    assert problems == {}, f"{len(problems)} records; problems: {kinds}"
+    # The details real records carry reach the feed wherever the SIT holds them.
+    for path in ("offers/schema:acceptedPaymentMethod", "hasFeature", "availableLanguage", "creationDate",
+                 "isLocatedAt/schema:openingHoursSpecification", "hasDescription/dc:description"):  # fmt: skip
+        assert any(path in key_paths(r) for r in feed["records"]), path
+
+
+@pytest.mark.slow  # the feed fixture runs the whole graph
+def test_a_reuser_reads_every_entry_of_the_index(feed):
+    communes = dict(query(feed["settings"], "select insee_code, commune_name from reference.communes_82"))
+    read = read_as_a_reuser(feed["dir"])
+    assert len(read) == len(feed["records"])
+    for item in read:
+        insee, label, city_id = item["city"]
+        assert item["label"] == item["entry"]["label"]
+        assert item["entry"]["lastUpdateDatatourisme"] == item["object"]["lastUpdateDatatourisme"]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", item["entry"]["lastUpdateDatatourisme"])
+        assert 43.7 < item["latitude"] < 44.5 and 0.7 < item["longitude"] < 2.1
+        assert communes[insee] == label and city_id == f"kb:{insee}"
+        assert item["departement"] == ("82", "Tarn-et-Garonne", "kb:France7682")
+        assert item["region"] == ("76", "Occitanie", "kb:France76") and item["country"] == "kb:France"
 
 
 @pytest.mark.slow  # the feed fixture runs the whole graph
@@ -283,9 +346,9 @@ def test_real_datatourisme_objects_land_from_a_flux_zip(tmp_path):
     with zipfile.ZipFile(flux, "w") as z:
         index = []
         for sample in samples:
-            rel = f"objects/{sample.name[3]}/{sample.name[3:5]}/{sample.name}"
-            z.write(sample, rel)
-            index.append({"label": "x", "file": rel})
+            rel = f"{sample.name[3]}/{sample.name[3:5]}/{sample.name}"  # relative to objects/, as the flux writes it
+            z.write(sample, f"objects/{rel}")
+            index.append({"label": "x", "lastUpdateDatatourisme": "2023-11-09T04:23:14.307Z", "file": rel})
         z.writestr("index.json", json.dumps(index))
     batch = land_download(LandingZone(tmp_path / "landing"), flux)
     rows = {r["identifier"]: r for r in map(json.loads, (batch.path / "objects.ndjson").read_text().splitlines())}

@@ -12,7 +12,12 @@ from t82_pipeline.lib.http import build_session
 
 @pytest.fixture
 def built_feed(tmp_path):
-    record = {"@id": "https://example.org/abcdef", "rdfs:label": {"fr": ["Moulin"]}, "lastUpdate": "2026-11-01"}
+    record = {
+        "@id": "https://example.org/abcdef",
+        "rdfs:label": {"fr": ["Moulin"]},
+        "lastUpdate": "2026-11-01",
+        "lastUpdateDatatourisme": "2026-11-02T02:30:00.000Z",
+    }
     return publish(Feed(records=[record]), tmp_path / "feed", "v-test", {"agenda/x.ics": b"BEGIN:VCALENDAR"})
 
 

@@ -5,6 +5,8 @@ select
     apidae_type as source_type,
     name,
     coalesce(description_short, description_long) as description,
+    description_short,
+    description_long,
     address_line1,
     postal_code,
     commune_insee_code,
@@ -24,7 +26,13 @@ select
     first_photo_url,
     first_photo_credit,
     owner_name,
+    opening_periods,
+    payment_method_codes,
+    language_codes,
+    amenity_codes,
+    pets_allowed,
     publication_state,
+    created_at,
     modified_at as last_modified_at
 from {{ ref('int_apidae_objects_current') }}
 
@@ -36,6 +44,8 @@ select
     classification_code as source_type,
     name,
     description,
+    null as description_short,
+    description as description_long,
     address_line1,
     postal_code,
     commune_insee_code,
@@ -55,6 +65,12 @@ select
     first_photo_url,
     first_photo_credit,
     owner_name,
+    opening_periods,
+    payment_method_codes,
+    language_codes,
+    amenity_codes,
+    pets_allowed,
     'PUBLISHED' as publication_state,
+    created_at,
     modified_at as last_modified_at
 from {{ ref('int_tif_objects_current') }}

@@ -13,6 +13,23 @@ policy as (
     select * from {{ ref('publication_policy') }}
 ),
 
+departements as (
+    select
+        area_code,
+        area_name,
+        region_code
+    from {{ ref('french_areas') }}
+    where area_kind = 'departement'
+),
+
+regions as (
+    select
+        area_code,
+        area_name
+    from {{ ref('french_areas') }}
+    where area_kind = 'region'
+),
+
 shaped as (
     select
         offers.offer_key,
@@ -21,14 +38,25 @@ shaped as (
         offers.offer_type,
         classes.datatourisme_class,
         {{ clean.format('offers.name') }} as name,
+        -- dc:description: the detailed text (the short one where there is none); partial = short only
         case policy.description
-            when 'full' then {{ clean.format('offers.description') }}
-            when 'partial' then left({{ clean.format('offers.description') }}, 300)
+            when 'full' then {{ clean.format('coalesce(details.description_long, details.description_short)') }}
+            when 'partial'
+                then left({{ clean.format('coalesce(details.description_short, details.description_long)') }}, 300)
         end as description,
+        case when policy.description in ('full', 'partial')
+                then left({{ clean.format('details.description_short') }}, 300)
+        end as description_short,
         offers.address_line1,
         offers.postal_code,
         offers.insee_code,
         offers.commune_name,
+        -- the commune's département and region (COG: a metropolitan commune's code starts with its
+        -- département's), for the address chain DATAtourisme readers follow
+        departements.area_code as departement_code,
+        departements.area_name as departement_name,
+        regions.area_code as region_code,
+        regions.area_name as region_name,
         offers.longitude,
         offers.latitude,
         case when policy.contacts = 'full' then offers.phone end as phone,
@@ -40,6 +68,25 @@ shaped as (
         case when policy.media = 'full' then offers.first_photo_credit end as photo_credit,
         case when policy.opening = 'full' then offers.first_opening_date end as start_date,
         case when policy.opening = 'full' then offers.last_opening_date end as end_date,
+        case
+            when policy.opening = 'full'
+                then list_transform(
+                        details.opening_periods,
+                        p -> struct_pack(
+                            start_date := p.start_date,
+                            end_date := p.end_date,
+                            opens_at := p.opens_at,
+                            closes_at := p.closes_at,
+                            note := {{ clean.format('p.note') }}
+                        )
+                    )
+        end as opening_periods,
+        details.payment_methods,
+        details.amenities,
+        details.languages,
+        details.pets_allowed,
+        details.creation_date,
+        offers.last_modified_at,
         offers.ot_code,
         offices.ot_name as created_by,
         cast(offers.last_modified_at as date) as last_update,
@@ -51,6 +98,9 @@ shaped as (
     left join policy using (offer_type)
     left join {{ ref('datatourisme_classes') }} as classes using (offer_type)
     left join {{ ref('tourist_offices_82') }} as offices on offers.ot_code = offices.ot_code
+    left join {{ ref('int_offers_aligned') }} as details on offers.offer_key = details.offer_key
+    left join departements on left(offers.insee_code, 2) = departements.area_code
+    left join regions on departements.region_code = regions.area_code
 )
 
 select

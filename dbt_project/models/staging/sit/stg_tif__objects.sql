@@ -11,6 +11,7 @@ with source as (
         'periods': 'STRUCT("start" VARCHAR, "end" VARCHAR)[]',
         'prices': 'STRUCT(label VARCHAR, "min" VARCHAR, "max" VARCHAR, standard VARCHAR)[]',
         'media': 'STRUCT(url VARCHAR, credit VARCHAR, caption VARCHAR)[]',
+        'languages': 'VARCHAR[]', 'payment_modes': 'VARCHAR[]', 'services': 'VARCHAR[]',
     }) }}
 )
 
@@ -32,6 +33,13 @@ select
     try_cast(longitude as double) as longitude,
     try_cast(latitude as double) as latitude,
     coalesce(len(periods), 0) as opening_period_count,
+    list_sort(list_filter(
+        list_transform(periods, p -> {
+            'start_date': try_cast(p.start as date), 'end_date': try_cast(p."end" as date),
+            'opens_at': null::time, 'closes_at': null::time, 'note': null::varchar
+        }),
+        p -> p.start_date is not null and p.end_date is not null
+    )) as opening_periods,
     list_min(list_transform(periods, p -> try_cast(p.start as date))) as first_opening_date,
     list_max(list_transform(periods, p -> try_cast(p."end" as date))) as last_opening_date,
     list_min(list_transform(prices, p -> try_cast(coalesce(p.min, p.standard) as double))) as price_min_eur,
@@ -39,6 +47,11 @@ select
     media[1].url as first_photo_url,
     media[1].credit as first_photo_credit,
     publisher as owner_name,
+    coalesce(payment_modes, []) as payment_method_codes,
+    coalesce(languages, []) as language_codes,
+    coalesce(services, []) as amenity_codes,
+    -- TourInFrance's service 15.06.05 is "Animaux acceptés"; its absence says nothing
+    case when list_contains(services, '15.06.05') then true end as pets_allowed,
     {{ parse_tif_date('created') }} as created_at,
     {{ parse_tif_date('modified') }} as modified_at
 from source

@@ -14,8 +14,9 @@ with source as (
         'informations': 'STRUCT(moyensCommunication ' ~ comm ~ ')',
         'presentation': 'STRUCT(descriptifCourt ' ~ libelle ~ ', descriptifDetaille ' ~ libelle ~ ')',
         'localisation': 'STRUCT(adresse STRUCT(adresse1 VARCHAR, codePostal VARCHAR, commune STRUCT(id BIGINT, code VARCHAR, nom VARCHAR)), geolocalisation STRUCT(valide BOOLEAN, geoJson STRUCT(coordinates DOUBLE[])))',
-        'ouverture': 'STRUCT(periodeEnClair ' ~ libelle ~ ', periodesOuvertures STRUCT(dateDebut DATE, dateFin DATE)[])',
-        'descriptionTarif': 'STRUCT(gratuit BOOLEAN, indicationTarif VARCHAR, tarifsEnClair ' ~ libelle ~ ', periodes STRUCT(tarifs STRUCT(minimum DOUBLE, maximum DOUBLE)[])[])',
+        'ouverture': 'JSON',
+        'descriptionTarif': 'JSON',
+        'prestations': 'JSON',
         'illustrations': 'STRUCT(type VARCHAR, copyright ' ~ libelle ~ ', traductionFichiers STRUCT(url VARCHAR)[])[]',
     }) }}
 ),
@@ -49,15 +50,33 @@ renamed as (
         list_filter(informations.moyensCommunication, m -> m.type.id = 204)[1] as _email,
         list_filter(informations.moyensCommunication, m -> m.type.id = 205)[1] as _web,
 
-        -- opening and prices
-        nullif(trim(ouverture.periodeEnClair.libelleFr), '') as opening_text,
-        coalesce(len(ouverture.periodesOuvertures), 0) as opening_period_count,
-        list_min(list_transform(ouverture.periodesOuvertures, p -> p.dateDebut)) as first_opening_date,
-        list_max(list_transform(ouverture.periodesOuvertures, p -> p.dateFin)) as last_opening_date,
-        descriptionTarif.gratuit as is_free,
-        nullif(trim(descriptionTarif.tarifsEnClair.libelleFr), '') as price_text,
-        list_min(flatten(list_transform(descriptionTarif.periodes, p -> list_transform(p.tarifs, t -> t.minimum))))
-            as price_min_eur,
+        -- opening, prices and services: read as JSON, so a field of an unexpected shape is empty,
+        -- never a failed build (the checked fields of landing are id and dates only)
+        nullif(trim(ouverture ->> '$.periodeEnClair.libelleFr'), '') as opening_text,
+        list_transform(
+            json_extract(ouverture, '$.periodesOuvertures[*]'),
+            p -> {
+                'start_date': try_cast(p ->> 'dateDebut' as date),
+                'end_date': try_cast(p ->> 'dateFin' as date),
+                'opens_at': try_cast(p ->> 'horaireOuverture' as time),
+                'closes_at': try_cast(p ->> 'horaireFermeture' as time),
+                'note': nullif(trim(p -> 'complementHoraire' ->> 'libelleFr'), '')
+            }
+        ) as _periods,
+        try_cast(descriptionTarif ->> '$.gratuit' as boolean) as is_free,
+        nullif(trim(descriptionTarif ->> '$.tarifsEnClair.libelleFr'), '') as price_text,
+        list_min(list_transform(
+            json_extract_string(descriptionTarif, '$.periodes[*].tarifs[*].minimum'), m -> try_cast(m as double)
+        )) as price_min_eur,
+        json_extract_string(descriptionTarif, '$.modesPaiement[*].id') as payment_method_codes,
+        json_extract_string(prestations, '$.languesParlees[*].id') as language_codes,
+        list_concat(
+            json_extract_string(prestations, '$.equipements[*].id'),
+            json_extract_string(prestations, '$.conforts[*].id'),
+            json_extract_string(prestations, '$.services[*].id')
+        ) as amenity_codes,
+        case prestations ->> '$.animauxAcceptes' when 'ACCEPTES' then true when 'NON_ACCEPTES' then false end
+            as pets_allowed,
 
         -- media
         coalesce(len(list_filter(illustrations, i -> i.type = 'IMAGE')), 0) as photo_count,
@@ -73,7 +92,12 @@ renamed as (
 )
 
 select
-    * exclude (_phone, _email, _web),
+    * exclude (_phone, _email, _web, _periods),
+    -- dated periods only, in date order
+    list_sort(list_filter(_periods, p -> p.start_date is not null and p.end_date is not null)) as opening_periods,
+    coalesce(len(_periods), 0) as opening_period_count,
+    list_min(list_transform(_periods, p -> p.start_date)) as first_opening_date,
+    list_max(list_transform(_periods, p -> p.end_date)) as last_opening_date,
     coalesce(_phone.coordonnees.fr, _phone.coordonnee) as phone,
     coalesce(_email.coordonnees.fr, _email.coordonnee) as email,
     coalesce(_web.coordonnees.fr, _web.coordonnee) as website

@@ -11,11 +11,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.lib.mail import MailResource
 from t82_pipeline.lib.settings import DUCKDB, Settings, get_settings
-from t82_pipeline.lib.warehouse import WarehouseLocation
+from t82_pipeline.lib.warehouse import WarehouseLocation, current_snapshot
 
 # DuckDB lets one process write a file, and no other process open it meanwhile, even to read.
 # The writer (dbt) and every asset that reads the warehouse share this pool (limit 1 in
@@ -32,11 +33,14 @@ def reader_pool() -> str | None:
 class WarehouseResource(DuckDBResource):
     """The warehouse, read-only (only dbt writes it), on either backend: dagster-duckdb's
     resource on the DuckDB file (with its retries while a lock is held), a DuckLake attached
-    read-only otherwise."""
+    read-only otherwise. On a DuckLake a run reads one snapshot, the one its first reader saw:
+    a blocking check and the publish after it read the same data while another job's dbt
+    commits (on the DuckDB file the warehouse pool keeps dbt out meanwhile)."""
 
     backend: str = DUCKDB
     ducklake_catalog: str = ""
     ducklake_data_path: str = ""
+    _snapshot: int | None = PrivateAttr(default=None)
 
     def location(self) -> WarehouseLocation:
         return WarehouseLocation(self.backend, self.database, self.ducklake_catalog, self.ducklake_data_path)
@@ -47,8 +51,10 @@ class WarehouseResource(DuckDBResource):
             with super().get_connection() as con:
                 yield con
             return
-        con = self.location().connect()
+        con = self.location().connect(self._snapshot)
         try:
+            if self._snapshot is None:
+                self._snapshot = current_snapshot(con)
             yield con
         finally:
             con.close()

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from t82_pipeline.lib.ducklake import Catalog
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # Where the install step writes the dbt manifest (the DbtProject's default target path); serving
@@ -25,6 +27,8 @@ MODES = (EMBEDDED, PRODUCTION)
 # DuckLake (catalog in a database, data as Parquet files: readers never wait for the writer).
 DUCKDB = "duckdb"
 DUCKLAKE = "ducklake"
+# How dbt gets the DuckLake catalog: dbt scrubs the values of DBT_ENV_SECRET_* variables from its logs.
+CATALOG_FOR_DBT = "DBT_ENV_SECRET_T82_DUCKLAKE_CATALOG"
 WAREHOUSE_BACKENDS = (DUCKDB, DUCKLAKE)
 # How long a DuckLake keeps old snapshots (and their files): a count and a unit, nothing else.
 RETENTION = re.compile(r"\d{1,4} (second|minute|hour|day|week)s?")
@@ -166,9 +170,12 @@ class Settings:
     def warehouse_problems(self) -> list[str]:
         if self.warehouse_backend not in WAREHOUSE_BACKENDS:
             return [f"T82_WAREHOUSE must be one of {', '.join(WAREHOUSE_BACKENDS)}, not {self.warehouse_backend!r}"]
-        if self.warehouse_backend == DUCKLAKE and not self.ducklake_catalog:
+        if self.warehouse_backend == DUCKLAKE and not self.ducklake_catalog.startswith("postgres:"):
             return [
-                "T82_DUCKLAKE_CATALOG is empty: T82_WAREHOUSE=ducklake needs its catalog (postgres:host=… dbname=…)"
+                "T82_DUCKLAKE_CATALOG "
+                + ("is empty" if not self.ducklake_catalog else "is not a PostgreSQL catalog")
+                + ": T82_WAREHOUSE=ducklake needs its catalog in PostgreSQL (postgres:host=… dbname=…), "
+                "where readers and dbt work at once"
             ]
         if not RETENTION.fullmatch(self.ducklake_retention):
             return [
@@ -273,8 +280,10 @@ class Settings:
         os.environ["T82_WAREHOUSE"] = self.warehouse_backend  # profiles.yml's target
         os.environ["T82_DUCKLAKE_DATA_PATH"] = self.ducklake_data_path
         os.environ["T82_DUCKLAKE_RETENTION"] = self.ducklake_retention  # checked: it reaches SQL
-        # dbt scrubs the values of DBT_ENV_SECRET_* variables from its logs.
-        os.environ["DBT_ENV_SECRET_T82_DUCKLAKE_CATALOG"] = self.ducklake_catalog
+        # The catalog without its password, for the profile's ATTACH; the password reaches dbt's
+        # DuckDB as a secret (lib/dbt_udfs.py), and dbt scrubs DBT_ENV_SECRET_* values from its logs.
+        os.environ["T82_DUCKLAKE_CONNINFO"] = Catalog.parse(self.ducklake_catalog).conninfo
+        os.environ[CATALOG_FOR_DBT] = self.ducklake_catalog
         os.environ["T82_CONTACT_KEY_SECRET"] = self.contact_key_secret  # read by lib/dbt_udfs.py, never by SQL
 
 

@@ -4,27 +4,19 @@ run, or its source never landed — is skipped with a message, never a failure).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import dagster as dg
 import duckdb
 
-from t82_pipeline.lib.duckdb_extensions import DUCKLAKE as DUCKLAKE_EXTENSIONS
-from t82_pipeline.lib.duckdb_extensions import load_extension
+from t82_pipeline.lib.ducklake import attach_ducklake
 from t82_pipeline.lib.settings import DUCKDB, DUCKLAKE, Settings
 from t82_pipeline.lib.sql import quote_literal
 
 TOURIST_OFFICES = "reference.tourist_offices_82"
 # The DuckLake's catalog name: the DuckDB file's is its stem (t82.duckdb), so SQL reads the same.
 LAKE_ALIAS = "t82"
-# A catalog's password, in key=value or URL form.
-PASSWORD = re.compile(r"(password\s*=\s*)\S+|(://[^:/@\s]+:)[^@\s]+(?=@)", re.IGNORECASE)
-
-
-class WarehouseUnavailable(RuntimeError):
-    """The warehouse cannot be opened; the message never holds the catalog's credentials."""
 
 
 @dataclass(frozen=True)
@@ -41,34 +33,32 @@ class WarehouseLocation:
     def of(cls, s: Settings) -> WarehouseLocation:
         return cls(s.warehouse_backend, str(s.warehouse_path), s.ducklake_catalog, s.ducklake_data_path)
 
-    def attach(self, con: duckdb.DuckDBPyConnection, alias: str) -> None:
-        """Attaches the warehouse to ``con``, read-only, as ``alias``."""
+    def attach(self, con: duckdb.DuckDBPyConnection, alias: str, snapshot: int | None = None) -> None:
+        """Attaches the warehouse to ``con``, read-only, as ``alias`` (a DuckLake at ``snapshot``,
+        else at its last commit)."""
         if self.backend != DUCKLAKE:
             con.execute(f"attach {quote_literal(self.path)} as {alias} (read_only)")
             return
-        for name in DUCKLAKE_EXTENSIONS:
-            load_extension(con, name)
-        try:
-            con.execute(
-                f"attach {quote_literal('ducklake:' + self.catalog)} as {alias} "
-                f"(data_path {quote_literal(self.data_path)}, read_only)"
-            )
-        except duckdb.Error as exc:
-            message = PASSWORD.sub(lambda m: (m[1] or m[2]) + "***", str(exc).replace(self.catalog, "<catalog>"))
-            raise WarehouseUnavailable(f"[warehouse] DuckLake catalog cannot be opened: {message}") from None
+        pinned = f", snapshot_version {int(snapshot)}" if snapshot is not None else ""
+        attach_ducklake(con, self.catalog, self.data_path, alias, f"{pinned}, read_only")
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
+    def connect(self, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
         """A read-only connection whose default catalog is the warehouse."""
         if self.backend == DUCKDB:
             return duckdb.connect(self.path, read_only=True)
         con = duckdb.connect()
         try:
-            self.attach(con, LAKE_ALIAS)
+            self.attach(con, LAKE_ALIAS, snapshot)
         except BaseException:
             con.close()
             raise
         con.execute(f"use {LAKE_ALIAS}")
         return con
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    """The DuckLake snapshot a connection reads."""
+    return con.execute(f"select id from {LAKE_ALIAS}.current_snapshot()").fetchone()[0]
 
 
 def tourist_offices(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

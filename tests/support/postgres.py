@@ -47,7 +47,8 @@ def _run(cmd: list[str], as_postgres: bool) -> None:
 
 
 @contextmanager
-def postgres_server():
+def postgres_server(password: str | None = None):
+    """With ``password``, the server asks for it (SCRAM) from every client; else it trusts them."""
     bin_dir = _bin_dir()
     if bin_dir is None:
         if os.environ.get("CI"):
@@ -62,8 +63,15 @@ def postgres_server():
         shutil.chown(workdir, "postgres", "postgres")
         shutil.chown(sock, "postgres", "postgres")
     port = _free_port()
+    auth = ["-A", "trust"]
+    if password is not None:
+        pwfile = workdir / "pwfile"
+        pwfile.write_text(password, encoding="utf-8")
+        if as_postgres:
+            shutil.chown(pwfile, "postgres", "postgres")
+        auth = ["-A", "scram-sha-256", f"--pwfile={pwfile}"]
     _run(
-        [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"],
+        [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", *auth, "-E", "UTF8", "--no-locale"],
         as_postgres,
     )
     _run(
@@ -87,10 +95,10 @@ def postgres_server():
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def create_database(server: PostgresServer, name: str) -> None:
+def create_database(server: PostgresServer, name: str, password: str | None = None) -> None:
     import psycopg2
 
-    con = psycopg2.connect(server.dsn())
+    con = psycopg2.connect(server.dsn(), password=password) if password else psycopg2.connect(server.dsn())
     con.autocommit = True  # CREATE DATABASE cannot run in a transaction
     try:
         con.cursor().execute(f'create database "{name}"')

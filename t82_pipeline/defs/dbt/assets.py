@@ -20,6 +20,8 @@ class DbtBuildConfig(dg.Config):
     as_of_date: str | None = None  # quality freshness reference; None = today
     full_refresh: bool = False
     full_build: bool = False  # build every selected node, not only what new batches touch
+    # GDPR erasure: on a DuckLake, drop every snapshot but the new one, and the files they used.
+    purge_history: bool = False
 
 
 @dbt_assets(
@@ -31,7 +33,8 @@ class DbtBuildConfig(dg.Config):
 def t82_dbt_models(context: dg.AssetExecutionContext, dbt: T82DbtCliResource, config: DbtBuildConfig):
     # Cautious: a subset (e.g. the Flux Vision refresh) runs only tests whose every parent it
     # builds, not a seed's tests that also read models outside the subset.
-    args = ["build", "--indirect-selection", "cautious", "--vars", json.dumps({"as_of_date": config.as_of_date})]
+    dbt_vars = {"as_of_date": config.as_of_date, "purge_history": config.purge_history}
+    args = ["build", "--indirect-selection", "cautious", "--vars", json.dumps(dbt_vars)]
     if config.full_refresh:
         args.append("--full-refresh")
     manifest = _manifest()

@@ -133,13 +133,24 @@ nurtik_erasure_job = dg.define_asset_job(
         "Erases the people whose e-mails are in the restricted erasure folder (T82_NURTIK_ERASURE_DIR), "
         "everywhere, landing included, then rebuilds."
     ),
-    config={"ops": {"landing__nurtik_suppressions": {"config": {"erase_contact_keys": [], "purge_expired": False}}}},
+    config={
+        "ops": {
+            "landing__nurtik_suppressions": {"config": {"erase_contact_keys": [], "purge_expired": False}},
+            # On a DuckLake, no earlier snapshot keeps a file with the erased people in it.
+            "t82_dbt_models": {"config": {"purge_history": True}},
+        }
+    },
 )
 nurtik_retention_job = dg.define_asset_job(
     "nurtik_retention",
     selection=_rebuild,
     description="Weekly: purges everyone whose retention period has ended, then rebuilds.",
-    config={"ops": {"landing__nurtik_suppressions": {"config": {"purge_expired": True}}}},
+    config={
+        "ops": {
+            "landing__nurtik_suppressions": {"config": {"purge_expired": True}},
+            "t82_dbt_models": {"config": {"purge_history": True}},
+        }
+    },
 )
 nurtik_retention_schedule = dg.ScheduleDefinition(
     job=nurtik_retention_job,

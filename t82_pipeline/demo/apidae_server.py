@@ -35,7 +35,7 @@ def _project(obj: dict, fields: list[str]) -> dict:
     return out
 
 
-def _handler(objects: list[bytes], api_key: str) -> type[BaseHTTPRequestHandler]:
+def _handler(objects: list[bytes], api_key: str, max_count: int = 200) -> type[BaseHTTPRequestHandler]:
     ids = [json.loads(line)["id"] for line in objects]
 
     class Handler(BaseHTTPRequestHandler):
@@ -56,7 +56,7 @@ def _handler(objects: list[bytes], api_key: str) -> type[BaseHTTPRequestHandler]
                 return self._reply(404, b"Parametre query absent ou invalide", "text/plain")
             if query.get("apiKey") != api_key:
                 return self._reply(404, b"Cle d'API ou projet invalide", "text/plain")
-            first, count = int(query.get("first", 0)), min(int(query.get("count", 20)), 200)
+            first, count = int(query.get("first", 0)), min(int(query.get("count", 20)), max_count)
             found = range(len(objects))
             if wanted := set(query.get("identifiants") or ()):
                 found = [i for i in found if ids[i] in wanted]
@@ -87,10 +87,11 @@ def _handler(objects: list[bytes], api_key: str) -> type[BaseHTTPRequestHandler]
 
 
 @contextmanager
-def serve_objects(ndjson_path: Path, api_key: str) -> Iterator[str]:
-    """Serves the objects on 127.0.0.1 (a free port) for the duration of the block."""
+def serve_objects(ndjson_path: Path, api_key: str, max_count: int = 200) -> Iterator[str]:
+    """Serves the objects on 127.0.0.1 (a free port) for the duration of the block, pages of at
+    most ``max_count`` objects whatever ``count`` asks (Apidae's most is 200)."""
     lines = [line for line in ndjson_path.read_bytes().splitlines() if line.strip()]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(lines, api_key))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(lines, api_key, max_count))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

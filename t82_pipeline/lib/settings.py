@@ -183,8 +183,18 @@ class Settings:
             ]
         return []
 
+    def value_problems(self) -> list[str]:
+        """Values outside what their use allows (a page of 0 objects would page for ever)."""
+        if not 1 <= self.apidae_page_size <= 200:
+            return [f"T82_APIDAE_PAGE_SIZE must be between 1 and 200 (Apidae's most), not {self.apidae_page_size}"]
+        return []
+
     def check(self) -> None:
-        problems = self.warehouse_problems() + (self.production_problems() if self.is_production else [])
+        problems = (
+            self.value_problems()
+            + self.warehouse_problems()
+            + (self.production_problems() if self.is_production else [])
+        )
         if problems:
             raise SettingsError(self.mode, problems)
 
@@ -222,7 +232,7 @@ class Settings:
             apidae_api_key=os.environ.get("T82_APIDAE_API_KEY") or demo(DEMO_API_KEY),
             apidae_project_id=os.environ.get("T82_APIDAE_PROJECT_ID") or demo("0"),
             apidae_selection_ids=tuple(int(s) for s in selection.split(",") if s.strip()),
-            apidae_page_size=min(int(os.environ.get("T82_APIDAE_PAGE_SIZE", "200")), 200),
+            apidae_page_size=int(os.environ.get("T82_APIDAE_PAGE_SIZE", "200")),
             apidae_full_snapshot_days=int(os.environ.get("T82_APIDAE_FULL_SNAPSHOT_DAYS", "7")),
             apidae_export_drop_dir=_path("T82_APIDAE_EXPORT_DROP_DIR", data_dir / "drop" / "apidae"),
             tif_drop_dir=_path("T82_TIF_DROP_DIR", data_dir / "drop" / "tif"),

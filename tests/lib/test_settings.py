@@ -124,3 +124,9 @@ def test_the_warehouse_backend_is_checked_in_every_mode(tmp_path):
     bad = {"T82_WAREHOUSE": "ducklake", "T82_DUCKLAKE_CATALOG": catalog, "T82_DUCKLAKE_RETENTION": "1 day'); drop"}
     with isolated_settings(tmp_path, **bad) as s, pytest.raises(SettingsError, match="T82_DUCKLAKE_RETENTION"):
         s.check()
+
+
+@pytest.mark.parametrize("size", ["0", "-5", "201"])
+def test_an_apidae_page_size_outside_what_apidae_allows_is_refused(tmp_path, size):
+    with isolated_settings(tmp_path, T82_APIDAE_PAGE_SIZE=size) as s, pytest.raises(SettingsError, match="PAGE_SIZE"):
+        s.check()

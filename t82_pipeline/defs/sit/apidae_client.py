@@ -117,20 +117,35 @@ class ApidaeClient:
         return retry_unparseable(attempt, self.retries, self.backoff_s)
 
     def list_modifications(self) -> dict[int, str | None]:
-        """id → gestion.dateModification of every object of the project (small pages)."""
+        """id → gestion.dateModification of every object of the project (small pages). A listing
+        that does not account for every object numFound announces (a server paging fewer than
+        asked is followed page by page; an unreadable id, a repeated one, a count that moved) is
+        refused: an object missing from it would be recorded as deleted."""
         listed: dict[int, str | None] = {}
-        first, total = 0, 1
+        first, total, announced = 0, 1, None
         while first < total:
             page = retry_unparseable(
                 partial(lambda f: self.parse_page(f, self.fetch_body(f, LISTING_FIELDS)), first),
                 self.retries,
                 self.backoff_s,
             )
-            for obj in page.objects:
-                if isinstance(obj, dict) and isinstance(obj.get("id"), int):
-                    gestion = obj.get("gestion") if isinstance(obj.get("gestion"), dict) else {}
-                    listed[obj["id"]] = gestion.get("dateModification")
-            total, first = page.num_found, first + self.page_size
+            announced = page.num_found if announced is None else announced
+            if page.num_found != announced:
+                raise SourceError(SOURCE, self.where(first), f"numFound moved from {announced} to {page.num_found} "
+                                  "while listing: listing refused, nothing recorded as deleted")  # fmt: skip
+            if page.num_found and not page.objects:
+                raise SourceError(SOURCE, self.where(first), f"an empty page before the {page.num_found} "
+                                  "objects announced: listing refused, nothing recorded as deleted")  # fmt: skip
+            for n, obj in enumerate(page.objects):
+                object_id = obj.get("id") if isinstance(obj, dict) else None
+                if not isinstance(object_id, int) or isinstance(object_id, bool) or object_id in listed:
+                    problem = "repeated" if object_id in listed else "unreadable"
+                    raise SourceError(SOURCE, f"{self.where(first)} item {n}", f"{problem} id {str(object_id)[:40]!r}: "
+                                      "listing refused, nothing recorded as deleted")  # fmt: skip
+                gestion = obj.get("gestion") if isinstance(obj.get("gestion"), dict) else {}
+                listed[object_id] = gestion.get("dateModification")
+            # Follow what the server gave: one capping pages below `count` loses nothing.
+            total, first = page.num_found, first + len(page.objects)
         return listed
 
 

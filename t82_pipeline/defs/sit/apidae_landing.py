@@ -116,9 +116,13 @@ def _fetch_pages(client: ApidaeClient, folder: Path) -> tuple[ApidaePage, list[P
     numFound says how many pages follow (its objects are dropped, DuckDB reads them). A page
     whose body is not whole JSON (cut on its way) is fetched again, like a 5xx."""
     body, head = client.fetch_head()
+    # A server that pages fewer objects than asked (150 where 200 were) is walked by what it gives.
+    stride = min(client.page_size, len(head.objects)) if head.num_found > len(head.objects) else client.page_size
+    if head.num_found and not stride:
+        raise SourceError(SOURCE, client.where(0), f"first page empty while numFound={head.num_found}")
     head.objects = []
     pages = []
-    for first in range(0, max(head.num_found, 1), client.page_size):
+    for first in range(0, max(head.num_found, 1), stride):
         pages.append(folder / f"{first:012d}.json")
         pages[-1].write_bytes(body if first == 0 else client.fetch_body(first))
     for page in _unparseable(pages[1:]):
@@ -172,8 +176,11 @@ def land_api_snapshot(client: ApidaeClient, zone: LandingZone) -> LandedBatch:
         rows = _page_rows(client, pages) if head.num_found else iter(())
         entry = _add_checked_objects(batch, _page_candidates(rows))
         received = entry["rows"] + batch.quarantine_count
-        if received != head.num_found:
-            # Objects changed while paging, or the server capped results: keep, but say so.
+        if received < head.num_found:
+            # Every object left out would vanish from the current state: the snapshot is refused.
+            raise SourceError(SOURCE, f"{len(pages)} pages", f"numFound={head.num_found} but {received} "
+                              "objects received: snapshot refused, the last good state stays")  # fmt: skip
+        if received > head.num_found:  # objects added while paging: kept, and said
             batch.quarantine("envelope", f"numFound={head.num_found} but {received} objects received")
         return zone.commit(
             batch,
@@ -195,6 +202,7 @@ class LandedState:
 
     modified: dict[int, str | None] = field(default_factory=dict)
     deleted_at: dict[int, str] = field(default_factory=dict)
+    last_batch_id: str = ""  # the newest batch this state includes
 
     def wants(self, object_id: int, listed: str | None) -> bool:
         """Whether a listed object must be fetched: new, or modified after what landed. An id a
@@ -228,7 +236,7 @@ def landed_state(zone: LandingZone) -> LandedState | None:
     fulls = [i for i, m in enumerate(manifests) if m.get("mode") == "full"]
     if not fulls:
         return None
-    state = LandedState()
+    state = LandedState(last_batch_id=manifests[-1]["batch_id"])
     with duckdb.connect() as con:
         for manifest in manifests[fulls[-1] :]:
             folder = next((zone.root / SOURCE).glob(f"*/{manifest['batch_id']}"))
@@ -276,15 +284,19 @@ def land_api_delta(client: ApidaeClient, zone: LandingZone, state: LandedState) 
         rows = _page_rows(client, list(pages)) if pages else iter(())
         entry = _add_checked_objects(batch, _page_candidates(rows))
         batch.add_lines("deletions.ndjson", (dump_json({"id": i}) for i in deleted))
+        # What the delta applies on, in its payload: the same changes on another state (an object
+        # that left, came back, and left again) are a new batch, never one already landed.
+        batch.add_lines("applies_on.json", [dump_json({"batch_id": state.last_batch_id})])
         received = entry["rows"] + batch.quarantine_count
         if received != len(changed):
             batch.quarantine("delta", f"{len(changed)} changed objects asked by id but {received} received")
         return zone.commit(
             batch,
-            payload_files=["objects.ndjson", "deletions.ndjson"],
+            payload_files=["objects.ndjson", "deletions.ndjson", "applies_on.json"],
             metadata={
                 "kind": "api",
                 "mode": "differential",
+                "applies_on": state.last_batch_id,
                 "request": {"url": client.base_url, "listed": len(listed), "pages": len(pages)},
                 "num_found": len(listed),
                 "record_count": entry["rows"],

@@ -181,3 +181,77 @@ def test_a_full_snapshot_is_taken_weekly_on_request_and_first():
     # A full export (reinitialisation) is not an API snapshot: the API's scope may differ.
     export = {**full(1), "kind": "export"}
     assert _needs_full_snapshot(_Zone([full(9), export]), ApidaePullConfig(), apidae) is not None
+
+
+def test_an_object_that_leaves_comes_back_and_leaves_again_follows_the_listing(objects, tmp_path):
+    """The second departure's batch has the same changes as the first's: it lands all the same."""
+    zone = LandingZone(tmp_path / "landing")
+    gone = copy.deepcopy(objects)
+    leaving = gone.pop(1)["id"]
+    nights = [objects, gone, objects, gone, objects]  # listed, left, back unchanged, left, back
+    for n, tonight in enumerate(nights):
+        with serve_objects(write(tmp_path / f"night{n}.ndjson", tonight), API_KEY) as url:
+            state = landed_state(zone)
+            if state is None:
+                land_api_snapshot(client_for(url), zone)
+            else:
+                batch = land_api_delta(client_for(url), zone, state)
+                assert batch is not None and batch.is_new, f"night {n}: the changes did not land"
+        assert (leaving in landed_state(zone).modified) is (tonight is objects), f"night {n}"
+    assert len(zone.manifests("apidae")) == 5
+
+
+def test_a_server_paging_fewer_objects_than_asked_loses_none(objects, tmp_path):
+    zone = LandingZone(tmp_path / "landing")
+    everything = {o["id"]: o["gestion"]["dateModification"] for o in objects}
+    with serve_objects(write(tmp_path / "v1.ndjson", objects), API_KEY, max_count=2) as url:
+        assert client_for(url, page_size=3).list_modifications() == everything
+        snapshot = land_api_snapshot(client_for(url, page_size=3), zone)
+    assert sorted(batch_ids(snapshot.path, "objects.ndjson")) == sorted(everything)
+
+
+@pytest.mark.parametrize(
+    "listing_defect",
+    ["short of numFound", "unreadable id", "empty page"],
+)
+def test_a_listing_that_misses_objects_is_refused_never_turned_into_deletions(
+    objects, tmp_path, httpserver, listing_defect
+):
+    zone = LandingZone(tmp_path / "landing")
+    with serve_objects(write(tmp_path / "v1.ndjson", objects), API_KEY) as url:
+        land_api_snapshot(client_for(url), zone)
+    before = landed_state(zone)
+    listing = [{"id": o["id"], "gestion": {"dateModification": o["gestion"]["dateModification"]}} for o in objects]
+    announced = len(listing)
+    if listing_defect == "short of numFound":
+        listing = listing[:-2]  # the server says 5 but lists 3
+    elif listing_defect == "unreadable id":
+        listing[2]["id"] = "5000123x"
+
+    def handler(request):
+        query = json.loads(request.form["query"])
+        if listing_defect == "empty page" and query["first"] > 0:
+            return Response(json.dumps({"query": query, "numFound": announced}))  # no objetsTouristiques
+        page = listing[query["first"] : query["first"] + query["count"]]
+        return Response(json.dumps({"query": query, "numFound": announced, "objetsTouristiques": page}))
+
+    httpserver.expect_request("/api/v002/recherche/list-objets-touristiques").respond_with_handler(handler)
+    with pytest.raises(SourceError, match="listing refused, nothing recorded as deleted"):
+        land_api_delta(client_for(httpserver.url_for("").rstrip("/")), zone, before)
+    assert len(zone.manifests("apidae")) == 1 and landed_state(zone) == before
+
+
+def test_a_snapshot_short_of_numfound_is_refused(objects, tmp_path, httpserver):
+    zone = LandingZone(tmp_path / "landing")
+
+    served = objects[:3] + objects[4:]  # one object lost on the server's side, numFound unchanged
+
+    def handler(request):
+        query = json.loads(request.form["query"])
+        page = served[query["first"] : query["first"] + query["count"]]
+        return Response(json.dumps({"query": query, "numFound": len(objects), "objetsTouristiques": page}))
+
+    httpserver.expect_request("/api/v002/recherche/list-objets-touristiques").respond_with_handler(handler)
+    with pytest.raises(SourceError, match="snapshot refused"):
+        land_api_snapshot(client_for(httpserver.url_for("").rstrip("/")), zone)
+    assert zone.manifests("apidae") == []

@@ -232,14 +232,48 @@ def test_erasure_reaches_every_address_the_person_ever_had(nk):
     assert latest["record_count"] == 2  # both addresses are on the suppression list
 
 
-def test_erasure_of_an_unknown_person_is_reported(nk):
-    result = request_erasure(nk["settings"], nk["instance"], "personne.inconnue@exemple.fr")
-    checks = {
-        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    }
-    assert checks["every_erasure_request_found"] is False
+def export_row(contact_id: str, email: str) -> str:
+    return (
+        f"{contact_id};{email};Bruno;Effacé;;82000;FR;02/11/2026 10:00;02/11/2026 10:00;"
+        "inscrit;02/11/2026 10:00;formulaire:12;velo"
+    )
+
+
+def test_erasure_reaches_the_drop_folder_and_later_activity(nk):
+    s = nk["settings"]
+    email, other = "bruno.efface@exemple.fr", "claire.garde@exemple.fr"
+    header = ";".join(EXPORT_HEADER)
+    landed = s.nurtik_drop_dir / "export-bruno.csv"
+    landed.write_text(f"{header}\n{export_row('x-99990', email)}\n", encoding="utf-8")
+    assert run_nurtik(s, nk["instance"]).success
+    pending = s.nurtik_drop_dir / "export-bruno-2.csv"  # dropped after the last run: not landed yet
+    pending.write_text(f"{header}\n{export_row('x-99990', email)}\n{export_row('x-99991', other)}\n", "utf-8")
+
+    assert request_erasure(s, nk["instance"], email).success
+    assert not landed.exists()  # landed already: its landed copy was rewritten, the original goes
+    assert email not in pending.read_text(encoding="utf-8") and other in pending.read_text(encoding="utf-8")
+
+    # The person's id is still active in Nurtik's events: they never land again.
+    events = s.samples_dir / "nurtik" / "events.ndjson"
+    later = {"event_id": "x-99990-late", "contact_id": "x-99990", "type": "click", "campaign_id": "nl-202612",
+             "occurred_at": "2026-12-05T10:00:00Z"}  # fmt: skip
+    events.write_text(events.read_text(encoding="utf-8") + json.dumps(later) + "\n", encoding="utf-8")
+    assert run_nurtik(s, nk["instance"]).success
+    landed_events = "".join(p.read_text(encoding="utf-8") for p in (s.landing_dir / "nurtik_events").rglob("*.ndjson"))
+    assert "x-99990" not in landed_events
+
+    # Asked again: already erased, found; the request goes.
+    again = request_erasure(s, nk["instance"], email)
+    assert check_results(again)["landing/nurtik_suppressions:every_erasure_request_found"] is True
+    assert list(s.nurtik_erasure_dir.iterdir()) == []
+
+
+def test_a_request_that_matched_no_one_is_kept_for_the_gdpr_officer(nk):
+    s = nk["settings"]
+    result = request_erasure(s, nk["instance"], "personne.inconnue@exemple.fr", "pas une adresse")
+    assert check_results(result)["landing/nurtik_suppressions:every_erasure_request_found"] is False
+    assert [p.name for p in s.nurtik_erasure_dir.iterdir()] == ["demandes.txt"]  # kept, to be corrected
+    (s.nurtik_erasure_dir / "demandes.txt").unlink()
 
 
 def test_retention_purge_removes_exactly_the_expired(nk):

@@ -78,7 +78,7 @@ def _pull_nurtik(
     zone = landing.zone()
     with nurtik.client() as client:
         contacts = land_contacts(client, zone, nurtik.contact_key_secret)
-        events = land_events(client, zone)
+        events = land_events(client, zone, nurtik.contact_key_secret)
     quarantined = [f"{q['record']}: {q['reason']}" for q in contacts.quarantined] if contacts.is_new else []
     for line in quarantined:
         context.log.warning(f"[nurtik] quarantined {line}")

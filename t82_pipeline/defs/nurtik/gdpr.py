@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from t82_pipeline.defs.nurtik.landing import linked_people, suppress
+from t82_pipeline.defs.nurtik.landing import linked_people, scrub_drop_folder, suppress, suppressed_keys
 from t82_pipeline.defs.nurtik.resources import NurtikResource
 from t82_pipeline.lib.pseudonym import contact_key
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource, WarehouseResource, reader_pool
@@ -27,14 +27,17 @@ class SuppressionConfig(dg.Config):
     purge_expired: bool = False  # retention: everyone whose 3-year period has ended
 
 
-def requested_addresses(folder: DropFolderResource) -> tuple[list[Path], list[str]]:
-    files = [p for pattern in REQUEST_PATTERNS for p in folder.files(pattern) if not p.is_symlink()]
-    addresses = [
-        line.strip().strip(";,").strip('"')
-        for f in files
-        for line in f.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-    ]
-    return files, [a for a in addresses if "@" in a]
+def request_files(folder: DropFolderResource) -> tuple[list[Path], int]:
+    """The request files ready to read (a file still being written waits), and how many wait."""
+    found = [p for pattern in REQUEST_PATTERNS for p in folder.files(pattern) if not p.is_symlink()]
+    ready, moving = folder.settled(found)
+    return ready, len(moving)
+
+
+def read_requests(path: Path) -> list[str]:
+    """One request a non-empty line (an address, maybe quoted or with a trailing separator)."""
+    lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    return [line.strip().strip(";,").strip('"') for line in lines if line.strip().strip(";,").strip('"')]
 
 
 @dg.asset(
@@ -62,11 +65,15 @@ def nurtik_suppressions(
     landing: LandingResource,
     warehouse: WarehouseResource,
     nurtik_erasure_requests: DropFolderResource,
+    nurtik_drop: DropFolderResource,
 ) -> dg.MaterializeResult:
     zone = landing.zone()
     secret = nurtik.contact_key_secret
-    request_files, addresses = requested_addresses(nurtik_erasure_requests)
-    requested = ({contact_key(e, secret) for e in addresses} | set(config.erase_contact_keys)) - {None}
+    files, waiting = request_files(nurtik_erasure_requests)
+    requests = {path: read_requests(path) for path in files}
+    key_of = {line: contact_key(line, secret) if "@" in line else None for lines in requests.values() for line in lines}
+    requested = ({k for k in key_of.values() if k} | set(config.erase_contact_keys)) - {None}
+    already_erased = suppressed_keys(zone)
     # Reads the last built models rather than depending on them: this asset feeds what it reads.
     with warehouse.get_connection() as con:
         expired = (
@@ -90,36 +97,56 @@ def nurtik_suppressions(
             if requested
             else set()
         )
-    missing = requested - known
-    results = {}
+    found = known | (requested & already_erased)  # asked again: erased already, and erased again below
+    missing = requested - found
+    results: dict[str, dict] = {}
     if requested:
         # Every address and id ever linked to the person goes too; suppressed even when unknown:
         # a person who asked to be forgotten must not be imported later.
         keys, ids = linked_people(zone, requested, secret)
         results["erasure"] = suppress(zone, keys, "erasure", secret, ids)
-    for request in request_files:  # done: the requests themselves are personal data
-        request.unlink()
+        results["drop_folder"] = scrub_drop_folder(zone, nurtik_drop.files("*.csv"), keys, ids, secret)
+    unmatched_files = []
+    for path, lines in requests.items():  # done: the requests themselves are personal data
+        if all(key_of[line] in found for line in lines):
+            path.unlink()
+        else:
+            unmatched_files.append(path.name)  # kept for the GDPR officer to correct
     if expired:
         results["retention"] = suppress(zone, expired, "retention", secret)
-    if missing:
+    not_addresses = sum(1 for key in key_of.values() if key is None)
+    if missing or not_addresses:
         context.log.error(
-            f"[nurtik] {len(missing)} erasure request(s) matched no contact: nothing held to erase "
-            "(added to the suppression list all the same)"
+            f"[nurtik] {len(missing)} erasure request(s) matched no contact, {not_addresses} line(s) are no "
+            f"e-mail address; their file(s) are kept: {', '.join(unmatched_files)} "
+            "(a request that matched no one is added to the suppression list all the same)"
         )
+    if waiting:
+        context.log.warning(f"[nurtik] {waiting} erasure request file(s) still being written: next run")
+    drop = results.get("drop_folder", {})
     return dg.MaterializeResult(
         metadata={
             "erasure_requests": len(requested),
             "erasure_not_found": len(missing),
+            "request_lines_not_addresses": not_addresses,
+            "request_files_kept": len(unmatched_files),
             "expired_purged": len(expired),
-            "landing_lines_removed": sum(r["lines_removed"] for r in results.values()),
+            "landing_lines_removed": sum(r.get("lines_removed", 0) for r in results.values()),
+            "drop_files_deleted": drop.get("drop_files_deleted", 0),
+            "drop_files_rewritten": drop.get("drop_files_rewritten", 0),
         },
         check_results=[
             dg.AssetCheckResult(
                 check_name=FOUND_CHECK,
-                passed=not missing,
+                passed=not missing and not not_addresses,
                 severity=dg.AssetCheckSeverity.ERROR,
-                metadata={"not_found": len(missing)},
-                description=f"{len(missing)} request(s) matched no contact" if missing else "all found",
+                metadata={"not_found": len(missing), "not_addresses": not_addresses},
+                description=(
+                    f"{len(missing)} request(s) matched no contact, {not_addresses} line(s) are no e-mail "
+                    f"address: file(s) kept in the erasure folder"
+                    if missing or not_addresses
+                    else "all found"
+                ),
             )
         ],
     )

@@ -6,6 +6,7 @@ quarantined with its reason and the rest lands."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -62,11 +63,28 @@ def contact_problem(contact: dict, seen_ids: dict[str, str], secret: str) -> str
     return None
 
 
+SUPPRESSED_IDS = "suppressed_ids.ndjson"  # keyed Nurtik contact ids, beside the keyed e-mails
+
+
+def contact_id_key(contact_id: object, secret: str) -> str | None:
+    """A Nurtik contact id as a keyed hash: its events and rows are recognised, never kept in clear."""
+    return contact_key(f"id:{contact_id}", secret) if contact_id not in (None, "") else None
+
+
+def _suppressed(zone: LandingZone, file_name: str, field: str) -> set[str]:
+    found = set()
+    for path in (zone.root / SUPPRESSIONS).glob(f"*/*/{file_name}"):
+        found |= {json.loads(line)[field] for line in path.read_text(encoding="utf-8").splitlines()}
+    return found
+
+
 def suppressed_keys(zone: LandingZone) -> set[str]:
-    keys = set()
-    for path in (zone.root / SUPPRESSIONS).glob("*/*/suppressions.ndjson"):
-        keys |= {json.loads(line)["contact_key"] for line in path.read_text(encoding="utf-8").splitlines()}
-    return keys
+    return _suppressed(zone, "suppressions.ndjson", "contact_key")
+
+
+def suppressed_id_keys(zone: LandingZone) -> set[str]:
+    """The contact ids of erased people: their later events and rows are never landed either."""
+    return _suppressed(zone, SUPPRESSED_IDS, "contact_id_key")
 
 
 def _land_contact_rows(
@@ -77,7 +95,7 @@ def _land_contact_rows(
     raw: tuple[str, Path] | None,
     metadata: dict,
 ) -> LandedBatch:
-    suppressed = suppressed_keys(zone)
+    suppressed, suppressed_ids = suppressed_keys(zone), suppressed_id_keys(zone)
     seen: dict[str, str] = {}
     tally = {"suppressed": 0, "latest": ""}
 
@@ -87,7 +105,10 @@ def _land_contact_rows(
             problem = contact_problem(contact, seen, secret)
             if problem:
                 writer.quarantine(ref, problem)  # no raw copy: it is personal data
-            elif contact_key(contact["email"], secret) in suppressed:
+            elif (
+                contact_key(contact["email"], secret) in suppressed
+                or contact_id_key(contact.get("contact_id"), secret) in suppressed_ids
+            ):
                 tally["suppressed"] += 1
             else:
                 tally["latest"] = max(tally["latest"], contact["updated_at"])
@@ -125,13 +146,17 @@ def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> Lande
     )
 
 
-def land_events(client: NurtikClient, zone: LandingZone) -> LandedBatch:
+def land_events(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch:
     since = max((m.get("max_occurred_at") or "" for m in zone.manifests(EVENTS)), default="") or None
     latest = [""]
+    erased, dropped = suppressed_id_keys(zone), [0]
 
     def events() -> Iterator[bytes]:
         for event in client.events(since):
             latest[0] = max(latest[0], event["occurred_at"])
+            if contact_id_key(event.get("contact_id"), secret) in erased:  # an erased person's activity
+                dropped[0] += 1
+                continue
             yield dump_json(event)
 
     with zone.open_batch(EVENTS) as writer:
@@ -144,6 +169,7 @@ def land_events(client: NurtikClient, zone: LandingZone) -> LandedBatch:
                 "mode": "delta",
                 "request": {"since": since},
                 "record_count": count,
+                "suppressed_not_landed": dropped[0],
                 "max_occurred_at": latest[0] or None,
             },
         )
@@ -221,7 +247,7 @@ def land_export_file(zone: LandingZone, path: Path, secret: str) -> LandedBatch:
 
 
 def _land_answers(zone: LandingZone, path: Path, reader: csv.DictReader, secret: str) -> LandedBatch:
-    suppressed = suppressed_keys(zone)
+    suppressed, suppressed_ids = suppressed_keys(zone), suppressed_id_keys(zone)
     kept, dropped = [], 0
     with zone.open_batch(EXPORTS) as writer:
         for n, row in enumerate(reader, start=2):
@@ -237,7 +263,7 @@ def _land_answers(zone: LandingZone, path: Path, reader: csv.DictReader, secret:
                     else f"malformed date {row.get('date_reponse')!r}",
                 )
                 continue
-            if key in suppressed:
+            if key in suppressed or contact_id_key(row.get("contact_id"), secret) in suppressed_ids:
                 dropped += 1
                 continue
             kept.append(json.dumps({**row, "answer": answer}, ensure_ascii=False).encode())
@@ -257,19 +283,49 @@ def _land_answers(zone: LandingZone, path: Path, reader: csv.DictReader, secret:
 
 
 def suppress(zone: LandingZone, keys: set[str], reason: str, secret: str, ids: set[str] = frozenset()) -> dict:
-    """Adds keys to the suppression list, then rewrites them out of every landed Nurtik file."""
+    """Adds keys (and contact ids, keyed) to the suppression list, then rewrites them out of every
+    landed Nurtik file."""
     now = datetime.now(UTC).isoformat()
+    id_keys = {contact_id_key(i, secret) for i in ids} - {None}
     with zone.open_batch(SUPPRESSIONS) as writer:
         writer.add_lines(
             "suppressions.ndjson",
             (json.dumps({"contact_key": k, "reason": reason, "suppressed_at": now}).encode() for k in sorted(keys)),
         )
+        writer.add_lines(SUPPRESSED_IDS, (json.dumps({"contact_id_key": k}).encode() for k in sorted(id_keys)))
         zone.commit(
             writer,
-            ["suppressions.ndjson"],
+            ["suppressions.ndjson", SUPPRESSED_IDS],
             {"kind": "nurtik_suppressions", "reason": reason, "record_count": len(keys)},
         )
     return rewrite_without(zone, keys, reason, secret, ids)
+
+
+def scrub_drop_folder(zone: LandingZone, files: list[Path], keys: set[str], ids: set[str], secret: str) -> dict:
+    """The originals still in the drop folder hold the people too: a file already landed (its
+    landed copy was rewritten) is deleted, one not landed yet loses these people's rows."""
+    deleted = rewritten = 0
+    for path in files:
+        raw = path.read_bytes()
+        try:
+            rows = list(csv.DictReader(io.StringIO(decode_export(raw)), delimiter=";"))
+        except (ValueError, csv.Error):
+            continue  # a file that cannot be read never landed a row either
+        if not any(contact_key(r.get("email"), secret) in keys or r.get("contact_id") in ids for r in rows):
+            continue
+        payload = hashlib.sha256(hashlib.sha256(raw).hexdigest().encode()).hexdigest()
+        if zone.find_by_payload(EXPORTS, payload) is not None:
+            path.unlink()
+            deleted += 1
+        else:
+            _rewrite_csv(
+                path.parent,
+                path,
+                lambda r: contact_key(r.get("email"), secret) in keys or r.get("contact_id") in ids,
+                None,
+            )
+            rewritten += 1
+    return {"drop_files_deleted": deleted, "drop_files_rewritten": rewritten}
 
 
 def _contact_files(zone: LandingZone) -> Iterator[tuple[Path, Path]]:
@@ -368,10 +424,13 @@ def _rewrite_csv(batch: Path, path: Path, gone, reason: str) -> int:
     return removed
 
 
-def _replace(batch: Path, path: Path, text: str, reason: str, removed: int) -> None:
+def _replace(batch: Path, path: Path, text: str, reason: str | None, removed: int) -> None:
+    """Rewrites a file in one step; in a landed batch (``reason`` given) its manifest says so."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+    if reason is None:
+        return
     manifest_path = batch / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest.setdefault("rewritten", []).append(

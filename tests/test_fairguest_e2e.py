@@ -109,7 +109,10 @@ def test_each_ot_is_served_its_own_ereputation(run):
 PERIOD = "2026-10"
 
 
-def send_reports(run, controller, ledger, **config):
+UNSUBSCRIBE = "stop-reports@example.org"
+
+
+def send_reports(run, controller, ledger, smtp_user: str = "", **config):
     import dagster as dg
 
     from t82_pipeline.defs.fairguest.report_assets import fairguest_provider_reports
@@ -121,9 +124,15 @@ def send_reports(run, controller, ledger, **config):
     result = dg.materialize(
         [fairguest_provider_reports],
         resources={
-            "mail": MailResource(smtp_host="127.0.0.1", smtp_port=controller.port, starttls=False),
+            "mail": MailResource(
+                smtp_host="127.0.0.1",
+                smtp_port=controller.port,
+                starttls=False,
+                smtp_user=smtp_user,
+                smtp_password="wrong" if smtp_user else "",
+            ),
             "provider_reports": ProviderReportsTarget(
-                ledger_path=str(ledger), output_dir=str(s.reports_dir / "fairguest")
+                ledger_path=str(ledger), output_dir=str(s.reports_dir / "fairguest"), unsubscribe_address=UNSUBSCRIBE
             ),
             "warehouse": build_resources(s)["warehouse"],
         },
@@ -170,9 +179,9 @@ def test_monthly_reports_go_to_each_provider_once(run, smtp_server, tmp_path):
         html = message.get_body(("html",)).get_content()
         assert f"<strong>{month_reviews}</strong> avis en octobre 2026" in html
         assert message["Message-ID"] == f"<fairguest-report-{sheet_id}-{PERIOD}@tarnetgaronne-tourisme.fr>"
-        assert message["List-Unsubscribe"].startswith(
-            "<mailto:noreply@tarnetgaronne-tourisme.fr?subject=d%C3%A9sinscription"
-        )
+        # As written on the wire (RFC 2369), to a mailbox someone reads, never folded into encoded-words.
+        unsubscribe = f"<mailto:{UNSUBSCRIBE}?subject=d%C3%A9sinscription%20rapport%20avis%20{sheet_id}>"
+        assert f"\r\nList-Unsubscribe: {unsubscribe}\r\n".encode() in envelope.original_content
         if rating is not None:
             assert f"{rating:.1f}".replace(".", ",") + "/10" in html
     # A second run of the same month sends nothing.
@@ -201,6 +210,27 @@ def test_refused_recipient_is_reported_not_marked_sent_and_retried(run, smtp_ser
     controller.refuse.clear()
     retry, _ = send_reports(run, controller, tmp_path / "ledger.duckdb")
     assert retry["sent"] == 1 and received[-1].rcpt_tos == [due[refused_id]["contact_email"]]
+
+
+def test_a_mail_server_refusing_the_login_leaves_every_report_due_for_the_next_run(run, smtp_server, tmp_path):
+    from types import SimpleNamespace
+
+    from t82_pipeline.defs.fairguest.reports import FAILED, Ledger
+    from tests.support.smtp import scripted_smtp_server
+
+    due = eligible(run)
+    with scripted_smtp_server("auth") as (port, script):
+        meta, checks = send_reports(run, SimpleNamespace(port=port), tmp_path / "ledger.duckdb", smtp_user="t82")
+    assert script.messages == [] and script.connections == 1  # tried once, then stopped: one alert
+    assert "AUTH refused" in meta["mail_server_unavailable"] and meta["sent"] == 0
+    assert meta["awaiting_decision"] == "none"  # nothing "may have gone"
+    assert checks["reports/fairguest_provider_reports:all_reports_sent"] is False
+    ledger = Ledger(tmp_path / "ledger.duckdb")
+    assert set(ledger.statuses(PERIOD).values()) <= {FAILED}
+    ledger.close()
+    controller, received = smtp_server  # the right password: every report goes
+    retry, _ = send_reports(run, controller, tmp_path / "ledger.duckdb")
+    assert retry["sent"] == len(due) == len(received)
 
 
 def test_a_report_left_sending_by_a_crash_is_not_sent_again(run, smtp_server, tmp_path):
@@ -240,7 +270,8 @@ def test_recipients_and_headers_from_provider_data_are_checked():
             raise AssertionError("nothing is recorded for a message that cannot be built")
 
     bad = Report(1, "gite@exemple.fr", "Vos avis\nBcc: x@evil.test", "<p>x</p>", "x")
-    assert _send_one(MailResource(outbox_dir="/nonexistent"), NoLedger(), bad, b"%PDF-", PERIOD).startswith("skip:")
+    mail = MailResource(outbox_dir="/nonexistent")
+    assert _send_one(mail.send, mail, NoLedger(), bad, b"%PDF-", PERIOD, UNSUBSCRIBE).startswith("skip:")
 
 
 def test_dry_run_renders_without_sending(run, smtp_server, tmp_path):

@@ -150,6 +150,7 @@ def production(tmp_path_factory, smtp_server_module):
             "T82_SMTP_PORT": str(controller.port),
             "T82_SMTP_STARTTLS": "false",
             "T82_ALERT_EMAILS": "data@example.org",
+            "T82_UNSUBSCRIBE_EMAIL": "stop-reports@example.org",
             "T82_HTTP_RETRIES": "2",
             **PROBES,
             "T82_SERVING_PG_DSN": serving_dsn,

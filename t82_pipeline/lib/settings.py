@@ -36,6 +36,7 @@ RETENTION = re.compile(r"\d{1,4} (second|minute|hour|day|week)s?")
 DEMO_CONTACT_KEY_SECRET = "embedded-demo-secret"
 DEMO_API_KEY = "demo-key"
 DEMO_TOKEN = "demo-token"
+DEMO_UNSUBSCRIBE_EMAIL = "desinscription-rapports@tarnetgaronne-tourisme.fr"
 DEMO_SECRETS = {DEMO_CONTACT_KEY_SECRET, DEMO_API_KEY, DEMO_TOKEN}
 DEMO_ALERT_EMAILS = "data@tarnetgaronne-tourisme.fr"
 MIN_CONTACT_KEY_SECRET_LENGTH = 32
@@ -118,6 +119,7 @@ class Settings:
     smtp_password: str = field(repr=False)
     smtp_starttls: bool
     mail_from: str
+    unsubscribe_email: str
     outbox_dir: Path
     alert_emails: tuple[str, ...]
     serving_pg_dsn: str = field(repr=False)
@@ -162,6 +164,11 @@ class Settings:
         if not self.smtp_host:
             problems.append(
                 "T82_SMTP_HOST is empty: provider e-mails and alerts would only reach a local outbox folder"
+            )
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}", self.unsubscribe_email, re.IGNORECASE):
+            problems.append(
+                "T82_UNSUBSCRIBE_EMAIL is not a plain address: providers' requests to stop the reports "
+                "(List-Unsubscribe) would reach no one"
             )
         if not self.alert_emails:
             problems.append("T82_ALERT_EMAILS is empty: nobody would hear of a failed night")
@@ -248,6 +255,7 @@ class Settings:
             smtp_starttls=os.environ.get("T82_SMTP_STARTTLS", "true").lower() == "true",
             mail_from=os.environ.get("T82_MAIL_FROM", "Tarn-et-Garonne Tourisme <noreply@tarnetgaronne-tourisme.fr>"),
             outbox_dir=_path("T82_OUTBOX_DIR", data_dir / "outbox"),
+            unsubscribe_email=os.environ.get("T82_UNSUBSCRIBE_EMAIL", demo(DEMO_UNSUBSCRIBE_EMAIL)).strip(),
             alert_emails=tuple(
                 a.strip() for a in os.environ.get("T82_ALERT_EMAILS", demo(DEMO_ALERT_EMAILS)).split(",") if a.strip()
             ),

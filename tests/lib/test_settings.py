@@ -20,6 +20,7 @@ REAL = {
     "T82_CONTACT_KEY_SECRET": "a-long-random-secret-of-at-least-32-chars",
     "T82_SMTP_HOST": "smtp.example",
     "T82_ALERT_EMAILS": "data@example.org",
+    "T82_UNSUBSCRIBE_EMAIL": "stop-reports@example.org",
 }
 
 
@@ -44,6 +45,7 @@ def test_production_names_every_problem_by_setting(tmp_path):
         "T82_NURTIK_TOKEN": "demo-token",
         "T82_SMTP_HOST": "",
         "T82_ALERT_EMAILS": " , ",
+        "T82_UNSUBSCRIBE_EMAIL": "",
     }
     with isolated_settings(tmp_path, **env) as s, pytest.raises(SettingsError) as error:
         s.check()
@@ -54,9 +56,10 @@ def test_production_names_every_problem_by_setting(tmp_path):
         "T82_NURTIK_TOKEN",
         "T82_SMTP_HOST",
         "T82_ALERT_EMAILS",
+        "T82_UNSUBSCRIBE_EMAIL",
     ):
         assert name in message
-    assert len(error.value.problems) == 5
+    assert len(error.value.problems) == 6
     assert "T82_APIDAE" not in message
 
 

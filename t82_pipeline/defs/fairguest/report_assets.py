@@ -1,4 +1,4 @@
-import smtplib
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -7,7 +7,7 @@ import dagster as dg
 
 from t82_pipeline.defs.fairguest.reports import FAILED, SENDING, SENT, Ledger, build_reports, message_id, previous_month
 from t82_pipeline.defs.fairguest.resources import ProviderReportsTarget
-from t82_pipeline.lib.mail import MailResource
+from t82_pipeline.lib.mail import MailResource, MailServerUnavailable, MayHaveGone, NotHandedOver
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 from t82_pipeline.lib.warehouse import missing_relations, nothing_to_publish
@@ -57,7 +57,7 @@ def fairguest_provider_reports(
     out_dir = Path(provider_reports.output_dir) / period
     out_dir.mkdir(parents=True, exist_ok=True)
     ledger = Ledger(Path(provider_reports.ledger_path))
-    sent, failed, undecided = [], [], []
+    sent, failed, undecided, unavailable = [], [], [], None
     try:
         status = ledger.statuses(period)
         skipped = [f"{r.sheet_id}: {r.skip_reason}" for r in reports if r.skip_reason]
@@ -65,22 +65,31 @@ def fairguest_provider_reports(
         # A report left "sending" by an interrupted run may have gone: a person decides (README).
         undecided = sorted(sid for sid, state in status.items() if state == SENDING)
         due = [r for r in reports if not r.skip_reason and status.get(r.sheet_id) in (None, FAILED)]
-        for report, pdf in zip(due, render_pdfs([r.html for r in due]), strict=True):
+        pdfs = render_pdfs([r.html for r in due])
+        for report, pdf in zip(due, pdfs, strict=True):
             (out_dir / f"{report.sheet_id}.html").write_text(report.html, encoding="utf-8")
             (out_dir / f"{report.sheet_id}.pdf").write_bytes(pdf)
-            if config.dry_run:
-                continue
-            outcome = _send_one(mail, ledger, report, pdf, period)
-            if outcome == SENT:
-                sent.append(report.sheet_id)
-            elif outcome == SENDING:
-                undecided.append(report.sheet_id)
-            elif outcome.startswith("skip:"):
-                skipped.append(f"{report.sheet_id}: {outcome[5:]}")
-            else:
-                failed.append(f"{report.sheet_id}: {outcome}")
+        # One connection for the month's reports, opened once they are rendered; none for a dry run.
+        with nullcontext() if config.dry_run or not due else mail.session() as send:
+            for report, pdf in zip(due, pdfs, strict=True) if send else ():
+                outcome = _send_one(send, mail, ledger, report, pdf, period, provider_reports.unsubscribe_address)
+                if outcome == SENT:
+                    sent.append(report.sheet_id)
+                elif outcome == SENDING:
+                    undecided.append(report.sheet_id)
+                elif outcome.startswith("skip:"):
+                    skipped.append(f"{report.sheet_id}: {outcome[5:]}")
+                else:
+                    failed.append(f"{report.sheet_id}: {outcome}")
+    except MailServerUnavailable as exc:  # opening, or reopening, the connection: no report can go
+        unavailable = str(exc)
     finally:
         ledger.close()
+    if unavailable:
+        context.log.error(
+            f"[fairguest] mail server unavailable ({unavailable}): {len(due) - len(sent) - len(failed)} "
+            "report(s) not sent, all retried next run"
+        )
     for line in failed:
         context.log.error(f"[fairguest] report not sent, retried next run: {line}")
     if undecided:
@@ -88,13 +97,14 @@ def fairguest_provider_reports(
             f"[fairguest] {len(undecided)} report(s) may or may not have gone (a run stopped while "
             f"sending): not resent; decide in the ledger: {', '.join(map(str, undecided))}"
         )
-    problems = len(failed) + len(undecided)
+    problems = len(failed) + len(undecided) + (1 if unavailable else 0)
     return dg.MaterializeResult(
         metadata={
             "period": period,
             "sent": len(sent),
             "already_sent": already,
             "failed": "\n".join(failed) or "none",
+            "mail_server_unavailable": unavailable or "no",
             "awaiting_decision": ", ".join(map(str, undecided)) or "none",
             "skipped": "\n".join(skipped) or "none",
             "dry_run": config.dry_run,
@@ -104,22 +114,25 @@ def fairguest_provider_reports(
             dg.AssetCheckResult(
                 check_name=SENT_CHECK,
                 passed=not problems,
-                description=f"{len(failed)} report(s) not sent, {len(undecided)} awaiting a decision"
-                if problems
-                else "every due report was sent",
+                description=(
+                    f"mail server unavailable ({unavailable}): reports retried next run"
+                    if unavailable
+                    else f"{len(failed)} report(s) not sent, {len(undecided)} awaiting a decision"
+                    if problems
+                    else "every due report was sent"
+                ),
                 metadata={"failed": len(failed), "awaiting_decision": len(undecided)},
             )
         ],
     )
 
 
-def _send_one(mail: MailResource, ledger: Ledger, report, pdf: bytes, period: str) -> str:
+def _send_one(send, mail: MailResource, ledger: Ledger, report, pdf: bytes, period: str, unsubscribe: str) -> str:
     """SENT, SENDING (outcome unknown), FAILED's reason, or 'skip:<reason>' for bad provider data.
-    Never the provider's address: it goes to the ledger only, not to logs or metadata."""
+    Never the provider's address: it goes to the ledger only, not to logs or metadata. A mail
+    server that becomes unavailable is raised (MailServerUnavailable), this report recorded failed."""
     domain = mail.sender_address.rpartition("@")[2]
-    unsubscribe = (
-        f"<mailto:{mail.sender_address}?subject=" + quote(f"désinscription rapport avis {report.sheet_id}") + ">"
-    )
+    subject = quote(f"désinscription rapport avis {report.sheet_id}")
     try:
         message = mail.compose(
             [report.recipient],
@@ -128,24 +141,20 @@ def _send_one(mail: MailResource, ledger: Ledger, report, pdf: bytes, period: st
             report.html,
             [(f"rapport-avis-{period}.pdf", pdf, "application/pdf")],
             message_id=message_id(report.sheet_id, period, domain),
-            headers={"List-Unsubscribe": unsubscribe},
+            raw_headers={"List-Unsubscribe": f"<mailto:{unsubscribe}?subject={subject}>"} if unsubscribe else None,
         )
     except (ValueError, TypeError) as exc:
         return f"skip:données du prestataire invalides pour un e-mail ({type(exc).__name__})"
     ledger.record(report.sheet_id, period, SENDING, report.recipient, message["Message-ID"])
     try:
-        where = mail.send(message)
-    except (
-        smtplib.SMTPRecipientsRefused,
-        smtplib.SMTPSenderRefused,
-        smtplib.SMTPDataError,
-        ConnectionRefusedError,
-    ) as exc:
-        # The server said no, or was never reached: the report did not go, the next run retries.
+        where = send(message)
+    except NotHandedOver as exc:  # refused or never reached: it did not go, the next run retries
         ledger.record(report.sheet_id, period, FAILED, report.recipient, str(exc)[:500])
-        return f"{type(exc).__name__} {getattr(exc, 'smtp_code', '')}".strip()
-    except (smtplib.SMTPException, OSError):
-        return SENDING  # cut off mid-conversation: it may have gone
+        if isinstance(exc, MailServerUnavailable):
+            raise
+        return str(exc)[:200]
+    except MayHaveGone:
+        return SENDING  # cut off after the message was handed over: it may have gone
     ledger.record(report.sheet_id, period, SENT, report.recipient, where)
     return SENT
 

@@ -44,6 +44,8 @@ class ProviderReportsTarget(dg.ConfigurableResource):
     ledger_path: str
     output_dir: str
     link_template: str = "https://www.fairguest.com/?idFiche={sheet_id}"
+    # Where a provider asks to stop receiving reports (List-Unsubscribe): a mailbox someone reads.
+    unsubscribe_address: str = ""
 
 
 def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
@@ -61,5 +63,6 @@ def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
             ledger_path=str(s.state_dir / "report_ledger.duckdb"),
             output_dir=str(s.reports_dir / "fairguest"),
             link_template=s.fairguest_report_link,
+            unsubscribe_address=s.unsubscribe_email,
         ),
     }

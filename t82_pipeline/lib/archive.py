@@ -1,12 +1,15 @@
 """ZIP archives from outside are opened within limits: a ZIP bomb, an encrypted archive or one
-that does not open is refused with the reason, before anything is read into memory."""
+that does not open is refused with the reason, before anything is read into memory. Workbooks
+(.xlsx) are ZIP archives too, and go through the same check before a spreadsheet reader opens them."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from t82_pipeline.lib.http import SourceError
 
@@ -25,6 +28,8 @@ class ArchiveLimits:
 
 
 DEFAULT_LIMITS = ArchiveLimits()
+# A workbook of tens of thousands of rows is a few MiB of XML once unpacked.
+WORKBOOK_LIMITS = ArchiveLimits(max_entries=500, max_entry_bytes=128 * MIB, max_total_bytes=256 * MIB)
 
 
 def _problem(archive: zipfile.ZipFile, limits: ArchiveLimits) -> str | None:
@@ -50,14 +55,24 @@ def _problem(archive: zipfile.ZipFile, limits: ArchiveLimits) -> str | None:
     return None
 
 
-def open_zip(path: Path, source: str, limits: ArchiveLimits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+def open_zip(
+    path: Path | BinaryIO, source: str, limits: ArchiveLimits = DEFAULT_LIMITS, name: str | None = None
+) -> zipfile.ZipFile:
     """The archive, open, once its directory is within ``limits``; else a SourceError naming the file.
     Entries are still checked as they are read (zipfile verifies sizes and CRCs): catch READ_ERRORS."""
+    name = name or getattr(path, "name", "archive")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise SourceError(source, path.name, f"not a readable ZIP: {exc}") from None
+        raise SourceError(source, name, f"not a readable ZIP: {exc}") from None
     if problem := _problem(archive, limits):
         archive.close()
-        raise SourceError(source, path.name, f"refused: {problem}")
+        raise SourceError(source, name, f"refused: {problem}")
     return archive
+
+
+def check_workbook(data: bytes, source: str, name: str) -> None:
+    """A workbook (.xlsx) within WORKBOOK_LIMITS, else a SourceError naming it: what a spreadsheet
+    reader unpacks, it holds in memory."""
+    with open_zip(io.BytesIO(data), source, WORKBOOK_LIMITS, name=name):
+        pass

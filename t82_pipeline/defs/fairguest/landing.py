@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from t82_pipeline.defs.fairguest.client import SOURCE, FairguestClient
+from t82_pipeline.lib.archive import check_workbook
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.json_codec import dump_json
 from t82_pipeline.lib.landing import LandedBatch, LandingZone
@@ -131,7 +132,12 @@ def _export_rows(path: Path) -> list[dict]:
     if path.suffix.lower() == ".xlsx":
         import pandas as pd
 
-        return pd.read_excel(path, dtype=str).fillna("").to_dict("records")
+        data = path.read_bytes()
+        check_workbook(data, SOURCE, path.name)  # what pandas unpacks, it holds in memory
+        try:
+            return pd.read_excel(io.BytesIO(data), dtype=str).fillna("").to_dict("records")
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged workbook
+            raise ValueError(f"unreadable workbook ({type(exc).__name__})") from None
     text = decode_export(path.read_bytes())
     if not text.strip():
         raise ValueError("the file is empty")

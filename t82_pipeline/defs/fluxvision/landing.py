@@ -7,14 +7,14 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path, PurePosixPath
 
 from t82_pipeline.defs.fluxvision.parsing import DeliveryParser, TableError, TableName, decode, xlsx_to_text
 from t82_pipeline.lib.archive import MIB, READ_ERRORS, ArchiveLimits, open_zip
-from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.landing import LandedBatch, LandingZone
 from t82_pipeline.lib.settings import REPO_ROOT
 from t82_pipeline.lib.text import label_key
@@ -38,39 +38,48 @@ def known_zone_keys(aliases: Path = ZONE_ALIASES) -> frozenset[str]:
         return frozenset(label_key(row["zone_label"]) for row in csv.DictReader(f))
 
 
-def _tables(path: Path) -> Iterator[tuple[str, str, bytes, str]]:
-    """(reference, file name, bytes, issued-at) of each table of a delivery."""
-    if path.suffix.lower() == ".zip":
-        with open_zip(path, SOURCE, LIMITS) as zf:
-            for info in zf.infolist():
-                if info.is_dir() or PurePosixPath(info.filename).name.startswith("."):
-                    continue
-                issued = datetime(*info.date_time).isoformat()
-                yield f"{path.name}/{info.filename}", PurePosixPath(info.filename).name, zf.read(info), issued
-    else:
+@contextmanager
+def _tables(path: Path) -> Iterator[Iterator[tuple[str, str, Callable[[], bytes], str]]]:
+    """(reference, file name, reader of its bytes, issued-at) of each table of a delivery: an
+    archive's entries are read one at a time, never all at once."""
+    if path.suffix.lower() != ".zip":
         issued = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None).isoformat()
-        yield path.name, path.name, path.read_bytes(), issued
+        yield iter([(path.name, path.name, path.read_bytes, issued)])
+        return
+    with open_zip(path, SOURCE, LIMITS) as zf:
+        yield (
+            (
+                f"{path.name}/{info.filename}",
+                PurePosixPath(info.filename).name,
+                partial(zf.read, info),
+                datetime(*info.date_time).isoformat(),
+            )  # fmt: skip
+            for info in zf.infolist()
+            if not info.is_dir() and not PurePosixPath(info.filename).name.startswith(".")
+        )
 
 
 def land_delivery(zone: LandingZone, path: Path, partition: str) -> LandedBatch:
-    """Lands one dropped delivery; re-dropping the same bytes is a no-op."""
-    try:
-        tables = list(_tables(path))
-    except READ_ERRORS as exc:
-        raise SourceError(SOURCE, path.name, f"cannot be opened: {exc}") from None
+    """Lands one dropped delivery; re-dropping the same bytes is a no-op. A table that cannot be
+    read (a damaged entry, a workbook over the limits) is quarantined; the others land."""
     known = known_zone_keys()
     rejected: dict[str, TableError] = {}
     skipped = []
-    with zone.open_batch(SOURCE) as writer, tempfile.TemporaryDirectory() as work:
+    with zone.open_batch(SOURCE) as writer, tempfile.TemporaryDirectory() as work, _tables(path) as tables:
         writer.copy_file(path.name, path)
         parser = DeliveryParser(Path(work), lambda label: label_key(label) in known)
-        for ref, name, data, issued in tables:
+        for ref, name, read, issued in tables:
             if "semaine" in name.lower():
                 skipped.append(f"{ref}: weekly variant, not loaded (daily tables cover it)")
                 continue
             try:
                 table = TableName.parse(name)
-                text = xlsx_to_text(data) if name.lower().endswith(".xlsx") else decode(data)
+                try:
+                    data = read()
+                except READ_ERRORS as exc:
+                    raise TableError(f"cannot be read from the archive: {type(exc).__name__}: {exc}", None) from None
+                text = xlsx_to_text(data, ref) if name.lower().endswith(".xlsx") else decode(data)
+                del data  # one table's bytes at a time
                 parser.add(ref, table, text, issued)
             except TableError as exc:
                 rejected[ref] = exc

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from t82_pipeline.lib.archive import check_workbook
+from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.sql import UnsafeIdentifier, quote_identifier
 
 NAME = re.compile(
@@ -117,15 +119,23 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def xlsx_to_text(data: bytes) -> str:
-    """First sheet of a workbook as `;` CSV text (dates written back as YYYY-MM-DD)."""
+def xlsx_to_text(data: bytes, name: str) -> str:
+    """First sheet of a workbook as `;` CSV text (dates written back as YYYY-MM-DD). A workbook
+    over the archive limits, or damaged, is this table's error (TableError), not the delivery's."""
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    for row in sheet.iter_rows(values_only=True):
-        writer.writerow(["" if v is None else v.date().isoformat() if hasattr(v, "date") else v for v in row])
+    try:
+        check_workbook(data, "fluxvision", name)
+    except SourceError as exc:
+        raise TableError(f"workbook {exc.problem}", None) from None
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\n")
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow(["" if v is None else v.date().isoformat() if hasattr(v, "date") else v for v in row])
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged workbook
+        raise TableError(f"unreadable workbook: {type(exc).__name__}: {str(exc)[:200]}", None) from None
     return out.getvalue()
 
 

@@ -29,9 +29,9 @@ fluxvision_refresh_job = dg.define_asset_job(
 @dg.sensor(job=fluxvision_delivery_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
 def fluxvision_drop_sensor(context: dg.SensorEvaluationContext, fluxvision_drop: DropFolderResource) -> dg.SensorResult:
     seen = set(json.loads(context.cursor)) if context.cursor else set()
-    files = sorted(
-        (p for pattern in DELIVERY_PATTERNS for p in fluxvision_drop.files(pattern)), key=lambda p: p.stat().st_mtime
-    )
+    found = [p for pattern in DELIVERY_PATTERNS for p in fluxvision_drop.files(pattern) if not p.is_symlink()]
+    ready, _ = fluxvision_drop.settled(found)  # the drop folders' one rule: a copy in progress waits
+    files = sorted(ready, key=lambda p: p.stat().st_mtime)
     fresh = [(p, f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}") for p in files]
     fresh = [(p, ident) for p, ident in fresh if ident not in seen]
     if not fresh:

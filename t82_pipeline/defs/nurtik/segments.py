@@ -4,6 +4,7 @@ a restricted folder, replaced as a whole so the tool never imports half a set.""
 
 import csv
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,10 @@ import dagster as dg
 from t82_pipeline.defs.nurtik.resources import SegmentExportTarget
 from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 
+# A segment's code names its file: built from data (interest codes, countries), so held to a
+# plain name. Another is quarantined: its segment is not exported, the others are.
+SEGMENT_CODE = re.compile(r"[a-z0-9_]{1,100}")
+ALL_EXPORTED = "every_segment_exported"
 # A cell starting with one of these is a formula to Excel or LibreOffice (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,6 +34,13 @@ def spreadsheet_safe(value: str | None) -> str:
     owners=["team:data"],
     kinds={"python", "csv"},
     deps=[dg.AssetKey(["marts", "nurtik_segment_contacts"])],
+    check_specs=[
+        dg.AssetCheckSpec(
+            ALL_EXPORTED,
+            asset=["publish", "nurtik_segment_exports"],
+            description="Every segment's code is a plain name ([a-z0-9_]) and its file was written",
+        )
+    ],
     description=(
         "One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
         "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."
@@ -52,8 +64,13 @@ def nurtik_segment_exports(
     staging.mkdir()
     counts: dict[str, int] = {}
     writers: dict[str, tuple] = {}
+    quarantined: dict[str, int] = {}
     try:
         for segment, email, first, last in rows:
+            if not SEGMENT_CODE.fullmatch(segment or ""):
+                shown = repr((segment or "")[:60])  # a code only: no personal data
+                quarantined[shown] = quarantined.get(shown, 0) + 1
+                continue
             if segment not in writers:
                 f = open(staging / f"{segment}.csv", "w", encoding="utf-8", newline="")
                 writers[segment] = (f, csv.writer(f, delimiter=";"))
@@ -69,11 +86,24 @@ def nurtik_segment_exports(
     os.replace(staging, root)
     shutil.rmtree(old, ignore_errors=True)
     context.log.info(f"[nurtik] {len(counts)} segment file(s) written to {root}")
+    if quarantined:
+        context.log.error(f"[nurtik] segment(s) not exported, their code is no plain name: {', '.join(quarantined)}")
     return dg.MaterializeResult(
         metadata={
             "segments": len(counts),
             "people_rows": sum(counts.values()),
             "folder": dg.MetadataValue.path(str(root)),
             "per_segment": dg.MetadataValue.json(counts),
-        }
+            "quarantined_segments": "\n".join(f"{code} ({n} rows)" for code, n in quarantined.items()) or "none",
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=ALL_EXPORTED,
+                passed=not quarantined,
+                severity=dg.AssetCheckSeverity.WARN,
+                description=f"{len(quarantined)} segment(s) quarantined: code not [a-z0-9_]"
+                if quarantined
+                else "every segment exported",
+            )
+        ],
     )

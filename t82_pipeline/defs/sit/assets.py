@@ -12,7 +12,7 @@ from t82_pipeline.defs.sit.apidae_landing import (
     landed_state,
     read_notification,
 )
-from t82_pipeline.defs.sit.resources import ApidaeResource
+from t82_pipeline.defs.sit.resources import ApidaeResource, ConfirmationRefused
 from t82_pipeline.defs.sit.tif import land_xml_file
 from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
 from t82_pipeline.lib.freshness import freshness_policy
@@ -122,17 +122,24 @@ def apidae_export_objects(
     apidae_export_drop: DropFolderResource,
 ) -> dg.MaterializeResult:
     zone = landing.zone()
-    pending = []
+    pending, refused = [], []
 
     def land(path: Path) -> LandedBatch:
         batch = land_export_zip(zone, path)
         confirmation = read_notification(path).get("urlConfirmation")
         # Confirmed once, after the batch is safely landed; a failed confirmation is retried by the
-        # next run (the ZIP is still in the drop folder) and never stops the landing.
+        # next run (the ZIP is still in the drop folder) and never stops the landing. One that is
+        # not Apidae's is refused once, and recorded so: never fetched, never tried again.
         confirmed = zone.root / CONFIRMATIONS / batch.batch_id
-        if confirmation and not confirmed.exists():
+        done = confirmed.with_name(confirmed.name + ".refused")
+        if confirmation and not confirmed.exists() and not done.exists():
             try:
                 apidae.confirm_export(confirmation)
+            except ConfirmationRefused as exc:
+                context.log.error(f"{exc} (export landed; the confirmation is not sent)")
+                refused.append(f"{path.name}: {exc.problem}")
+                done.parent.mkdir(parents=True, exist_ok=True)
+                done.write_text(exc.problem, encoding="utf-8")
             except SourceError as exc:
                 context.log.warning(f"{exc} (export landed; the confirmation is retried next run)")
                 pending.append(f"{path.name}: {exc.problem}")
@@ -143,7 +150,11 @@ def apidae_export_objects(
 
     result = land_drop_folder(context, apidae_export_drop, ["*.zip"], land)
     return dg.MaterializeResult(
-        metadata={**result.metadata, "confirmations_pending": "\n".join(pending) or "none"},
+        metadata={
+            **result.metadata,
+            "confirmations_pending": "\n".join(pending) or "none",
+            "confirmations_refused": "\n".join(refused) or "none",
+        },
         check_results=result.check_results,
     )
 

@@ -16,6 +16,12 @@ from t82_pipeline.lib.resources import drop_folder, secret
 from t82_pipeline.lib.settings import Settings
 from t82_pipeline.lib.stand_in import api_base_url
 
+CONFIRMATION_PATH = "/api/v002/export/confirmation"
+
+
+class ConfirmationRefused(SourceError):
+    """A notification's urlConfirmation that is not Apidae's: never fetched, never retried."""
+
 
 class ApidaeResource(dg.ConfigurableResource):
     """Apidae API v002. ``base_url="embedded"`` serves the generated sample objects from a
@@ -62,9 +68,29 @@ class ApidaeResource(dg.ConfigurableResource):
                 backoff_s=self.backoff_factor,
             )
 
+    def confirmation_problem(self, url: object) -> str | None:
+        """Why a notification's urlConfirmation is not fetched: it comes with the dropped file, so
+        it must be Apidae's own confirmation endpoint (the configured API's scheme, host and port,
+        the export confirmation path), never another address of the network."""
+        try:
+            parts, api = urlsplit(url if isinstance(url, str) else ""), urlsplit(self.base_url)
+            origin = (parts.scheme, parts.hostname, parts.port)
+        except ValueError:
+            return "not a URL"
+        if not parts.scheme or not parts.hostname:
+            return "not a URL"
+        if origin != (api.scheme, api.hostname, api.port) or api.scheme not in ("https", "http"):
+            return f"not the Apidae API ({api.scheme}://{api.hostname or self.base_url})"
+        if parts.path != CONFIRMATION_PATH or parts.username or parts.password:
+            return f"not Apidae's export confirmation ({CONFIRMATION_PATH})"
+        return None
+
     def confirm_export(self, url: str) -> None:
         """Tells Apidae an export was consumed (GET, as the official PHP client does). Errors
-        name the host only: the URL carries the export's hash."""
+        name the host only: the URL carries the export's hash. A URL that is not Apidae's
+        confirmation is refused (ConfirmationRefused), never fetched."""
+        if problem := self.confirmation_problem(url):
+            raise ConfirmationRefused("apidae", "export confirmation", f"urlConfirmation refused: {problem}")
         parts = urlsplit(url)
         where = f"export confirmation at {parts.scheme}://{parts.hostname}"
         with build_session(self.retries, self.backoff_factor) as session:

@@ -143,3 +143,15 @@ def test_xlsx_export_lands_like_csv(tmp_path):
     landed = json.loads((batch.path / "reviews.ndjson").read_text())
     assert batch.manifest["record_count"] == 1 and (batch.path / "export.xlsx").exists()
     assert landed["platform"] == "Booking" and landed["rating"] == "8.5" and "author_name" not in landed
+
+
+def test_an_xlsx_export_over_the_archive_limits_is_refused_before_it_is_read(tmp_path):
+    import zipfile
+
+    from tests.defs.fluxvision.test_landing import workbook_bytes
+
+    export = tmp_path / "export.xlsx"
+    export.write_bytes(workbook_bytes(padding=30 * 2**20))
+    with pytest.raises(SourceError, match="refused: .*compression ratio"):
+        land_export_file(LandingZone(tmp_path / "landing"), export)
+    assert zipfile.is_zipfile(export)  # a real workbook, swollen

@@ -185,3 +185,83 @@ def test_same_delivery_dropped_twice_lands_once(tmp_path, zone):
     again = land_delivery(zone, copy, "B4 2025_1 _1_")
     assert first.is_new and not again.is_new
     assert len(zone.manifests("fluxvision")) == 1
+
+
+def workbook_bytes(padding: int = 0) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    for row in GOOD_ROWS:
+        values = row.split(";")
+        values[4] = int(values[4])
+        sheet.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    if not padding:
+        return out.getvalue()
+    # A workbook bomb: the same sheet, swollen by a comment that compresses a thousand to one.
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<!--" + b"A" * padding + b"--><sheetData>")
+            dst.writestr(info.filename, data)
+    return bomb.getvalue()
+
+
+def test_a_workbook_over_the_archive_limits_or_damaged_is_its_table_alone(tmp_path, zone):
+    bomb = workbook_bytes(padding=30 * 2**20)  # 30 MiB of one letter: hundreds to one
+    assert len(bomb) < 2**20
+    damaged = workbook_bytes()[:-200]
+    path = zip_of(
+        tmp_path / "B4 2025_7.zip",
+        {
+            "GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode(),
+            "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.xlsx": bomb,
+            "GMONTAUBAN/Nuitee_Departement_2025B4_GMONTAUBAN0.xlsx": damaged,
+        },
+    )
+    batch = land_delivery(zone, path, "B4 2025_7")
+    reasons = {q["record"].rsplit("/", 1)[-1]: q["reason"] for q in batch.quarantined}
+    assert "compression ratio" in reasons["Diurne_2025B4_GMONTAUBAN0.xlsx"]
+    assert "workbook" in reasons["Nuitee_Departement_2025B4_GMONTAUBAN0.xlsx"]
+    assert rows_of(batch) == [(2,)]  # the good table landed
+
+
+def test_a_damaged_entry_quarantines_its_table_and_the_others_land(tmp_path, zone):
+    good = "\n".join([HEADER, *GOOD_ROWS]).encode()
+    path = zip_of(
+        tmp_path / "B4 2025_8.zip",
+        {"A/Nuitee_2025B4_GMONTAUBAN0.csv": good, "B/Nuitee_2025B4_GMONTAUBAN1.csv": good + b"\n" * 4000},
+    )
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        second = zf.getinfo("B/Nuitee_2025B4_GMONTAUBAN1.csv")
+    data[second.header_offset + 60] ^= 0xFF  # corrupt the second entry's compressed bytes
+    path.write_bytes(bytes(data))
+    batch = land_delivery(zone, path, "B4 2025_8")
+    assert [q["record"] for q in batch.quarantined] == [f"{path.name}/B/Nuitee_2025B4_GMONTAUBAN1.csv"]
+    assert rows_of(batch) == [(2,)]
+
+
+def test_a_delivery_is_read_one_table_at_a_time(tmp_path, zone):
+    """Memory follows the largest table, not the whole delivery."""
+    import random
+    import tracemalloc
+
+    rng = random.Random(9)
+    rows = [f"2025-07-{rng.randint(10, 28)};CA Grand Montauban;NonLocal;Touriste;{rng.randint(1, 99999)};1;1;1;0;Lundi"
+            for _ in range(80_000)]  # fmt: skip
+    table = "\n".join([HEADER, *rows]).encode()  # ≈ 5 MiB a table
+    path = tmp_path / "B4 2025_9.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for k in range(12):
+            zf.writestr(f"Z{k}/Nuitee_2025B4_GMONTAUBAN{k}.csv", table)
+    tracemalloc.start()
+    batch = land_delivery(zone, path, "B4 2025_9")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert rows_of(batch) == [(12 * 80_000,)]
+    # Parsing one table takes about 7× its size; all twelve held at once took over 12× more.
+    assert peak < 10 * len(table)

@@ -62,9 +62,14 @@ class TerritoryData:
         return self.ot_code or "departement"
 
     def to_json(self) -> str:
-        payload = {k: v for k, v in self.__dict__.items()}
-        # "</" would close the page's <script> element: JSON allows escaping the slash.
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).replace("</", "<\\/")
+        return script_json({k: v for k, v in self.__dict__.items()})
+
+
+def script_json(value: object) -> str:
+    """JSON to write inside a page's <script> element: every <, > and & escaped (``\\u003c``…), so
+    no label (``</script>``, ``<!--<script>``) can end the element or open a comment in it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class ObservatoryQueries:

@@ -4,7 +4,6 @@ PDF (the same charts as SVG through vl-convert, then WeasyPrint), and the year â
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,7 +13,7 @@ import vl_convert
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from t82_pipeline.defs.fluxvision.observatory import charts
-from t82_pipeline.defs.fluxvision.observatory.data import ObservatoryQueries, TerritoryData
+from t82_pipeline.defs.fluxvision.observatory.data import ObservatoryQueries, TerritoryData, script_json
 from t82_pipeline.defs.fluxvision.observatory.maps import france_shapes, world_topology
 from t82_pipeline.defs.fluxvision.observatory.selection import busiest_days, default_datasets
 from t82_pipeline.defs.fluxvision.observatory.summary import fmt, signed, year_summary
@@ -53,7 +52,7 @@ def _assets() -> dict[str, str]:
         "vega_bundle": vl_convert.javascript_bundle().replace("</script", "<\\/script"),
         "script": (HERE / "observatory.js").read_text(encoding="utf-8"),
         "css": (HERE / "observatory.css").read_text(encoding="utf-8"),
-        "locale_json": json.dumps(
+        "locale_json": script_json(
             {"format": vl_convert.get_format_locale(LOCALE), "time": vl_convert.get_time_format_locale(LOCALE)}
         ),
     }
@@ -111,7 +110,7 @@ def build_page(
             period_groups=_period_groups(data),
             geolife=sorted(geolife.items(), key=lambda kv: -kv[1]),
             data_json=data.to_json(),
-            specs_json=json.dumps(page_specs, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"),
+            specs_json=script_json(page_specs),
         )
     )
     svgs = [(label, _svg(specs[name], datasets)) for name, label in PDF_CHARTS.items()]

@@ -2,8 +2,6 @@
 symbolic links are refused; a file still being copied is left for the next run."""
 
 import shutil
-import threading
-import time
 
 import dagster as dg
 
@@ -12,6 +10,7 @@ from t82_pipeline.lib.drop import land_drop_folder
 from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.lib.resources import DropFolderResource
 from tests.conftest import FIXTURES
+from tests.support.drop import copied_slowly
 
 REAL_XML = FIXTURES / "tourinfrance" / "caravelis-aveyron-5-oi.xml"
 
@@ -56,22 +55,33 @@ def test_a_symbolic_link_is_refused(tmp_path):
 def test_a_file_still_being_copied_waits_for_the_next_run(tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()
-    data = REAL_XML.read_bytes()
-    target = drop / "copie.xml"
-
-    def copy_slowly():
-        with open(target, "wb") as out:
-            for start in range(0, len(data), len(data) // 10 + 1):
-                out.write(data[start : start + len(data) // 10 + 1])
-                out.flush()
-                time.sleep(0.1)
-
-    writer = threading.Thread(target=copy_slowly)
-    writer.start()
-    time.sleep(0.15)
     folder = DropFolderResource(path=str(drop), settle_seconds=0.3)
-    metadata, _ = land(tmp_path, folder)
-    writer.join()
+    with copied_slowly(REAL_XML.read_bytes(), drop / "copie.xml"):
+        metadata, _ = land(tmp_path, folder)
     assert metadata["new_batches"] == 0 and metadata["still_being_written"] == 1
     metadata, check = land(tmp_path, folder)
     assert metadata["new_batches"] == 1 and check.passed
+
+
+def test_the_flux_vision_drop_waits_for_a_delivery_to_settle(tmp_path):
+    from t82_pipeline.defs.fluxvision.sensors import fluxvision_drop_sensor
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    folder = DropFolderResource(path=str(drop), settle_seconds=0.3)
+    with copied_slowly(b"x" * 200_000, drop / "B4 2025_1.zip"):
+        early = fluxvision_drop_sensor(dg.build_sensor_context(), fluxvision_drop=folder)
+    assert not early.run_requests
+    later = fluxvision_drop_sensor(dg.build_sensor_context(), fluxvision_drop=folder)
+    assert [r.partition_key for r in later.run_requests] == ["B4 2025_1"]
+
+
+def test_an_erasure_request_still_being_written_waits_for_the_next_run(tmp_path):
+    from t82_pipeline.defs.nurtik.gdpr import request_files
+
+    drop = tmp_path / "restricted"
+    drop.mkdir()
+    folder = DropFolderResource(path=str(drop), settle_seconds=0.3)
+    with copied_slowly(b"alice@example.org\n" * 2000, drop / "demandes.txt"):
+        assert request_files(folder) == ([], 1)
+    assert request_files(folder) == ([drop / "demandes.txt"], 0)

@@ -22,9 +22,9 @@ demo: install
 test: install lint
 	$(BIN)/pytest
 
-# The inner loop: everything but the end-to-end runs and PostgreSQL (a few minutes).
+# The inner loop: the unit and integration tiers without PostgreSQL (about a minute; docs/testing.md).
 test-fast: install
-	$(BIN)/pytest -m "not slow and not postgres"
+	$(BIN)/pytest tests/unit tests/integration -m "not postgres"
 
 lint: install
 	$(BIN)/ruff check .

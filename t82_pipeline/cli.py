@@ -13,22 +13,26 @@ from t82_pipeline.lib.settings import DUCKDB, get_settings
 
 
 def run_demo(reporter: RunReporter, as_of_date: str | None, daemon_log: Path | None) -> bool:
-    """The nightly, launched as from the UI; the daemon's sensors land the dropped files and the
-    Flux Vision deliveries (then refresh their marts); then the monthly provider reports."""
+    """The nightly, launched as from the UI; the daemon's automation builds what it landed, its
+    sensors land the dropped files and the Flux Vision deliveries; then last month's provider reports."""
     import dagster as dg
 
-    from t82_pipeline.demo.daemon import RunFollower, job_sensor_names, launch, now, running_daemon
+    from t82_pipeline.demo.daemon import RunFollower, idle_sensor_names, launch, now, running_daemon
 
+    if as_of_date:  # read by the dbt runs the daemon's automation launches (settings: T82_AS_OF_DATE)
+        os.environ["T82_AS_OF_DATE"] = as_of_date
     outcomes: list[bool] = []
-    nightly_config = {"ops": {"t82_dbt_models": {"config": {"as_of_date": as_of_date}}}} if as_of_date else None
-    with dg.DagsterInstance.get() as instance, running_daemon(daemon_log):
+    with dg.DagsterInstance.get() as instance:
         runs = RunFollower(instance, now(), lambda run: outcomes.append(reporter.report(run, instance)))
-        nightly = launch("nightly", nightly_config)
-        print("Nightly job launched; the daemon's sensors pick up the dropped files and Flux Vision deliveries.")
-        runs.wait_for_run(nightly)
-        if all(outcomes):
-            launch("fairguest_reports")  # they read the nightly's Fairguest marts
-        runs.wait_until_idle(job_sensor_names())
+        # Queued before the daemon starts: its automation's first look sees the landing in progress
+        # and waits for it, so one run builds what the night landed.
+        launch("nightly")
+        print("Nightly job queued; the daemon runs it, builds what it lands, and its sensors land the dropped files.")
+        with running_daemon(daemon_log):
+            runs.wait_until_idle(idle_sensor_names())
+            if all(outcomes):
+                launch("fairguest_reports")  # they read the Fairguest marts the night built
+                runs.wait_until_idle(idle_sensor_names())
     return bool(outcomes) and all(outcomes)
 
 

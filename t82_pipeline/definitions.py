@@ -19,7 +19,7 @@ from t82_pipeline.defs.ops import definitions as ops
 from t82_pipeline.defs.serving import definitions as serving
 from t82_pipeline.defs.sit import definitions as sit
 from t82_pipeline.lib.resources import build_resources
-from t82_pipeline.lib.settings import get_settings
+from t82_pipeline.lib.settings import Settings, get_settings
 
 GLOSSARY = {
     "SIT": "système d'information touristique: the offers database (Apidae, formerly Constellation XML exports)",
@@ -29,22 +29,22 @@ GLOSSARY = {
     "FVT": "Flux Vision Tourisme: Orange's visitor statistics from the mobile network",
 }
 
-defs = dg.Definitions.merge(
-    sit.defs,
-    dbt.defs,
-    fairguest.defs,
-    fluxvision.defs,
-    nurtik.defs,
-    opendata.defs,
-    serving.defs,
-    ops.defs,
-    nightly.defs,
-    dg.Definitions(
-        # Each domain's definitions bring its own resources; these are the shared ones.
-        resources=build_resources(get_settings()),
-        # Every job runs in one process: their steps queue one at a time in the warehouse pool anyway,
-        # and under the daemon each step's own process re-imported the code location (15–35 s each).
-        executor=dg.in_process_executor,
-        metadata={"glossary": dg.MetadataValue.json(GLOSSARY)},
-    ),
-)
+DOMAINS = (sit, dbt, fairguest, fluxvision, nurtik, opendata, serving, ops, nightly)
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """The whole graph, its resources built from ``settings`` (the tests build it on theirs)."""
+    return dg.Definitions.merge(
+        *(domain.definitions(settings) for domain in DOMAINS),
+        dg.Definitions(
+            # Each domain's definitions bring its own resources; these are the shared ones.
+            resources=build_resources(settings),
+            # Every job runs in one process: their steps queue one at a time in the warehouse pool anyway,
+            # and under the daemon each step's own process re-imported the code location (15–35 s each).
+            executor=dg.in_process_executor,
+            metadata={"glossary": dg.MetadataValue.json(GLOSSARY)},
+        ),
+    )
+
+
+defs = build_definitions(get_settings())

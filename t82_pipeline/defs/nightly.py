@@ -1,4 +1,7 @@
-"""The nightly job: every source pulled, then dbt builds staging → marts."""
+"""The nightly job pulls every source into landing; Dagster's automation builds what follows
+(lib/automation.py): the dbt models whose inputs landed something new, then the feed, serving
+and the rest. Flux Vision deliveries and dropped SIT files land as they come (their sensors);
+GDPR jobs and the monthly provider reports have their own jobs."""
 
 from __future__ import annotations
 
@@ -6,31 +9,25 @@ import dagster as dg
 
 from t82_pipeline.defs.fluxvision.assets import LANDING_KEY as FLUXVISION_LANDING
 from t82_pipeline.defs.nurtik.gdpr import SUPPRESSIONS_KEY
-
-# Flux Vision changes only when a delivery lands (every two months): its dbt models and reports are
-# rebuilt then, by the fluxvision_refresh job. Serving stays: it republishes whatever is built.
-FLUXVISION = dg.AssetSelection.assets(FLUXVISION_LANDING).downstream() - dg.AssetSelection.key_prefixes("serving")
+from t82_pipeline.lib.automation import NIGHTLY_CRON, TIMEZONE, automation_sensor
+from t82_pipeline.lib.settings import Settings
 
 nightly_job = dg.define_asset_job(
     "nightly",
-    # Provider reports go out on their own monthly schedule; GDPR erasure and retention are their
-    # own jobs.
-    selection=(
-        dg.AssetSelection.all()
-        - dg.AssetSelection.key_prefixes("reports")
-        - dg.AssetSelection.assets(SUPPRESSIONS_KEY)
-        - FLUXVISION
-    ),
-    description="Pulls every source into landing, then builds and tests the warehouse with dbt.",
-    # 13× the département runs in minutes: an hour means a dead worker, settled by run monitoring.
+    selection=dg.AssetSelection.key_prefixes("landing")
+    - dg.AssetSelection.assets(SUPPRESSIONS_KEY, FLUXVISION_LANDING),
+    description="Pulls every source and drop folder into landing; what they feed is built by automation after.",
+    # The region's pulls take minutes: an hour means a dead worker, settled by run monitoring.
     tags={"dagster/max_runtime": "3600"},
 )
 
 nightly_schedule = dg.ScheduleDefinition(
     job=nightly_job,
-    cron_schedule="30 2 * * *",
-    execution_timezone="Europe/Paris",
+    cron_schedule=NIGHTLY_CRON,
+    execution_timezone=TIMEZONE,
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
-defs = dg.Definitions(jobs=[nightly_job], schedules=[nightly_schedule])
+
+def definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(jobs=[nightly_job], schedules=[nightly_schedule], sensors=[automation_sensor()])

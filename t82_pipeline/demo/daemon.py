@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import dagster as dg
+
 from t82_pipeline.lib.settings import REPO_ROOT
 
 BIN = Path(sys.executable).parent  # the installed tools, whatever PATH says
@@ -97,11 +99,16 @@ def launch(job: str, run_config: dict | None = None) -> str:
     return run_id
 
 
-def job_sensor_names() -> list[str]:
-    """The sensors that request runs (not the alerts): the demo waits until each has nothing left."""
+def idle_sensor_names() -> list[str]:
+    """The sensors that request runs (the drop folders', the automation; not the alerts): the demo
+    waits until each has nothing left to request."""
     from t82_pipeline.definitions import defs
 
-    return sorted(s.name for s in defs.get_repository_def().sensor_defs if s.has_jobs)
+    return sorted(
+        s.name
+        for s in defs.get_repository_def().sensor_defs
+        if s.has_jobs or isinstance(s, dg.AutomationConditionSensorDefinition)
+    )
 
 
 def sensors_idle(instance, names: list[str], since: float) -> bool:

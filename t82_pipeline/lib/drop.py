@@ -4,7 +4,8 @@ outcome through its ``all_drop_files_loaded`` check."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -26,12 +27,19 @@ def drop_check_spec(asset_key: list[str]) -> dg.AssetCheckSpec:
     )
 
 
+@dataclass
+class DropOutcome:
+    batches: list[LandedBatch]
+    metadata: dict
+    check: dg.AssetCheckResult
+
+
 def land_drop_folder(
     context: dg.AssetExecutionContext,
     folder: DropFolderResource,
-    patterns: list[str],
+    patterns: Sequence[str],
     land: Callable[[Path], LandedBatch],
-) -> dg.MaterializeResult:
+) -> DropOutcome:
     landed, rejected = [], []
     found = [p for pattern in patterns for p in folder.files(pattern)]
     for link in [p for p in found if p.is_symlink()]:  # could point anywhere on the machine
@@ -42,35 +50,24 @@ def land_drop_folder(
         context.log.warning(f"[{folder.path}] {path.name}: still being written, left for the next run")
     for path in ready:
         try:
-            batch = land(path)
+            landed.append(land(path))
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
             problem = exc.problem if isinstance(exc, SourceError) else f"{type(exc).__name__}: {str(exc)[:300]}"
             context.log.error(f"[{folder.path}] {path.name}: {problem}")
             rejected.append(f"{path.name}: {problem}")
-            continue
-        for q in batch.quarantined if batch.is_new else []:
-            context.log.warning(f"[{batch.source}] quarantined {q['record']}: {q['reason']}")
-        landed.append(batch)
-    new = [b for b in landed if b.is_new]
-    return dg.MaterializeResult(
-        metadata={
+    return DropOutcome(
+        landed,
+        {
             "folder": dg.MetadataValue.path(folder.path),
             "files_seen": len(found),
             "still_being_written": len(moving),
-            "new_batches": len(new),
-            "rows": sum(b.manifest.get("record_count", 0) for b in new),
-            "quarantined_records": sum(b.manifest.get("quarantined", 0) for b in new),
             "rejected_files": "\n".join(rejected) or "none",
         },
-        check_results=[
-            dg.AssetCheckResult(
-                check_name=ALL_FILES_LOADED,
-                passed=not rejected,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description="Every file of the drop folder landed"
-                if not rejected
-                else "Rejected:\n" + "\n".join(rejected),
-                metadata={"rejected": len(rejected)},
-            )
-        ],
+        dg.AssetCheckResult(
+            check_name=ALL_FILES_LOADED,
+            passed=not rejected,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description="Every file of the drop folder landed" if not rejected else "Rejected:\n" + "\n".join(rejected),
+            metadata={"rejected": len(rejected)},
+        ),
     )

@@ -47,6 +47,20 @@ class LandedBatch:
 
 
 @dataclass
+class Landed:
+    """What a landing run landed (new batches and ones already there) and what to say of it:
+    metadata, and check results (``dagster.AssetCheckResult``) for its landing asset."""
+
+    batches: list[LandedBatch] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    check_results: list = field(default_factory=list)
+
+    @property
+    def new(self) -> list[LandedBatch]:
+        return [b for b in self.batches if b.is_new]
+
+
+@dataclass
 class BatchWriter:
     """Collects the files of one batch in a temporary folder until it is committed."""
 
@@ -132,6 +146,28 @@ class LandingZone:
         found = [json.loads(p.read_text(encoding="utf-8")) for p in (self.root / source).glob(f"[!.]*/*/{MANIFEST}")]
         return sorted(found, key=lambda m: (m["received_at"], m["batch_id"]))
 
+    def batch_folder(self, manifest: dict) -> Path:
+        return next((self.root / manifest["source"]).glob(f"*/{manifest['batch_id']}"))
+
+    def repeated(self, source: str, file_name: str, field: str, since: str | None, manifest_key: str) -> set[bytes]:
+        """The lines a pull asked for records ``since`` a date would land again: an API asked from
+        the newest record landed (inclusive), or a few days before it (late records), sends those
+        records again. These are the digests of the landed lines whose ``field`` is at or after
+        ``since``, in the batches whose ``manifest_key`` (their newest record) is; the same record
+        sent again, unchanged, is no change and lands nothing."""
+        if not since:
+            return set()
+        found = set()
+        for manifest in self.manifests(source):
+            if (manifest.get(manifest_key) or "") < since:
+                continue
+            path = self.batch_folder(manifest) / file_name
+            with open(path, "rb") as lines:
+                for line in lines:
+                    if str(json.loads(line).get(field) or "") >= since:
+                        found.add(hashlib.sha1(line.rstrip(b"\n")).digest())
+        return found
+
     def find_by_payload(self, source: str, payload_sha256: str) -> Path | None:
         for manifest_path in (self.root / source).glob(f"[!.]*/*/{MANIFEST}"):
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -160,8 +196,17 @@ class LandingZone:
         payload_files: Iterable[str],
         metadata: dict,
         received_at: datetime | None = None,
-    ) -> LandedBatch:
-        """Moves the batch into place, unless the same payload already landed."""
+    ) -> LandedBatch | None:
+        """Moves the batch into place, unless the same payload already landed. A batch of changes
+        that holds none (its payload files of lines all empty, nothing quarantined) lands nothing:
+        None. A full snapshot always lands, empty or not (it says what exists)."""
+        payload_files = list(payload_files)
+        if (
+            metadata.get("mode") != "full"
+            and writer.quarantine_count == 0
+            and all(writer.files[name].get("rows") == 0 for name in payload_files)
+        ):
+            return None
         digest = hashlib.sha256()
         for name in sorted(payload_files):
             digest.update(writer.files[name]["sha256"].encode())

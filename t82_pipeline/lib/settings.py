@@ -78,6 +78,9 @@ class Settings:
     warehouse_path: Path
     warehouse_memory_limit: str
     warehouse_backend: str
+    # Models that read today's date (quality freshness, retention) read this one when set: the
+    # tests and the benchmark pin it; production leaves it empty.
+    as_of_date: str
     # DuckLake's catalog, as ATTACH 'ducklake:…' takes it (``postgres:host=… dbname=…``): it may
     # hold a password, so it is a secret.
     ducklake_catalog: str = field(repr=False)
@@ -192,9 +195,14 @@ class Settings:
 
     def value_problems(self) -> list[str]:
         """Values outside what their use allows (a page of 0 objects would page for ever)."""
+        problems = []
         if not 1 <= self.apidae_page_size <= 200:
-            return [f"T82_APIDAE_PAGE_SIZE must be between 1 and 200 (Apidae's most), not {self.apidae_page_size}"]
-        return []
+            problems.append(
+                f"T82_APIDAE_PAGE_SIZE must be between 1 and 200 (Apidae's most), not {self.apidae_page_size}"
+            )
+        if self.as_of_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.as_of_date):
+            problems.append(f"T82_AS_OF_DATE must be a date (YYYY-MM-DD), not {self.as_of_date!r}")
+        return problems
 
     def check(self) -> None:
         problems = (
@@ -204,12 +212,6 @@ class Settings:
         )
         if problems:
             raise SettingsError(self.mode, problems)
-
-    @property
-    def warehouse_marker(self) -> Path:
-        """What exists as long as the warehouse dbt built does: the DuckDB file, or the DuckLake's
-        local data folder (removing either means the next night rebuilds everything)."""
-        return self.warehouse_path if self.warehouse_backend == DUCKDB else Path(self.ducklake_data_path)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -230,6 +232,7 @@ class Settings:
             # dbt's DuckDB spills to disk beyond this, so the nightly fits a small machine at regional scale.
             warehouse_memory_limit=os.environ.get("T82_WAREHOUSE_MEMORY_LIMIT", "1GB"),
             warehouse_backend=os.environ.get("T82_WAREHOUSE", DUCKDB).strip().lower() or DUCKDB,
+            as_of_date=os.environ.get("T82_AS_OF_DATE", "").strip(),
             ducklake_catalog=os.environ.get("T82_DUCKLAKE_CATALOG", ""),
             ducklake_data_path=_location("T82_DUCKLAKE_DATA_PATH", data_dir / "warehouse" / "lake"),
             ducklake_retention=os.environ.get("T82_DUCKLAKE_RETENTION", "7 days").strip(),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import dagster as dg
 
 from t82_pipeline.lib.http import SourceError, redact
+from t82_pipeline.lib.landing import Landed
 
 PULL_SUCCEEDED = "source_pull_succeeded"
 FAILED = "failed"
@@ -32,27 +33,24 @@ def error_message(source: str, exc: Exception) -> str:
     return message[:1000]
 
 
-def pull_or_keep_last(
-    context: dg.AssetExecutionContext, source: str, pull: Callable[[], dg.MaterializeResult]
-) -> dg.MaterializeResult:
-    """``pull()``'s result with a passing pull check, or, when it raises, the failure recorded."""
+def pull_or_keep_last(context: dg.AssetExecutionContext, source: str, pull: Callable[..., Landed]) -> Landed:
+    """What ``pull(context)`` landed with a passing pull check, or, when it raises, the failure recorded."""
     try:
-        result = pull()
+        landed = pull(context)
     except Exception as exc:  # noqa: BLE001 - any fault of one source stays that source's
         message = error_message(source, exc)
         context.log.error(f"{message} (the last good landing is kept; the night goes on)")
-        return dg.MaterializeResult(
-            metadata={"pull_status": FAILED, "error": message, "new_batch": False},
+        return Landed(
+            metadata={"pull_status": FAILED, "error": message},
             check_results=[
                 dg.AssetCheckResult(
                     check_name=PULL_SUCCEEDED, passed=False, severity=dg.AssetCheckSeverity.ERROR, description=message
                 )
             ],
         )
-    return dg.MaterializeResult(
-        metadata={**(result.metadata or {}), "pull_status": "ok"},
-        check_results=[*(result.check_results or []), dg.AssetCheckResult(check_name=PULL_SUCCEEDED, passed=True)],
-    )
+    landed.metadata["pull_status"] = "ok"
+    landed.check_results.append(dg.AssetCheckResult(check_name=PULL_SUCCEEDED, passed=True))
+    return landed
 
 
 def pull_failed(metadata: dict) -> str | None:

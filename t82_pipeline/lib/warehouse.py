@@ -80,9 +80,11 @@ def missing_relations(con: duckdb.DuckDBPyConnection, relations: Iterable[str]) 
     return [r for r in relations if r not in built]
 
 
-def nothing_to_publish(context: dg.AssetExecutionContext, missing: list[str]) -> dg.MaterializeResult:
+def nothing_to_publish(context: dg.AssetExecutionContext, missing: list[str]) -> dg.AssetObservation:
+    """What a publish asset records when what it reads is not built yet: an observation, never a
+    materialization (a materialization always means the asset was written)."""
     context.log.warning(
         f"not built yet: {', '.join(missing)} (first run, or the source has never landed): "
         "nothing published, the last published state stays"
     )
-    return dg.MaterializeResult(metadata={"skipped": True, "not_built_yet": ", ".join(missing)})
+    return dg.AssetObservation(asset_key=context.asset_key, metadata={"not_built_yet": ", ".join(missing)})

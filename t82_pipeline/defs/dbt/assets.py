@@ -1,7 +1,11 @@
+"""The dbt project as Dagster assets. Which models a run builds is Dagster's choice (the
+automation of lib/automation.py, or a selection in the UI): dagster-dbt turns it into
+``dbt build --select``. Every model built is tested in the same run (its checks)."""
+
 import json
 import os
 import shutil
-from functools import cache
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -9,7 +13,6 @@ from dagster_dbt import dbt_assets
 
 from t82_pipeline.defs.dbt.project import dbt_project, prepared_manifest
 from t82_pipeline.defs.dbt.resources import T82DbtCliResource
-from t82_pipeline.defs.dbt.selection import plan_build, record_build
 from t82_pipeline.defs.dbt.translator import T82DbtTranslator
 from t82_pipeline.lib.resources import WAREHOUSE_POOL  # dbt is the only writer of the warehouse
 
@@ -17,66 +20,37 @@ KEPT_RUN_FOLDERS = 20  # dbt's logs and artifacts of the last runs, for debuggin
 
 
 class DbtBuildConfig(dg.Config):
-    as_of_date: str | None = None  # quality freshness reference; None = today
+    as_of_date: str | None = None  # quality freshness reference; None: T82_AS_OF_DATE, else today
+    # Rebuild incremental models whole (a landing rewritten by GDPR, or a fix to replay).
     full_refresh: bool = False
-    full_build: bool = False  # build every selected node, not only what new batches touch
     # GDPR erasure: on a DuckLake, drop every snapshot but the new one, and the files they used.
     purge_history: bool = False
 
 
-@dbt_assets(
-    manifest=prepared_manifest(),
-    project=dbt_project(),
-    dagster_dbt_translator=T82DbtTranslator(),
-    pool=WAREHOUSE_POOL,
-)
-def t82_dbt_models(context: dg.AssetExecutionContext, dbt: T82DbtCliResource, config: DbtBuildConfig):
-    # Cautious: a subset (e.g. the Flux Vision refresh) runs only tests whose every parent it
-    # builds, not a seed's tests that also read models outside the subset.
-    dbt_vars = {"as_of_date": config.as_of_date, "purge_history": config.purge_history}
-    args = ["build", "--indirect-selection", "cautious", "--vars", json.dumps(dbt_vars)]
-    if config.full_refresh:
-        args.append("--full-refresh")
-    manifest = _manifest()
-    translator = T82DbtTranslator()
-    key_of = {uid: translator.get_asset_key(n) for uid, n in manifest["nodes"].items() if n["resource_type"] != "test"}
-    selected = {uid for uid, key in key_of.items() if key in context.selected_asset_keys}
-    plan = (
-        plan_build(
-            manifest,
-            Path(dbt.landing_dir),
-            Path(dbt.build_record_path),
-            Path(dbt.warehouse_marker),
-            config.full_build or config.full_refresh,
-        )
-        if dbt.build_record_path
-        else None
+def dbt_models(manifest: Path | dict) -> dg.AssetsDefinition:
+    """Every model, seed and test of a dbt manifest as assets and checks."""
+
+    @dbt_assets(
+        manifest=manifest, project=dbt_project(), dagster_dbt_translator=T82DbtTranslator(), pool=WAREHOUSE_POOL
     )
-    kept = [uid for uid in plan.excluded if uid in selected] if plan else []
-    if plan:
-        context.log.info(
-            f"[dbt] {'full build' if plan.full else 'selective build'}: {plan.reason}; {len(kept)} model(s) kept as they are"
-        )
-    if kept:
-        args += ["--exclude", " ".join(manifest["nodes"][uid]["name"] for uid in kept)]  # one value: dbt splits it
-    # Models kept tonight are reported first, as they stand (their last good state): what reads
-    # them (the models built tonight, serving, the feed, reports) runs as usual.
-    for uid in kept:
-        yield dg.Output(
-            None,
-            output_name=context.assets_def.get_output_name_for_asset_key(key_of[uid]),
-            metadata={"rebuilt": False, "kept_because": plan.reason},
-        )
-    invocation = dbt.cli(args, context=context)
-    yield from invocation.stream()
-    if plan and invocation.is_successful():
-        record_build(Path(dbt.build_record_path), Path(dbt.warehouse_marker), manifest, plan, selected - set(kept))
-    keep_parse_cache(invocation.target_path, context.log)
+    def t82_dbt_models(context: dg.AssetExecutionContext, dbt: T82DbtCliResource, config: DbtBuildConfig):
+        as_of = config.as_of_date or dbt.as_of_date or None
+        if as_of is not None:
+            date.fromisoformat(as_of)  # it reaches SQL: a date, or the run stops here
+        dbt_vars = {"as_of_date": as_of, "purge_history": config.purge_history}
+        # "buildable": a test runs with the model it checks, and only once every model it reads is
+        # built or being built (a seed's relationship to a model not built yet waits for that model).
+        args = ["build", "--indirect-selection", "buildable", "--vars", json.dumps(dbt_vars)]
+        if config.full_refresh:
+            args.append("--full-refresh")
+        invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
+        keep_parse_cache(invocation.target_path, context.log)
+
+    return t82_dbt_models
 
 
-@cache
-def _manifest() -> dict:
-    return json.loads(Path(prepared_manifest()).read_text(encoding="utf-8"))
+t82_dbt_models = dbt_models(prepared_manifest())
 
 
 def keep_parse_cache(run_target: Path, log) -> None:

@@ -21,13 +21,9 @@ from t82_pipeline.lib.settings import Settings
 
 
 class T82DbtCliResource(DbtCliResource):
-    """Runs the dbt executable of this virtualenv, whose version is the installed dbt-core's.
-    With ``build_record_path`` set, a night builds only what new landing batches touch
-    (selection.py); empty, every run builds all it is asked to."""
+    """Runs the dbt executable of this virtualenv, whose version is the installed dbt-core's."""
 
-    landing_dir: str = ""
-    build_record_path: str = ""
-    warehouse_marker: str = ""  # what exists as long as the warehouse does (Settings.warehouse_marker)
+    as_of_date: str = ""  # T82_AS_OF_DATE: a fixed date for models that read today's (tests, demos)
 
     @cached_property
     def _cli_version(self) -> Version:
@@ -45,8 +41,6 @@ def build_resources(s: Settings) -> dict[str, DbtCliResource]:
         "dbt": T82DbtCliResource(
             project_dir=dbt_project(),
             dbt_executable=str(Path(sys.executable).parent / "dbt"),
-            landing_dir=str(s.landing_dir),
-            build_record_path=str(s.warehouse_path.parent / "dbt_built_batches.json"),
-            warehouse_marker=str(s.warehouse_marker),
+            as_of_date=s.as_of_date,
         ),
     }

@@ -4,16 +4,42 @@ folder ``defs/<domain>/``); the key is [layer, name]."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from t82_pipeline.defs.dbt.check_descriptions import test_description
+from t82_pipeline.defs.dbt.project import prepared_manifest
+from t82_pipeline.lib.automation import follows_its_inputs
 
 REFERENCE = "reference"  # seeds, and the models of the territory built from them
 PERSONAL_SCHEMA = "personal"
+# Models that read today's date (quality freshness, retention) are built again once a day.
+DAILY_MACRO = "macro.t82.as_of_date"
+
+
+@cache
+def _macros() -> Mapping[str, Mapping]:
+    return json.loads(prepared_manifest().read_text(encoding="utf-8")).get("macros", {})
+
+
+@cache
+def _macro_digest(uid: str) -> str:
+    """A macro's code with that of the macros it calls, hashed."""
+    macro = _macros().get(uid, {})
+    parts = [macro.get("macro_sql", "")] + [
+        _macro_digest(m) for m in sorted(macro.get("depends_on", {}).get("macros", []))
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _macros_called(props: Mapping[str, Any]) -> list[str]:
+    return sorted(props.get("depends_on", {}).get("macros", []))
 
 
 class T82DbtTranslator(DagsterDbtTranslator):
@@ -26,6 +52,16 @@ class T82DbtTranslator(DagsterDbtTranslator):
             return super().get_asset_key(dbt_resource_props)  # bound via meta.dagster.asset_key
         layer = REFERENCE if kind == "seed" else dbt_resource_props["fqn"][1]
         return dg.AssetKey([layer, dbt_resource_props["name"]])
+
+    def get_code_version(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """dbt's checksum of the node, with the code of the macros it calls: a change to either is
+        a new code version, and the model is built again (with what follows it)."""
+        checksum = dbt_resource_props.get("checksum", {}).get("checksum", "")
+        parts = [checksum, *(_macro_digest(m) for m in _macros_called(dbt_resource_props))]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        return follows_its_inputs(daily=DAILY_MACRO in _macros_called(dbt_resource_props))
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
         if dbt_resource_props["resource_type"] == "seed":

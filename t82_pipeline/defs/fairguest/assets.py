@@ -9,13 +9,13 @@ from t82_pipeline.defs.fairguest.landing import (
 )
 from t82_pipeline.defs.fairguest.resources import FairguestResource
 from t82_pipeline.lib.batch_checks import ndjson_check
-from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
-from t82_pipeline.lib.freshness import freshness_policy
-from t82_pipeline.lib.resources import DropFolderResource, LandingResource
-from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
+from t82_pipeline.lib.landing import Landed, LandedBatch
+from t82_pipeline.lib.landing_assets import api_landing, drop_folder_landing
 
 GROUP = "fairguest"
+REVIEWS = "fairguest_reviews"
 REVIEWS_VALID = "reviews_batch_is_valid"
+NO_REVIEW_QUARANTINED = "no_review_quarantined"
 
 
 def reviews_batch_check(path) -> dg.AssetCheckResult:
@@ -43,19 +43,40 @@ def reviews_batch_check(path) -> dg.AssetCheckResult:
     )
 
 
-OWNERS = ["team:data"]
+def review_checks(context: dg.AssetExecutionContext, new: list[LandedBatch]) -> list[dg.AssetCheckResult]:
+    reviews = next((b for b in new if b.source == REVIEWS), None)
+    quarantined = reviews.manifest.get("quarantined", 0) if reviews else 0
+    return [
+        dg.AssetCheckResult(
+            check_name=NO_REVIEW_QUARANTINED,
+            passed=quarantined == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"quarantined": quarantined},
+        ),
+        reviews_batch_check(reviews.path / "reviews.ndjson" if reviews else None),
+    ]
 
 
-@dg.asset(
-    key=["landing", "fairguest_api"],
-    group_name=GROUP,
-    owners=OWNERS,
-    kinds={"python", "json"},
-    freshness_policy=freshness_policy("landing/fairguest_api"),
+def _pull_fairguest(context: dg.AssetExecutionContext) -> Landed:
+    fairguest: FairguestResource = context.resources.fairguest
+    zone = context.resources.landing.zone()
+    with fairguest.client() as client:
+        establishments = land_establishments(client, zone)
+        sheet_ids = [e["sheet_id"] for e in client.establishments()]
+        ratings = land_ratings(client, zone, sheet_ids)
+        reviews = land_reviews_api(client, zone)
+    return Landed([b for b in (establishments, ratings, reviews) if b], {"new_reviews": reviews is not None})
+
+
+fairguest_api = api_landing(
+    "fairguest_api",
+    group=GROUP,
+    source="fairguest",
+    pull=_pull_fairguest,
+    resources=["fairguest"],
     check_specs=[
-        pull_check_spec(["landing", "fairguest_api"]),
         dg.AssetCheckSpec(
-            "no_review_quarantined",
+            NO_REVIEW_QUARANTINED,
             asset=["landing", "fairguest_api"],
             description="No review of the new batch was quarantined (else: which, and why)",
         ),
@@ -63,62 +84,23 @@ OWNERS = ["team:data"]
             REVIEWS_VALID, asset=["landing", "fairguest_api"], description="Great Expectations on the new reviews batch"
         ),
     ],
+    checks=review_checks,
+    kinds={"python", "json"},
     description=(
         "Fairguest establishments (snapshot), ratings /10 (one snapshot per poll, kept as history) and "
         "reviews since the last landed one (incremental), as NDJSON. Bad reviews are quarantined."
     ),
 )
-def fairguest_api(
-    context: dg.AssetExecutionContext, fairguest: FairguestResource, landing: LandingResource
-) -> dg.MaterializeResult:
-    return pull_or_keep_last(context, "fairguest", lambda: _pull_fairguest(context, fairguest, landing))
 
-
-def _pull_fairguest(
-    context: dg.AssetExecutionContext, fairguest: FairguestResource, landing: LandingResource
-) -> dg.MaterializeResult:
-    zone = landing.zone()
-    with fairguest.client() as client:
-        establishments = land_establishments(client, zone)
-        sheet_ids = [e["sheet_id"] for e in client.establishments()]
-        ratings = land_ratings(client, zone, sheet_ids)
-        reviews = land_reviews_api(client, zone)
-    for q in reviews.quarantined if reviews.is_new else []:
-        context.log.warning(f"[fairguest] quarantined {q['record']}: {q['reason']}")
-    quarantined = reviews.manifest.get("quarantined", 0) if reviews.is_new else 0
-    return dg.MaterializeResult(
-        metadata={
-            "establishments": establishments.manifest["record_count"],
-            "ratings": ratings.manifest["record_count"],
-            "new_reviews": reviews.manifest["record_count"] if reviews.is_new else 0,
-            "quarantined_reviews": quarantined,
-            "reviews_since": str(reviews.manifest.get("request", {}).get("since")),
-        },
-        check_results=[
-            dg.AssetCheckResult(
-                check_name="no_review_quarantined",
-                passed=quarantined == 0,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={"quarantined": quarantined},
-            ),
-            reviews_batch_check(reviews.path / "reviews.ndjson" if reviews.is_new else None),
-        ],
-    )
-
-
-@dg.asset(
-    key=["landing", "fairguest_exports"],
-    group_name=GROUP,
-    owners=OWNERS,
+fairguest_exports = drop_folder_landing(
+    "fairguest_exports",
+    group=GROUP,
+    folder="fairguest_drop",
+    patterns=["*.csv", "*.xlsx"],
+    land=lambda context, path, _: land_export_file(context.resources.landing.zone(), path),
     kinds={"python", "csv"},
-    check_specs=[drop_check_spec(["landing", "fairguest_exports"])],
     description=(
         "Fairguest back-office review exports (CSV or XLSX) dropped in T82_FAIRGUEST_DROP_DIR: kept as "
         "received, rows normalised to the API's review shape; bad rows quarantined with their line."
     ),
 )
-def fairguest_exports(
-    context: dg.AssetExecutionContext, landing: LandingResource, fairguest_drop: DropFolderResource
-) -> dg.MaterializeResult:
-    zone = landing.zone()
-    return land_drop_folder(context, fairguest_drop, ["*.csv", "*.xlsx"], lambda p: land_export_file(zone, p))

@@ -4,6 +4,7 @@ reviews (incremental, from the API or back-office CSV/XLSX exports), one NDJSON 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from t82_pipeline.lib.json_codec import dump_json
 from t82_pipeline.lib.landing import LandedBatch, LandingZone
 from t82_pipeline.lib.text import decode_export
 
+REVIEWS = "fairguest_reviews"
 PLATFORM_SCALES = {"google": {5}, "booking": {10}, "tripadvisor": {5}, "airbnb": {5}, "expedia": {10}, "facebook": {5}}
 # Back-office export columns (French headers) → review fields.
 EXPORT_COLUMNS = {
@@ -104,16 +106,20 @@ def reviews_since(zone: LandingZone) -> str | None:
         return latest
 
 
-def land_reviews_api(client: FairguestClient, zone: LandingZone) -> LandedBatch:
+def land_reviews_api(client: FairguestClient, zone: LandingZone) -> LandedBatch | None:
+    """Reviews since a week before the newest landed (late ones are not skipped); those landed
+    already, unchanged, are not landed again (None: nothing new)."""
     since = reviews_since(zone)
+    repeated = zone.repeated(REVIEWS, "reviews.ndjson", "published_at", since, "max_published_at")
     seen: list[str] = []
 
     def reviews() -> Iterator[tuple[str, dict]]:
         for i, review in enumerate(client.reviews(since)):
             seen.append(str(review.get("published_at", "")))
-            yield f"reviews since={since} item {i} id={review.get('review_id')}", review
+            if hashlib.sha1(dump_json(review)).digest() not in repeated:
+                yield f"reviews since={since} item {i} id={review.get('review_id')}", review
 
-    with zone.open_batch("fairguest_reviews") as batch:
+    with zone.open_batch(REVIEWS) as batch:
         entry = batch.add_checked_lines("reviews.ndjson", reviews(), review_problem, dump_json, _without_author)
         return zone.commit(
             batch,

@@ -5,7 +5,6 @@ quarantined with their file, line and reason; the rest of the delivery lands."""
 from __future__ import annotations
 
 import csv
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,11 +24,6 @@ DELIVERY_PATTERNS = ["*.zip", "*.csv", "*.xlsx"]
 ZONE_ALIASES = REPO_ROOT / "dbt_project" / "seeds" / "fluxvision_zone_aliases.csv"
 # A two-month delivery of the ten EPCI is a few MiB of small tables.
 LIMITS = ArchiveLimits(max_entries=2_000, max_entry_bytes=256 * MIB, max_total_bytes=1024 * MIB)
-
-
-def delivery_key(path: Path) -> str:
-    """Partition key of a dropped file: its name without extension, in characters Dagster accepts."""
-    return re.sub(r"[^A-Za-z0-9_.\- ]", "_", path.stem).strip()
 
 
 @cache
@@ -59,7 +53,7 @@ def _tables(path: Path) -> Iterator[Iterator[tuple[str, str, Callable[[], bytes]
         )
 
 
-def land_delivery(zone: LandingZone, path: Path, partition: str) -> LandedBatch:
+def land_delivery(zone: LandingZone, path: Path) -> LandedBatch:
     """Lands one dropped delivery; re-dropping the same bytes is a no-op. A table that cannot be
     read (a damaged entry, a workbook over the limits) is quarantined; the others land."""
     known = known_zone_keys()
@@ -93,7 +87,6 @@ def land_delivery(zone: LandingZone, path: Path, partition: str) -> LandedBatch:
             metadata={
                 "kind": "fluxvision_delivery",
                 "mode": "delta",
-                "partition": partition,
                 "file_name": path.name,
                 "record_count": parser.rows,
                 "tables_loaded": parser.rows_by_table,

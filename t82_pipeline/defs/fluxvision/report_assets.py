@@ -9,6 +9,7 @@ import dagster as dg
 from t82_pipeline.defs.fluxvision.observatory.build import build_pages, year_signatures
 from t82_pipeline.defs.fluxvision.observatory.page import render_index
 from t82_pipeline.defs.fluxvision.resources import FluxVisionReportsTarget
+from t82_pipeline.lib.automation import follows_its_inputs
 from t82_pipeline.lib.pdf import render_pdfs
 from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
@@ -44,6 +45,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 @dg.asset(
     key=["reports", "fluxvision_ot_reports"],
+    output_required=False,
+    automation_condition=follows_its_inputs(),
     pool=reader_pool(),
     group_name="fluxvision",
     owners=["team:data"],
@@ -62,11 +65,12 @@ def fluxvision_ot_reports(
     config: FluxVisionReportConfig,
     fluxvision_reports: FluxVisionReportsTarget,
     warehouse: WarehouseResource,
-) -> dg.MaterializeResult:
+):
     root = Path(fluxvision_reports.output_dir)
     with warehouse.get_connection() as con:
         if missing := missing_relations(con, [TOURIST_OFFICES, *(f"marts.{m}" for m in MARTS)]):
-            return nothing_to_publish(context, missing)
+            yield nothing_to_publish(context, missing)
+            return
         offices = list(tourist_offices(con).items())
         signatures = year_signatures(con)
     territories = [(code, name) for code, name in offices if not config.ot_codes or code in config.ot_codes]
@@ -101,7 +105,7 @@ def fluxvision_ot_reports(
     context.log.info(
         f"[fluxvision] {len(pages)} observatory page(s) written for {years or 'no year (nothing changed)'}"
     )
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
             "pages_written": len(pages),
             "years_written": ", ".join(map(str, years)) or "none (no delivery changed)",

@@ -1,15 +1,14 @@
 import dagster as dg
 
-from t82_pipeline.defs.nurtik.landing import land_contacts, land_events, land_export_file
+from t82_pipeline.defs.nurtik.landing import CONTACTS, land_contacts, land_events, land_export_file
 from t82_pipeline.defs.nurtik.resources import NurtikResource
 from t82_pipeline.lib.batch_checks import ndjson_check
-from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
-from t82_pipeline.lib.freshness import freshness_policy
-from t82_pipeline.lib.resources import DropFolderResource, LandingResource
-from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
+from t82_pipeline.lib.landing import Landed, LandedBatch
+from t82_pipeline.lib.landing_assets import api_landing, drop_folder_landing
 
 GROUP = "nurtik"
 CONTACTS_VALID = "contacts_batch_is_valid"
+NO_CONTACT_QUARANTINED = "no_contact_quarantined"
 
 
 def contacts_batch_check(path) -> dg.AssetCheckResult:
@@ -40,19 +39,46 @@ def contacts_batch_check(path) -> dg.AssetCheckResult:
     )
 
 
-OWNERS = ["team:data"]
+def contact_checks(context: dg.AssetExecutionContext, new: list[LandedBatch]) -> list[dg.AssetCheckResult]:
+    contacts = next((b for b in new if b.source == CONTACTS), None)
+    quarantined = [f"{q['record']}: {q['reason']}" for q in contacts.quarantined] if contacts else []
+    return [
+        dg.AssetCheckResult(
+            check_name=NO_CONTACT_QUARANTINED,
+            passed=not quarantined,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"quarantined": len(quarantined)},
+            description="\n".join(quarantined[:50]) or "every contact row loaded",
+        ),
+        contacts_batch_check(contacts.path / "contacts.ndjson" if contacts else None),
+    ]
 
 
-@dg.asset(
-    key=["landing", "nurtik_api"],
-    group_name=GROUP,
-    owners=OWNERS,
-    kinds={"python", "json"},
-    freshness_policy=freshness_policy("landing/nurtik_api"),
+def _pull_nurtik(context: dg.AssetExecutionContext) -> Landed:
+    nurtik: NurtikResource = context.resources.nurtik
+    zone = context.resources.landing.zone()
+    with nurtik.client() as client:
+        contacts = land_contacts(client, zone, nurtik.contact_key_secret)
+        events = land_events(client, zone, nurtik.contact_key_secret)
+    return Landed(
+        [b for b in (contacts, events) if b],
+        {
+            "contacts": contacts.manifest["record_count"] if contacts else 0,
+            "events": events.manifest["record_count"] if events else 0,
+            "suppressed_not_landed": contacts.manifest.get("suppressed_not_landed", 0) if contacts else 0,
+        },
+    )
+
+
+nurtik_api = api_landing(
+    "nurtik_api",
+    group=GROUP,
+    source="nurtik",
+    pull=_pull_nurtik,
+    resources=["nurtik"],
     check_specs=[
-        pull_check_spec(["landing", "nurtik_api"]),
         dg.AssetCheckSpec(
-            "no_contact_quarantined",
+            NO_CONTACT_QUARANTINED,
             asset=["landing", "nurtik_api"],
             description="No contact of the new batch was quarantined (else: which, and why)",
         ),
@@ -60,64 +86,27 @@ OWNERS = ["team:data"]
             CONTACTS_VALID, asset=["landing", "nurtik_api"], description="Great Expectations on the new contacts batch"
         ),
     ],
+    checks=contact_checks,
+    kinds={"python", "json"},
     description=(
         "Nurtik contacts updated since the last pull (with their consent history and interests) and "
         "activity events, as NDJSON. Personal data: landing is restricted. People on the suppression "
         "list are never landed again; bad rows are quarantined with their reason."
     ),
 )
-def nurtik_api(
-    context: dg.AssetExecutionContext, nurtik: NurtikResource, landing: LandingResource
-) -> dg.MaterializeResult:
-    return pull_or_keep_last(context, "nurtik", lambda: _pull_nurtik(context, nurtik, landing))
 
-
-def _pull_nurtik(
-    context: dg.AssetExecutionContext, nurtik: NurtikResource, landing: LandingResource
-) -> dg.MaterializeResult:
-    zone = landing.zone()
-    with nurtik.client() as client:
-        contacts = land_contacts(client, zone, nurtik.contact_key_secret)
-        events = land_events(client, zone, nurtik.contact_key_secret)
-    quarantined = [f"{q['record']}: {q['reason']}" for q in contacts.quarantined] if contacts.is_new else []
-    for line in quarantined:
-        context.log.warning(f"[nurtik] quarantined {line}")
-    return dg.MaterializeResult(
-        metadata={
-            "contacts": contacts.manifest["record_count"],
-            "events": events.manifest["record_count"],
-            "updated_since": str(contacts.manifest["request"]["updated_since"]),
-            "suppressed_not_landed": contacts.manifest.get("suppressed_not_landed", 0),
-            "quarantined": len(quarantined),
-        },
-        check_results=[
-            dg.AssetCheckResult(
-                check_name="no_contact_quarantined",
-                passed=not quarantined,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={"quarantined": len(quarantined)},
-                description="\n".join(quarantined[:50]) or "every contact row loaded",
-            ),
-            contacts_batch_check(contacts.path / "contacts.ndjson" if contacts.is_new else None),
-        ],
-    )
-
-
-@dg.asset(
-    key=["landing", "nurtik_exports"],
-    group_name=GROUP,
-    owners=OWNERS,
+nurtik_exports = drop_folder_landing(
+    "nurtik_exports",
+    group=GROUP,
+    folder="nurtik_drop",
+    patterns=["*.csv"],
+    land=lambda context, path, _: land_export_file(
+        context.resources.landing.zone(), path, context.resources.nurtik.contact_key_secret
+    ),
+    resources=["nurtik"],
     kinds={"python", "csv"},
-    check_specs=[drop_check_spec(["landing", "nurtik_exports"])],
     description=(
         "Nurtik back-office contact exports and requalification-campaign answers (CSV) dropped in "
         "T82_NURTIK_DROP_DIR: kept as received plus NDJSON; bad rows quarantined with their line."
     ),
 )
-def nurtik_exports(
-    context: dg.AssetExecutionContext, nurtik: NurtikResource, landing: LandingResource, nurtik_drop: DropFolderResource
-) -> dg.MaterializeResult:
-    zone = landing.zone()
-    return land_drop_folder(
-        context, nurtik_drop, ["*.csv"], lambda p: land_export_file(zone, p, nurtik.contact_key_secret)
-    )

@@ -132,10 +132,16 @@ def _land_contact_rows(
         )
 
 
-def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch:
-    """Contacts updated since the newest one landed (incremental), as received."""
+def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch | None:
+    """Contacts updated since the newest one landed (incremental), as received; those sent again
+    unchanged are not landed again, and a pull with nothing new lands nothing (None)."""
     since = max((m.get("max_updated_at") or "" for m in zone.manifests(CONTACTS)), default="") or None
-    rows = ((f"contact {c.get('contact_id')}", c) for c in client.contacts(since))
+    repeated = zone.repeated(CONTACTS, "contacts.ndjson", "updated_at", since, "max_updated_at")
+    rows = (
+        (f"contact {c.get('contact_id')}", c)
+        for c in client.contacts(since)
+        if hashlib.sha1(dump_json(c)).digest() not in repeated
+    )
     return _land_contact_rows(
         zone,
         CONTACTS,
@@ -146,18 +152,23 @@ def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> Lande
     )
 
 
-def land_events(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch:
+def land_events(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch | None:
+    """Events since the newest one landed; those sent again are not landed again (None: nothing new)."""
     since = max((m.get("max_occurred_at") or "" for m in zone.manifests(EVENTS)), default="") or None
+    repeated = zone.repeated(EVENTS, "events.ndjson", "occurred_at", since, "max_occurred_at")
     latest = [""]
     erased, dropped = suppressed_id_keys(zone), [0]
 
     def events() -> Iterator[bytes]:
         for event in client.events(since):
             latest[0] = max(latest[0], event["occurred_at"])
+            line = dump_json(event)
+            if hashlib.sha1(line).digest() in repeated:
+                continue
             if contact_id_key(event.get("contact_id"), secret) in erased:  # an erased person's activity
                 dropped[0] += 1
                 continue
-            yield dump_json(event)
+            yield line
 
     with zone.open_batch(EVENTS) as writer:
         count = writer.add_lines("events.ndjson", events())["rows"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from t82_pipeline.defs.nurtik.resources import SegmentExportTarget
+from t82_pipeline.lib.automation import follows_its_inputs
 from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 
 # A segment's code names its file: built from data (interest codes, countries), so held to a
@@ -29,6 +30,7 @@ def spreadsheet_safe(value: str | None) -> str:
 
 @dg.asset(
     key=["publish", "nurtik_segment_exports"],
+    automation_condition=follows_its_inputs(),
     pool=reader_pool(),
     group_name="nurtik",
     owners=["team:data"],

@@ -20,8 +20,9 @@ from t82_pipeline.defs.opendata.feed import (
 from t82_pipeline.defs.opendata.ontology import load_ontology
 from t82_pipeline.defs.opendata.record import build_record
 from t82_pipeline.defs.opendata.resources import OpenDataTarget
-from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
-from t82_pipeline.lib.resources import DropFolderResource, LandingResource, WarehouseResource, reader_pool
+from t82_pipeline.lib.automation import follows_its_inputs
+from t82_pipeline.lib.landing_assets import drop_folder_landing
+from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 from t82_pipeline.lib.warehouse import TOURIST_OFFICES, missing_relations, nothing_to_publish, tourist_offices
 
 UPLOADED = ".uploaded"  # in a published feed folder: the PUT target has it too
@@ -30,6 +31,8 @@ FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", TOURIST_OFFIC
 
 @dg.asset(
     key=["publish", "datatourisme_feed"],
+    output_required=False,
+    automation_condition=follows_its_inputs(),
     pool=reader_pool(),
     group_name="opendata",
     owners=["team:data"],
@@ -43,12 +46,11 @@ FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", TOURIST_OFFIC
         "Published atomically: readers follow <folder>/current."
     ),
 )
-def datatourisme_feed(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, opendata: OpenDataTarget
-) -> dg.MaterializeResult:
+def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource, opendata: OpenDataTarget):
     with warehouse.get_connection() as con:
         if missing := missing_relations(con, FEED_INPUTS):
-            return nothing_to_publish(context, missing)
+            yield nothing_to_publish(context, missing)
+            return
         cursor = con.execute("""
             select offers.*, coverage.published_by_apidae_connector
             from marts.opendata_offers as offers
@@ -78,9 +80,11 @@ def datatourisme_feed(
     uploaded = not opendata.put_url or (root / "current" / UPLOADED).exists()
     if fingerprint == current_fingerprint(root) and uploaded:
         context.log.info("open-data marts unchanged since the current feed: nothing to publish")
-        return dg.MaterializeResult(
-            metadata={"skipped": True, "path": dg.MetadataValue.path(str((root / "current").resolve()))}
+        yield dg.AssetObservation(
+            asset_key=context.asset_key,
+            metadata={"unchanged": True, "path": dg.MetadataValue.path(str((root / "current").resolve()))},
         )
+        return
     ontology = load_ontology()
     feed, built = Feed(), {}
     for row in rows:
@@ -115,23 +119,23 @@ def datatourisme_feed(
     for held in feed.held_back:
         reasons[held["reason"]] = reasons.get(held["reason"], 0) + 1
     context.log.info(f"published {len(feed.records)} records, held back {len(feed.held_back)}: {reasons}")
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
             "published": len(feed.records),
             "held_back": len(feed.held_back),
             "held_back_reasons": "\n".join(f"{n} × {r}" for r, n in sorted(reasons.items())) or "none",
             "policy_version": policy_version,
             "path": dg.MetadataValue.path(str(target)),
-            "skipped": False,
         }
     )
 
 
-@dg.asset(
-    key=["landing", "datatourisme_download"],
-    group_name="opendata",
-    check_specs=[drop_check_spec(["landing", "datatourisme_download"])],
-    owners=["team:data"],
+datatourisme_download = drop_folder_landing(
+    "datatourisme_download",
+    group="opendata",
+    folder="datatourisme_drop",
+    patterns=["*.zip"],
+    land=lambda context, path, _: land_download(context.resources.landing.zone(), path),
     kinds={"python", "json"},
     description=(
         "DATAtourisme flux downloads for the département (ZIP dropped in T82_DATATOURISME_DROP_DIR), kept "
@@ -139,11 +143,6 @@ def datatourisme_feed(
         "lastUpdate, publishers) as NDJSON."
     ),
 )
-def datatourisme_download(
-    context: dg.AssetExecutionContext, landing: LandingResource, datatourisme_drop: DropFolderResource
-) -> dg.MaterializeResult:
-    zone = landing.zone()
-    return land_drop_folder(context, datatourisme_drop, ["*.zip"], lambda p: land_download(zone, p))
 
 
 # Checks that read the warehouse queue in its pool too: a dbt run elsewhere holds DuckDB's lock.

@@ -7,6 +7,7 @@ from t82_pipeline.defs.serving.catalog import served_tables
 from t82_pipeline.defs.serving.files import publish_files
 from t82_pipeline.defs.serving.postgres import publish_postgres
 from t82_pipeline.defs.serving.resources import LAST_COUNTS, ServingTarget
+from t82_pipeline.lib.automation import follows_its_inputs
 from t82_pipeline.lib.quality import validate_frame
 from t82_pipeline.lib.resources import WarehouseResource, reader_pool
 from t82_pipeline.lib.settings import REPO_ROOT
@@ -100,6 +101,8 @@ def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, warehouse: Wa
 
 @dg.asset(
     key=["serving", "ot_marts"],
+    output_required=False,
+    automation_condition=follows_its_inputs(),
     pool=reader_pool(),
     group_name="serving",
     owners=["team:data"],
@@ -111,15 +114,14 @@ def served_marts_are_keyed(context: dg.AssetCheckExecutionContext, warehouse: Wa
         "PostgreSQL schema with one role per OT and row-level security."
     ),
 )
-def ot_marts(
-    context: dg.AssetExecutionContext, serving: ServingTarget, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
+def ot_marts(context: dg.AssetExecutionContext, serving: ServingTarget, warehouse: WarehouseResource):
     declared = served_tables(Path(serving.manifest_path))
     # Flux Vision marts exist once a first delivery is refreshed; until then the OTs get the rest.
     with warehouse.get_connection() as con:
         built = built_relations(con)
         if TOURIST_OFFICES not in built:
-            return nothing_to_publish(context, [TOURIST_OFFICES])
+            yield nothing_to_publish(context, [TOURIST_OFFICES])
+            return
         offices = tourist_offices(con)
     tables = [t for t in declared if t.relation in built]
     rows = publish_files(warehouse.location(), tables, offices, Path(serving.folder))
@@ -137,4 +139,4 @@ def ot_marts(
             counts = dict(con.execute("select ot_code, offer_count from marts.ot_offer_quality").fetchall())
         (Path(serving.folder) / LAST_COUNTS).write_text(json.dumps(counts))
     context.log.info(f"served {len(tables)} marts to {len(offices)} OTs")
-    return dg.MaterializeResult(metadata=metadata)
+    yield dg.MaterializeResult(metadata=metadata)

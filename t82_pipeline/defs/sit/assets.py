@@ -14,28 +14,14 @@ from t82_pipeline.defs.sit.apidae_landing import (
 )
 from t82_pipeline.defs.sit.resources import ApidaeResource, ConfirmationRefused
 from t82_pipeline.defs.sit.tif import land_xml_file
-from t82_pipeline.lib.drop import drop_check_spec, land_drop_folder
-from t82_pipeline.lib.freshness import freshness_policy
 from t82_pipeline.lib.http import SourceError
-from t82_pipeline.lib.landing import LandedBatch
-from t82_pipeline.lib.resources import DropFolderResource, LandingResource
-from t82_pipeline.lib.source_pull import pull_check_spec, pull_or_keep_last
+from t82_pipeline.lib.landing import Landed, LandedBatch
+from t82_pipeline.lib.landing_assets import api_landing, drop_folder_landing
 
 GROUP = "sit"
 # Which landed exports Apidae was told were consumed: one file per batch, beside (never inside) the
 # immutable batches.
 CONFIRMATIONS = "apidae_export_confirmations"
-OWNERS = ["team:data"]
-
-
-def _batch_metadata(batch: LandedBatch) -> dict:
-    return {
-        "batch_id": batch.batch_id,
-        "new_batch": batch.is_new,
-        "rows": batch.manifest.get("record_count", 0),
-        "quarantined": batch.manifest.get("quarantined", 0),
-        "path": dg.MetadataValue.path(str(batch.path)),
-    }
 
 
 class ApidaePullConfig(dg.Config):
@@ -55,13 +41,38 @@ def _needs_full_snapshot(zone, config: ApidaePullConfig, apidae: ApidaeResource)
     return None
 
 
-@dg.asset(
-    key=["landing", "apidae_api_objects"],
-    group_name=GROUP,
-    freshness_policy=freshness_policy("landing/apidae_api_objects"),
-    owners=OWNERS,
+def _pull_apidae(context: dg.AssetExecutionContext) -> Landed:
+    apidae: ApidaeResource = context.resources.apidae
+    zone = context.resources.landing.zone()
+    reason = _needs_full_snapshot(zone, ApidaePullConfig(**(context.op_config or {})), apidae)
+    with apidae.client() as client:
+        if reason:
+            context.log.info(f"[apidae] full snapshot: {reason}")
+            batch = land_api_snapshot(client, zone)
+        else:
+            batch = land_api_delta(client, zone, landed_state(zone))
+    if batch is None:
+        context.log.info("[apidae] delta: nothing changed since the last batch")
+    manifest = batch.manifest if batch else {}
+    return Landed(
+        [batch] if batch else [],
+        {
+            "pull": "full" if reason else "delta",
+            "num_found": manifest.get("num_found"),
+            "deleted": manifest.get("deleted_count", 0),
+            "source_url": apidae.base_url,
+        },
+    )
+
+
+apidae_api_objects = api_landing(
+    "apidae_api_objects",
+    group=GROUP,
+    source="apidae",
+    pull=_pull_apidae,
+    resources=["apidae"],
+    config_schema=ApidaePullConfig,
     kinds={"python", "json"},
-    check_specs=[pull_check_spec(["landing", "apidae_api_objects"])],
     description=(
         "The Apidae project's objects from recherche/list-objets-touristiques, landed unchanged as NDJSON with "
         "a manifest. Most nights a delta: the project listed with ids and modification dates only, new and "
@@ -69,45 +80,46 @@ def _needs_full_snapshot(zone, config: ApidaePullConfig, apidae: ApidaeResource)
         "T82_APIDAE_FULL_SNAPSHOT_DAYS old, or on request (run config full_snapshot). Same payload → no new batch."
     ),
 )
-def apidae_api_objects(
-    context: dg.AssetExecutionContext, config: ApidaePullConfig, apidae: ApidaeResource, landing: LandingResource
-) -> dg.MaterializeResult:
-    zone = landing.zone()
-
-    def pull() -> dg.MaterializeResult:
-        reason = _needs_full_snapshot(zone, config, apidae)
-        with apidae.client() as client:
-            if reason:
-                context.log.info(f"[apidae] full snapshot: {reason}")
-                batch = land_api_snapshot(client, zone)
-            else:
-                batch = land_api_delta(client, zone, landed_state(zone))
-        if batch is None:
-            context.log.info("[apidae] delta: nothing changed since the last batch")
-            return dg.MaterializeResult(metadata={"pull": "delta", "new_batch": False, "rows": 0})
-        for q in batch.quarantined:
-            context.log.warning(f"[apidae] quarantined {q['record']}: {q['reason']}")
-        return dg.MaterializeResult(
-            metadata={
-                **_batch_metadata(batch),
-                "pull": "full" if reason else "delta",
-                "num_found": batch.manifest.get("num_found"),
-                "deleted": batch.manifest.get("deleted_count", 0),
-                "source_url": apidae.base_url,
-            }
-        )
-
-    return pull_or_keep_last(context, "apidae", pull)
 
 
-@dg.asset(
-    key=["landing", "apidae_export_objects"],
-    group_name=GROUP,
-    owners=OWNERS,
-    kinds={"python", "json"},
+def _land_export(context: dg.AssetExecutionContext, path: Path, notes: dict[str, list[str]]) -> LandedBatch:
+    """Lands an export ZIP, then confirms its consumption once (a failed confirmation is retried by
+    the next run, the ZIP being still in the drop folder; it never stops the landing). A URL that
+    is not Apidae's confirmation is refused once, and recorded so: never fetched, never tried again."""
+    zone = context.resources.landing.zone()
+    batch = land_export_zip(zone, path)
+    confirmation = read_notification(path).get("urlConfirmation")
+    confirmed = zone.root / CONFIRMATIONS / batch.batch_id
+    refused = confirmed.with_name(confirmed.name + ".refused")
+    if confirmation and not confirmed.exists() and not refused.exists():
+        try:
+            context.resources.apidae.confirm_export(confirmation)
+        except ConfirmationRefused as exc:
+            context.log.error(f"{exc} (export landed; the confirmation is not sent)")
+            notes[REFUSED].append(f"{path.name}: {exc.problem}")
+            refused.parent.mkdir(parents=True, exist_ok=True)
+            refused.write_text(exc.problem, encoding="utf-8")
+        except SourceError as exc:
+            context.log.warning(f"{exc} (export landed; the confirmation is retried next run)")
+            notes[PENDING].append(f"{path.name}: {exc.problem}")
+        else:
+            confirmed.parent.mkdir(parents=True, exist_ok=True)
+            confirmed.write_text(datetime.now(UTC).isoformat(), encoding="utf-8")
+    return batch
+
+
+PENDING, REFUSED = "confirmations_pending", "confirmations_refused"
+apidae_export_objects = drop_folder_landing(
+    "apidae_export_objects",
+    group=GROUP,
+    folder="apidae_export_drop",
+    patterns=["*.zip"],
+    land=_land_export,
+    notes=(PENDING, REFUSED),
+    resources=["apidae"],
     # Exports are applied on top of the API snapshot taken in the same run.
-    deps=[apidae_api_objects],
-    check_specs=[drop_check_spec(["landing", "apidae_export_objects"])],
+    deps=[apidae_api_objects.key],
+    kinds={"python", "json"},
     description=(
         "Apidae export ZIPs found in the export drop folder (T82_APIDAE_EXPORT_DROP_DIR): the ZIP is kept "
         "as received, its objects, communes, references and deletions as NDJSON. Full (reinitialisation) "
@@ -115,63 +127,16 @@ def apidae_api_objects(
         "urlConfirmation."
     ),
 )
-def apidae_export_objects(
-    context: dg.AssetExecutionContext,
-    apidae: ApidaeResource,
-    landing: LandingResource,
-    apidae_export_drop: DropFolderResource,
-) -> dg.MaterializeResult:
-    zone = landing.zone()
-    pending, refused = [], []
 
-    def land(path: Path) -> LandedBatch:
-        batch = land_export_zip(zone, path)
-        confirmation = read_notification(path).get("urlConfirmation")
-        # Confirmed once, after the batch is safely landed; a failed confirmation is retried by the
-        # next run (the ZIP is still in the drop folder) and never stops the landing. One that is
-        # not Apidae's is refused once, and recorded so: never fetched, never tried again.
-        confirmed = zone.root / CONFIRMATIONS / batch.batch_id
-        done = confirmed.with_name(confirmed.name + ".refused")
-        if confirmation and not confirmed.exists() and not done.exists():
-            try:
-                apidae.confirm_export(confirmation)
-            except ConfirmationRefused as exc:
-                context.log.error(f"{exc} (export landed; the confirmation is not sent)")
-                refused.append(f"{path.name}: {exc.problem}")
-                done.parent.mkdir(parents=True, exist_ok=True)
-                done.write_text(exc.problem, encoding="utf-8")
-            except SourceError as exc:
-                context.log.warning(f"{exc} (export landed; the confirmation is retried next run)")
-                pending.append(f"{path.name}: {exc.problem}")
-            else:
-                confirmed.parent.mkdir(parents=True, exist_ok=True)
-                confirmed.write_text(datetime.now(UTC).isoformat(), encoding="utf-8")
-        return batch
-
-    result = land_drop_folder(context, apidae_export_drop, ["*.zip"], land)
-    return dg.MaterializeResult(
-        metadata={
-            **result.metadata,
-            "confirmations_pending": "\n".join(pending) or "none",
-            "confirmations_refused": "\n".join(refused) or "none",
-        },
-        check_results=result.check_results,
-    )
-
-
-@dg.asset(
-    key=["landing", "tif_xml_objects"],
-    group_name=GROUP,
-    owners=OWNERS,
+tif_xml_objects = drop_folder_landing(
+    "tif_xml_objects",
+    group=GROUP,
+    folder="tif_drop",
+    patterns=["*.xml"],
+    land=lambda context, path, _: land_xml_file(context.resources.landing.zone(), path),
     kinds={"python", "xml"},
-    check_specs=[drop_check_spec(["landing", "tif_xml_objects"])],
     description=(
         "Constellation XML exports (TourInFrance v3) found in T82_TIF_DROP_DIR, landed unchanged and "
         "mapped to NDJSON by the declarative mapping mappings/tif_v3.yaml. Records without id are quarantined."
     ),
 )
-def tif_xml_objects(
-    context: dg.AssetExecutionContext, landing: LandingResource, tif_drop: DropFolderResource
-) -> dg.MaterializeResult:
-    zone = landing.zone()
-    return land_drop_folder(context, tif_drop, ["*.xml"], lambda p: land_xml_file(zone, p))

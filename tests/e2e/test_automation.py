@@ -1,0 +1,136 @@
+"""Nights cost what changed, the Dagster way: a landing asset materializes only when it landed
+something new, and Dagster's automation builds what follows it and nothing else (the same
+conditions the daemon evaluates in production; tests/e2e/test_demo_on_the_daemon.py runs them
+there). Every dbt model built is tested in the same run."""
+
+import json
+
+import dagster as dg
+import pytest
+
+from t82_pipeline.defs.dbt.assets import dbt_models, t82_dbt_models
+from t82_pipeline.defs.dbt.project import prepared_manifest
+from t82_pipeline.lib.in_process import Runs, automate
+from tests.support.env import isolated_settings
+from tests.support.helpers import query
+
+NEW_REVIEW_ID = "automation-night-review"
+# Built whatever changed on a night: they read today's date (quality freshness, retention) and
+# follow the nightly's cron, not their inputs; in these tests no cron tick passes.
+LAYERS_BELOW_LANDING = ("staging", "intermediate", "marts", "publish", "serving", "reports")
+
+
+def downstream_of(defs: dg.Definitions, *landing: str) -> set[dg.AssetKey]:
+    graph = defs.get_repository_def().asset_graph
+    selection = dg.AssetSelection.assets(*(dg.AssetKey(["landing", name]) for name in landing)).downstream()
+    return selection.resolve(graph)
+
+
+def built_below_landing(runs) -> set[dg.AssetKey]:
+    return {k for k in runs.materialized if k.path[0] in LAYERS_BELOW_LANDING}
+
+
+def test_the_first_night_builds_everything_in_one_run_after_the_landing(departement):
+    nightly, *automated = departement.runs.results
+    assert nightly.dagster_run.job_name == "nightly" and departement.runs.success
+    [built] = [r for r in automated if r.dagster_run.job_name == "__ASSET_JOB"][:1]
+    keys = {e.asset_key for e in built.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    assert dg.AssetKey(["marts", "offers"]) in keys and dg.AssetKey(["serving", "ot_marts"]) in keys
+
+
+def test_a_night_with_nothing_new_builds_nothing(departement_copy):
+    night = departement_copy.run()
+    assert night.success
+    assert built_below_landing(night) == set()
+    # The landing assets say so: an observation each, no materialization.
+    [nightly] = night.results
+    observed = {e.asset_key for e in nightly.all_events if e.event_type == dg.DagsterEventType.ASSET_OBSERVATION}
+    assert dg.AssetKey(["landing", "apidae_api_objects"]) in observed
+    assert not [k for k in night.materialized if k.path[0] == "landing"]
+
+
+def test_a_fairguest_only_night_builds_fairguest_and_what_follows_only(departement_copy):
+    copy = departement_copy
+    reviews_path = copy.settings.samples_dir / "fairguest" / "reviews.ndjson"
+    reviews = [json.loads(line) for line in reviews_path.read_text().splitlines()]
+    latest = max(reviews, key=lambda r: r["published_at"])
+    new = {**latest, "review_id": NEW_REVIEW_ID, "published_at": latest["published_at"][:10] + "T23:59:59"}
+    with reviews_path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(new, ensure_ascii=False) + "\n")
+    night = copy.run()
+    assert night.success
+    assert [k.to_user_string() for k in night.materialized if k.path[0] == "landing"] == ["landing/fairguest_api"]
+    built = built_below_landing(night)
+    fairguest = downstream_of(copy.definitions(), "fairguest_api")
+    assert built <= fairguest, sorted(k.to_user_string() for k in built - fairguest)
+    assert {
+        dg.AssetKey(["staging", "stg_fairguest__reviews"]),
+        dg.AssetKey(["marts", "fairguest_provider_summary"]),
+        dg.AssetKey(["marts", "ot_ereputation"]),
+        dg.AssetKey(["serving", "ot_marts"]),
+    } <= built
+    assert not [k for k in built if any(s in k.path[-1] for s in ("apidae", "tif", "nurtik", "fluxvision"))]
+    assert query(
+        copy.settings,
+        f"select count(*) from intermediate.int_fairguest_reviews_deduplicated where review_id = '{NEW_REVIEW_ID}'",
+    ) == [(1,)]
+
+
+def test_a_model_whose_code_changed_is_built_again_with_what_follows_it_and_nothing_else(departement_copy):
+    copy = departement_copy
+    manifest = json.loads(prepared_manifest().read_text(encoding="utf-8"))
+    changed = "model.t82.int_fairguest_reviews_deduplicated"
+    manifest["nodes"][changed]["checksum"]["checksum"] = "its SQL was edited"  # what a new deploy brings
+    defs = copy.definitions()
+    with_new_code = dg.Definitions(
+        assets=[a for a in defs.assets if a is not t82_dbt_models] + [dbt_models(manifest)],
+        asset_checks=defs.asset_checks,
+        jobs=defs.jobs,
+        schedules=defs.schedules,
+        sensors=defs.sensors,
+        resources=defs.resources,
+        executor=defs.executor,
+    )
+    before = dg.evaluate_automation_conditions(defs=defs, instance=copy.instance).cursor  # the code as deployed
+    with isolated_settings(copy.data, **copy.env):  # dbt reads the copy's settings from its environment
+        runs = automate(with_new_code, copy.instance, Runs(cursor=before))
+    assert runs.success
+    key = dg.AssetKey(["intermediate", "int_fairguest_reviews_deduplicated"])
+    graph = with_new_code.get_repository_def().asset_graph
+    follows = dg.AssetSelection.assets(key).downstream().resolve(graph)
+    assert key in runs.materialized and runs.materialized <= follows
+    assert dg.AssetKey(["marts", "fairguest_provider_summary"]) in runs.materialized
+
+
+def checks_of(graph, key: dg.AssetKey) -> set[str]:
+    return {c.name for c in graph.get_check_keys_for_assets({key})}
+
+
+@pytest.mark.parametrize("where", ["first night", "a later night"])
+def test_every_dbt_model_built_is_checked_in_the_same_run(departement, departement_copy, where):
+    """In the event log: each materialization of a dbt model has each of its checks evaluated in
+    the run that built it (the UI never shows a built model whose checks did not run)."""
+    subject = departement if where == "first night" else departement_copy
+    if where == "a later night":  # a night that builds a part of the graph only
+        path = subject.settings.samples_dir / "fairguest" / "reviews.ndjson"
+        reviews = [json.loads(line) for line in path.read_text().splitlines()]
+        with path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps({**reviews[0], "review_id": "checked-night"}, ensure_ascii=False) + "\n")
+        assert subject.run().success
+    graph = subject.definitions().get_repository_def().asset_graph
+    dbt_keys = set(t82_dbt_models.keys)
+    unchecked = []
+    for record in subject.instance.get_run_records():
+        run_id = record.dagster_run.run_id
+        events = subject.instance.all_logs(run_id)
+        built = {
+            e.dagster_event.asset_key for e in events if e.dagster_event and e.dagster_event.is_step_materialization
+        }
+        evaluated = {
+            (e.dagster_event.event_specific_data.asset_key, e.dagster_event.event_specific_data.check_name)
+            for e in events
+            if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        }
+        for key in built & dbt_keys:
+            unchecked += [f"{key.to_user_string()}:{c}" for c in checks_of(graph, key) if (key, c) not in evaluated]
+    assert unchecked == []

@@ -31,7 +31,7 @@ def drop_folder_sensor(
         required_resource_keys=set(folders),
         description=f"Lands the files dropped in {', '.join(folders)} once they settled, all in one run.",
     )
-    def _sensor(context):
+    def _sensor(context, **_resources):  # direct invocation (tests) passes the resources too
         seen = set(json.loads(context.cursor)) if context.cursor else set()
         fresh: set[str] = set()
         for resource_key, patterns in folders.items():

@@ -34,26 +34,31 @@ def test_lineage_runs_from_landing_to_marts():
     } <= ancestors
 
 
-def test_nightly_leaves_flux_vision_to_its_delivery_refresh():
-    nightly = defs.resolve_job_def("nightly").asset_layer.asset_graph
-    selected = {k.to_user_string() for k in nightly.executable_asset_keys}
-    assert {"marts/offers", "marts/opendata_offers", "serving/ot_marts", "publish/datatourisme_feed"} <= selected
-    assert not {k for k in selected if "fluxvision" in k and not k.startswith("reference/")}
-    assert not {k for k in selected if k.startswith("reports/")}
+def job_assets(name: str) -> set[str]:
+    return {k.to_user_string() for k in defs.resolve_job_def(name).asset_layer.asset_graph.executable_asset_keys}
 
 
-def test_a_dropped_sit_file_sends_no_provider_report():
-    """Reports go out monthly; a drop rebuilds what depends on the file (its feed, its serving)."""
-    selected = {
-        k.to_user_string() for k in defs.resolve_job_def("sit_drop_job").asset_layer.asset_graph.executable_asset_keys
-    }
-    assert {
+def test_the_nightly_job_lands_the_sources_and_automation_builds_the_rest():
+    """The night pulls every source; what reads a landing that changed follows (lib/automation.py).
+    Flux Vision lands when a delivery is dropped, erasure requests when one is; reports are monthly."""
+    assert job_assets("nightly") == {
+        "landing/apidae_api_objects",
         "landing/apidae_export_objects",
-        "marts/offers",
-        "publish/datatourisme_feed",
-        "serving/ot_marts",
-    } <= selected
-    assert not {k for k in selected if k.startswith("reports/")}
+        "landing/tif_xml_objects",
+        "landing/datatourisme_download",
+        "landing/fairguest_api",
+        "landing/fairguest_exports",
+        "landing/nurtik_api",
+        "landing/nurtik_exports",
+    }
+    graph = defs.get_repository_def().asset_graph
+    automated = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).automation_condition}
+    assert {"marts/offers", "publish/datatourisme_feed", "serving/ot_marts", "marts/fluxvision_monthly"} <= automated
+    assert not {k for k in automated if k.startswith(("landing/", "reports/fairguest"))}
+
+
+def test_a_dropped_sit_file_lands_only_the_sit_drop_folders():
+    assert job_assets("sit_drop_job") == {"landing/apidae_export_objects", "landing/tif_xml_objects"}
 
 
 def test_every_asset_is_described_grouped_and_owned():
@@ -106,41 +111,51 @@ def test_dbt_is_the_only_warehouse_writer_and_uses_the_pool():
     assert graph.get(dg.AssetKey(["marts", "offers"])).pools == {"duckdb_warehouse"}
 
 
-def test_checks_that_read_the_warehouse_queue_in_its_pool():
-    """While another run's dbt writes, DuckDB refuses even readers: the checks wait their turn."""
-    nightly = defs.resolve_job_def("nightly")
-    for check in ("ot_marts_are_sound", "served_marts_are_keyed", "no_record_duplicated_in_datatourisme"):
-        [node] = [n for n in nightly.graph.nodes if n.name.endswith(check)]
-        assert node.definition.pool == "duckdb_warehouse", check
+POOLS_SCRIPT = (
+    "import json\n"
+    "from t82_pipeline.definitions import defs\n"
+    "graph = defs.get_repository_def().asset_graph\n"
+    "print(json.dumps({k.to_user_string(): graph.assets_def_for_key(k).op.pool\n"
+    "                  for k in graph.get_all_asset_keys() if graph.get(k).is_executable}))\n"
+)
 
 
-def test_on_a_ducklake_only_dbt_queues_in_the_warehouse_pool(tmp_path):
-    """DuckLake readers see the last commit while dbt writes: they no longer wait for it."""
+def asset_pools(tmp_path, **env) -> dict[str, str | None]:
+    """The pool of each asset's op, as a fresh code location with that environment gives it."""
     import subprocess
     import sys
 
     from t82_pipeline.lib.settings import REPO_ROOT
 
-    script = (
-        "import json\n"
-        "from t82_pipeline.definitions import defs\n"
-        "job = defs.resolve_job_def('nightly')\n"
-        "print(json.dumps({n.name: n.definition.pool for n in job.graph.nodes}))\n"
-    )
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "T82_DATA_DIR": str(tmp_path),
-        "T82_WAREHOUSE": "ducklake",
-        "T82_DUCKLAKE_CATALOG": "postgres:host=127.0.0.1 port=1 dbname=lake",  # never opened to load
-    }
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "T82_DATA_DIR": str(tmp_path), **env}
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", POOLS_SCRIPT], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    pools = json.loads(done.stdout.strip().splitlines()[-1])
-    assert pools.pop("t82_dbt_models") == "duckdb_warehouse"
-    assert "serving__ot_marts" in pools and set(pools.values()) == {None}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_what_reads_the_warehouse_queues_in_its_pool(tmp_path):
+    """While a run's dbt writes, DuckDB refuses even readers: serving, the feed and their checks
+    (same op) wait their turn; the night's landings never touch the warehouse and never wait."""
+    pools = asset_pools(tmp_path)
+    for reader in ("serving/ot_marts", "publish/datatourisme_feed", "marts/offers"):
+        assert pools[reader] == "duckdb_warehouse", reader
+    assert {pools[k] for k in job_assets("nightly")} == {None}
+
+
+def test_on_a_ducklake_only_dbt_queues_in_the_warehouse_pool(tmp_path):
+    """DuckLake readers see the last commit while dbt writes: they no longer wait for it."""
+    pools = asset_pools(
+        tmp_path,
+        T82_WAREHOUSE="ducklake",
+        T82_DUCKLAKE_CATALOG="postgres:host=127.0.0.1 port=1 dbname=lake",  # never opened to load
+    )
+    assert pools.pop("marts/offers") == "duckdb_warehouse"
+    assert "serving/ot_marts" in pools
+    assert {pools[k] for k in pools if not k.startswith(("marts/", "staging/", "intermediate/", "reference/"))} == {
+        None
+    }
 
 
 def test_sensor_requests_one_run_per_new_file_set(tmp_path):

@@ -115,9 +115,9 @@ class PagesFromFile(ApidaeClient):
 
 # (parser, a real-layout sample, its file name)
 PARSERS = {
-    "flux_vision_zip": (lambda zone, p: land_delivery(zone, p, "B4 2025_1493230"), DELIVERY_ZIP, "B4 2025_1493230.zip"),
+    "flux_vision_zip": (lambda zone, p: land_delivery(zone, p), DELIVERY_ZIP, "B4 2025_1493230.zip"),
     "flux_vision_loose_csv": (
-        lambda zone, p: land_delivery(zone, p, "loose"),
+        lambda zone, p: land_delivery(zone, p),
         DELIVERY_CSV,
         "Nuitee_2025B4_GMONTAUBAN0.csv",
     ),

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from t82_pipeline.lib.settings import REPO_ROOT
-from tests.lib.test_settings import REAL
+from tests.unit.lib.test_settings import REAL
 
 PROBES = {
     "T82_APIDAE_API_KEY": "probe-apidae-key-7f3a",

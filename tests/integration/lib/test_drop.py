@@ -17,11 +17,11 @@ REAL_XML = FIXTURES / "tourinfrance" / "caravelis-aveyron-5-oi.xml"
 
 def land(tmp_path, folder: DropFolderResource, land_one=None):
     zone = LandingZone(tmp_path / "landing")
-    result = land_drop_folder(
+    outcome = land_drop_folder(
         dg.build_asset_context(), folder, ["*.xml"], land_one or (lambda p: land_xml_file(zone, p))
     )
-    metadata = {k: getattr(v, "value", v) for k, v in result.metadata.items()}
-    return metadata, result.check_results[0]
+    metadata = {k: getattr(v, "value", v) for k, v in outcome.metadata.items()}
+    return {**metadata, "new_batches": len(outcome.batches)}, outcome.check
 
 
 def test_any_error_of_one_file_rejects_that_file_only(tmp_path):
@@ -70,10 +70,10 @@ def test_the_flux_vision_drop_waits_for_a_delivery_to_settle(tmp_path):
     drop.mkdir()
     folder = DropFolderResource(path=str(drop), settle_seconds=0.3)
     with copied_slowly(b"x" * 200_000, drop / "B4 2025_1.zip"):
-        early = fluxvision_drop_sensor(dg.build_sensor_context(), fluxvision_drop=folder)
+        early = fluxvision_drop_sensor(dg.build_sensor_context(resources={"fluxvision_drop": folder}))
     assert not early.run_requests
-    later = fluxvision_drop_sensor(dg.build_sensor_context(), fluxvision_drop=folder)
-    assert [r.partition_key for r in later.run_requests] == ["B4 2025_1"]
+    later = fluxvision_drop_sensor(dg.build_sensor_context(resources={"fluxvision_drop": folder}))
+    assert len(later.run_requests) == 1  # the whole delivery lands in one run
 
 
 def test_an_erasure_request_still_being_written_waits_for_the_next_run(tmp_path):

@@ -13,7 +13,9 @@ theirs as (
     from {{ ref('stg_datatourisme__objects') }}
 ),
 
-matches as (
+-- By identifier first; by name and commune only for a record no identifier matched (two places of
+-- one name in a commune are two places, not one held twice).
+by_identifier as (
     select
         ours.offer_key,
         theirs.*
@@ -21,10 +23,23 @@ matches as (
     inner join theirs
         on (ours.source = 'apidae' and ours.source_id = theirs.datatourisme_identifier)
             or ours.offer_key = theirs.datatourisme_identifier
-            or (
-                ours.insee_code = theirs.insee_code
-                and theirs.name_key = regexp_replace(lower(strip_accents(ours.name)), '[^a-z0-9]', '', 'g')
-            )
+),
+
+by_name as (
+    select
+        ours.offer_key,
+        theirs.*
+    from ours
+    inner join theirs
+        on ours.insee_code = theirs.insee_code
+            and theirs.name_key = regexp_replace(lower(strip_accents(ours.name)), '[^a-z0-9]', '', 'g')
+    where ours.offer_key not in (select by_identifier.offer_key from by_identifier)
+),
+
+matches as (
+    select * from by_identifier
+    union all
+    select * from by_name
 ),
 
 per_record as (

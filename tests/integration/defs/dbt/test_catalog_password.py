@@ -13,14 +13,14 @@ PASSWORD = "hunter two-6d1f"
 
 def test_a_failed_ducklake_build_never_shows_the_catalog_password(tmp_path):
     from t82_pipeline.defs.dbt import resources as dbt_resources
-    from t82_pipeline.defs.dbt.definitions import defs as dbt_defs
+    from t82_pipeline.defs.dbt.assets import t82_dbt_models
 
     catalog = f"postgres:host=127.0.0.1 port=1 dbname=lake user=t82 password='{PASSWORD}' connect_timeout=2"
     started = time.time()
     with isolated_settings(tmp_path / "data", T82_WAREHOUSE="ducklake", T82_DUCKLAKE_CATALOG=catalog) as settings:
         instance = dg.DagsterInstance.ephemeral()
         result = dg.materialize(
-            dbt_defs.assets,
+            [t82_dbt_models],
             selection=dg.AssetSelection.keys(dg.AssetKey(["reference", "communes_82"])),
             resources=dbt_resources.build_resources(settings),
             run_config={"ops": {"t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}},

@@ -45,7 +45,7 @@ def test_generated_delivery_lands_every_row_with_its_encoding(tmp_path, zone):
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             expected[f"{path.name}/{info.filename}"] = zf.read(info).count(b"\n") - 1
-    batch = land_delivery(zone, path, "B4 2025_1493230")
+    batch = land_delivery(zone, path)
     assert batch.quarantined == []
     assert batch.manifest["tables_loaded"] == expected
     # The CP1252 zone keeps its curly apostrophe; the vocabulary is kept as delivered.
@@ -80,7 +80,7 @@ def test_bad_tables_are_quarantined_with_file_line_and_reason(tmp_path, zone):
             "GMONTAUBAN/Bidule_2025B4_GMONTAUBAN0.csv": good,
         },
     )
-    batch = land_delivery(zone, path, "B4 2025_1")
+    batch = land_delivery(zone, path)
     reasons = {q["record"]: q["reason"] for q in batch.quarantined}
     prefix = f"{path.name}/GMONTAUBAN/"
     assert "is not a number" in reasons[f"{prefix}Diurne_2025B4_GMONTAUBAN0.csv, line 4"]
@@ -107,7 +107,7 @@ def test_a_header_crafted_as_sql_is_refused_and_reads_no_local_file(tmp_path, zo
             "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": hostile,
         },
     )
-    batch = land_delivery(zone, path, "B4 2025_2")
+    batch = land_delivery(zone, path)
     reasons = {q["record"]: q["reason"] for q in batch.quarantined}
     assert "header column 11" in reasons[f"{path.name}/GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv, line 1"]
     assert "not a plain column name" in reasons[f"{path.name}/GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv, line 1"]
@@ -124,7 +124,7 @@ def test_a_table_on_one_endless_line_is_rejected_not_parsed(tmp_path, zone):
             "GMONTAUBAN/Diurne_2025B4_GMONTAUBAN0.csv": endless,
         },
     )
-    batch = land_delivery(zone, path, "B4 2025_3")
+    batch = land_delivery(zone, path)
     reasons = {q["record"]: q["reason"] for q in batch.quarantined}
     assert (
         "line 1 is longer than 65536 characters"
@@ -150,7 +150,7 @@ def test_loose_csv_with_commas_quotes_and_a_bom(tmp_path, zone):
     writer.writerow(["2025-08-01", "Grand Montauban", "INTERNATIONAL", "Touriste", "PAYS-BAS", "87"])
     path = tmp_path / "Nuitee_Pays_2025B4_GMONTAUBAN0.csv"
     path.write_bytes(out.getvalue().encode("utf-8-sig"))
-    batch = land_delivery(zone, path, path.stem)
+    batch = land_delivery(zone, path)
     assert batch.quarantined == []
     assert rows_of(batch, "select origin_country, volume, provenance from p order by volume") == [
         ("PAYS-BAS", 87, "INTERNATIONAL"),
@@ -168,7 +168,7 @@ def test_loose_xlsx_table(tmp_path, zone):
         sheet.append(values)
     path = tmp_path / "Nuitee_2025B4_GMONTAUBAN0.xlsx"
     book.save(path)
-    batch = land_delivery(zone, path, path.stem)
+    batch = land_delivery(zone, path)
     assert batch.quarantined == []
     assert rows_of(batch, "select sum(volume), count(*) from p") == [(6324, 2)]
 
@@ -178,11 +178,11 @@ def test_same_delivery_dropped_twice_lands_once(tmp_path, zone):
         tmp_path / "B4 2025_1.zip",
         {"GMONTAUBAN/Nuitee_2025B4_GMONTAUBAN0.csv": "\n".join([HEADER, *GOOD_ROWS]).encode()},
     )
-    first = land_delivery(zone, path, "B4 2025_1")
+    first = land_delivery(zone, path)
     copy = tmp_path / "copie" / "B4 2025_1 (1).zip"
     copy.parent.mkdir()
     copy.write_bytes(path.read_bytes())
-    again = land_delivery(zone, copy, "B4 2025_1 _1_")
+    again = land_delivery(zone, copy)
     assert first.is_new and not again.is_new
     assert len(zone.manifests("fluxvision")) == 1
 
@@ -222,7 +222,7 @@ def test_a_workbook_over_the_archive_limits_or_damaged_is_its_table_alone(tmp_pa
             "GMONTAUBAN/Nuitee_Departement_2025B4_GMONTAUBAN0.xlsx": damaged,
         },
     )
-    batch = land_delivery(zone, path, "B4 2025_7")
+    batch = land_delivery(zone, path)
     reasons = {q["record"].rsplit("/", 1)[-1]: q["reason"] for q in batch.quarantined}
     assert "compression ratio" in reasons["Diurne_2025B4_GMONTAUBAN0.xlsx"]
     assert "workbook" in reasons["Nuitee_Departement_2025B4_GMONTAUBAN0.xlsx"]
@@ -240,7 +240,7 @@ def test_a_damaged_entry_quarantines_its_table_and_the_others_land(tmp_path, zon
         second = zf.getinfo("B/Nuitee_2025B4_GMONTAUBAN1.csv")
     data[second.header_offset + 60] ^= 0xFF  # corrupt the second entry's compressed bytes
     path.write_bytes(bytes(data))
-    batch = land_delivery(zone, path, "B4 2025_8")
+    batch = land_delivery(zone, path)
     assert [q["record"] for q in batch.quarantined] == [f"{path.name}/B/Nuitee_2025B4_GMONTAUBAN1.csv"]
     assert rows_of(batch) == [(2,)]
 
@@ -259,7 +259,7 @@ def test_a_delivery_is_read_one_table_at_a_time(tmp_path, zone):
         for k in range(12):
             zf.writestr(f"Z{k}/Nuitee_2025B4_GMONTAUBAN{k}.csv", table)
     tracemalloc.start()
-    batch = land_delivery(zone, path, "B4 2025_9")
+    batch = land_delivery(zone, path)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert rows_of(batch) == [(12 * 80_000,)]

@@ -65,9 +65,11 @@ def test_contacts_are_read_page_by_page_since_the_last_update(httpserver, client
     zone = LandingZone(tmp_path / "landing")
     first = land_contacts(client, zone, SECRET)
     assert first.manifest["record_count"] == 3 and first.manifest["max_updated_at"] == "2026-10-02T10:00:00Z"
-    second = land_contacts(client, zone, SECRET)
-    assert second.manifest["request"]["updated_since"] == "2026-10-02T10:00:00Z"
-    assert second.manifest["record_count"] == 0
+    # The second pull asks from the newest update landed; nothing new: no batch.
+    assert land_contacts(client, zone, SECRET) is None
+    assert [r.query_string for r, _ in httpserver.log][
+        -1
+    ] == b"updated_since=2026-10-02T10%3A00%3A00Z&page=1&per_page=2"
 
 
 def test_an_error_names_the_source_and_never_the_token(httpserver, client):

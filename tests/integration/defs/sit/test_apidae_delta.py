@@ -22,7 +22,7 @@ from t82_pipeline.lib.landing import LandingZone
 from tests.support.apidae_samples import API_KEY, sample_objects
 from tests.support.env import isolated_settings
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 
 
 def client_for(url: str, page_size: int = 3) -> ApidaeClient:

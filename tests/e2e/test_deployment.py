@@ -53,7 +53,7 @@ def without_host_and_port(command: list[str]) -> list[str]:
 
 
 def test_the_three_processes_are_the_ones_the_production_test_starts():
-    from tests.test_production_processes import COMMANDS
+    from tests.e2e.test_production_processes import COMMANDS
 
     compose_commands = {name: without_host_and_port(s["command"]) for name, s in t82_services().items()}
     assert compose_commands == {name: without_host_and_port(c) for name, c in COMMANDS.items()}

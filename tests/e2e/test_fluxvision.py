@@ -25,7 +25,8 @@ ORIGINAL_B4 = DELIVERIES[0]
 
 @pytest.fixture(scope="module")
 def fv(departement):
-    landed = [r for r in departement.runs.results if r.dagster_run.job_name == "fluxvision_delivery"]
+    # The nightly lands the drop folder too: the deliveries dropped before it land in its run.
+    landed = [r for r in departement.runs.results if r.dagster_run.job_name == "nightly"]
     return {"settings": departement.settings, "landed": landed, "instance": departement.instance}
 
 

@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import Select
 from t82_pipeline.demo.fluxvision_generator import Delivery, write_delivery
 from tests.support.browser import chromium, full_page_screenshot, requested_urls, screenshots_dir
 from tests.support.env import isolated_settings
-from tests.support.helpers import query, run_fluxvision
+from tests.support.helpers import materialize, query
 from tests.support.processes import wait_for
 
 OT = "grand-montauban"
@@ -28,8 +28,10 @@ def observatory(tmp_path_factory):
     with isolated_settings(tmp_path_factory.mktemp("observatory") / "data") as settings:
         for delivery in DELIVERIES:
             write_delivery(settings.fluxvision_drop_dir, delivery)
-        _, refresh = run_fluxvision(settings, dg.DagsterInstance.ephemeral())
-        assert refresh.success
+        # The deliveries, what they feed (the observatory among it) and the territory it reads.
+        landing = dg.AssetSelection.assets(["landing", "fluxvision_deliveries"])
+        built = materialize(settings, landing.downstream() | dg.AssetSelection.groups("reference"))
+        assert built.success
         yield settings
 
 

@@ -20,15 +20,15 @@ import requests
 
 from t82_pipeline.defs.serving.postgres import AGENCY_LOGIN, ot_role, provision_roles
 from t82_pipeline.lib.settings import REPO_ROOT
+from tests.integration.test_secrets_stay_out_of_the_ui import PROBES
 from tests.support.postgres import postgres_server
 from tests.support.processes import free_port, wait_for
-from tests.test_secrets_stay_out_of_the_ui import PROBES
 
 pytestmark = pytest.mark.postgres
 BIN = Path(sys.executable).parent
 AS_OF_DATE = "2026-11-01"  # generated data is anchored on this date
 REPORT_PERIOD = "2026-10"
-# docker/docker-compose.yml's commands; host and port values aside (tests/test_deployment.py compares them).
+# docker/docker-compose.yml's commands; host and port values aside (tests/e2e/test_deployment.py compares them).
 COMMANDS = {
     "user_code": ["dagster", "api", "grpc", "-h", "127.0.0.1", "-p", "{grpc_port}", "-m", "t82_pipeline.definitions"],
     "webserver": ["dagster-webserver", "-h", "127.0.0.1", "-p", "{web_port}", "-w", "docker/workspace.yaml"],
@@ -74,6 +74,25 @@ LOCATION = """{ workspaceOrError { ... on Workspace { locationEntries { name
 RESOURCES = """query($sel: RepositorySelector!) { allTopLevelResourceDetailsOrError(repositorySelector: $sel) {
     ... on ResourceDetailsList { results { name configuredValues { key value type } } } } }"""
 SELECTOR = {"repositoryLocationName": "t82", "repositoryName": "__repository__"}
+
+
+RUNS = """{ runsOrError { ... on Runs { results { runId status jobName } } } }"""
+
+
+def night_settled(url: str, serving_dsn: str) -> list[dict] | None:
+    """The runs, once the automation built what the nightly landed (serving in PostgreSQL
+    included) and none is queued or going."""
+    runs = graphql(url, RUNS)["data"]["runsOrError"]["results"]
+    if not any(r["jobName"] == "__ASSET_JOB" for r in runs):
+        return None
+    if any(r["status"] not in ("SUCCESS", "FAILURE", "CANCELED") for r in runs):
+        return None
+    try:
+        with psycopg2.connect(serving_dsn) as con, con.cursor() as cur:
+            cur.execute("select count(*) from marts.ot_offer_quality")
+            return runs if cur.fetchone()[0] == 10 else None
+    except psycopg2.Error:
+        return None
 
 
 def run_job(url: str, job: str, run_config: dict, logs: Path) -> str:
@@ -152,6 +171,7 @@ def production(tmp_path_factory, smtp_server_module):
             "T82_ALERT_EMAILS": "data@example.org",
             "T82_UNSUBSCRIBE_EMAIL": "stop-reports@example.org",
             "T82_HTTP_RETRIES": "2",
+            "T82_AS_OF_DATE": AS_OF_DATE,
             **PROBES,
             "T82_SERVING_PG_DSN": serving_dsn,
         }
@@ -196,7 +216,10 @@ def production(tmp_path_factory, smtp_server_module):
                 return kinds == ["RepositoryLocation"]
 
             wait_for(location_loaded, 240, "the code location to load in the webserver", sorted(logs.iterdir()))
-            nightly = run_job(url, "nightly", {"ops": {"t82_dbt_models": {"config": {"as_of_date": AS_OF_DATE}}}}, logs)
+            nightly = run_job(url, "nightly", {}, logs)
+            night = wait_for(
+                lambda: night_settled(url, serving_dsn), 900, "the automation's runs", sorted(logs.iterdir())
+            )
             reports = run_job(
                 url,
                 "fairguest_reports",
@@ -206,6 +229,7 @@ def production(tmp_path_factory, smtp_server_module):
             resources = graphql(url, RESOURCES, {"sel": SELECTOR})
             yield {
                 "nightly": nightly,
+                "night": night,
                 "reports": reports,
                 "data": data,
                 "serving_dsn": serving_dsn,
@@ -235,6 +259,8 @@ def smtp_server_module():
 
 def test_the_daemon_runs_the_nightly_and_the_marts_are_built(production):
     assert production["nightly"] == "SUCCESS", (production["logs"] / "daemon.log").read_text()[-3000:]
+    # The nightly landed; the automation's runs built the rest, each of them successfully.
+    assert {r["status"] for r in production["night"]} == {"SUCCESS"}, production["night"]
     with duckdb.connect(str(production["data"] / "warehouse" / "t82.duckdb"), read_only=True) as con:
         assert con.sql("select count(*) from marts.ot_offer_quality").fetchone()[0] == 10
         assert con.sql("select count(*) from marts.offers where source = 'apidae'").fetchone()[0] > 500

@@ -1,6 +1,7 @@
 """The code location loads, and its asset graph does not change by accident."""
 
 import json
+import time
 
 import dagster as dg
 
@@ -39,9 +40,10 @@ def job_assets(name: str) -> set[str]:
 
 
 def test_the_nightly_job_lands_the_sources_and_automation_builds_the_rest():
-    """The night pulls every source; what reads a landing that changed follows (lib/automation.py).
-    Flux Vision lands when a delivery is dropped, erasure requests when one is; reports are monthly."""
+    """The night pulls every source and drop folder; what reads a landing that changed follows
+    (lib/automation.py). Erasure requests land when one is dropped; reports are monthly."""
     assert job_assets("nightly") == {
+        "landing/fluxvision_deliveries",
         "landing/apidae_api_objects",
         "landing/apidae_export_objects",
         "landing/tif_xml_objects",
@@ -158,23 +160,44 @@ def test_on_a_ducklake_only_dbt_queues_in_the_warehouse_pool(tmp_path):
     }
 
 
-def test_sensor_requests_one_run_per_new_file_set(tmp_path):
+def sit_drop_tick(instance, resources, cursor=None) -> dg.SensorResult:
+    with dg.build_sensor_context(instance=instance, resources=resources, cursor=cursor) as context:
+        return sit_drop_folder_sensor(context)
+
+
+@dg.op
+def _lands():
+    pass
+
+
+@dg.job(name="nightly")
+def _a_nightly():
+    _lands()
+
+
+def test_the_drop_sensor_requests_one_run_per_new_file_set_and_none_for_the_nightlys(tmp_path):
+    """A file the nightly already saw is no news; while a nightly is queued or going, the sensor waits."""
     drop_zip, drop_xml = tmp_path / "zip", tmp_path / "xml"
     drop_zip.mkdir()
     drop_xml.mkdir()
     resources = {
-        "apidae_export_drop": DropFolderResource(path=str(drop_zip)),
-        "tif_drop": DropFolderResource(path=str(drop_xml)),
+        "apidae_export_drop": DropFolderResource(path=str(drop_zip), settle_seconds=0),
+        "tif_drop": DropFolderResource(path=str(drop_xml), settle_seconds=0),
     }
-    with dg.build_sensor_context(resources=resources) as context:
-        assert sit_drop_folder_sensor(context).run_requests == []
-    (drop_zip / "export-1.zip").write_bytes(b"zip")
-    with dg.build_sensor_context(resources=resources) as context:
-        result = sit_drop_folder_sensor(context)
+    with dg.instance_for_test() as instance:
+        assert sit_drop_tick(instance, resources).run_requests == []
+        (drop_zip / "export-1.zip").write_bytes(b"zip")
+        result = sit_drop_tick(instance, resources)
         assert len(result.run_requests) == 1
-        cursor = result.cursor
-    with dg.build_sensor_context(resources=resources, cursor=cursor) as context:
-        assert sit_drop_folder_sensor(context).run_requests == []  # already seen
+        assert sit_drop_tick(instance, resources, result.cursor).run_requests == []  # already asked for
+
+        (drop_xml / "constellation.xml").write_bytes(b"<listeOI/>")
+        going = instance.add_run(dg.DagsterRun(job_name="nightly", status=dg.DagsterRunStatus.STARTED))
+        assert sit_drop_tick(instance, resources, result.cursor).skip_reason.skip_message.startswith("a run that lands")
+        instance.delete_run(going.run_id)
+        time.sleep(0.05)  # the nightly starts after the file settled: it lands it
+        _a_nightly.execute_in_process(instance=instance)
+        assert sit_drop_tick(instance, resources, result.cursor).run_requests == []
 
 
 def test_code_location_loads_as_the_ui_loads_it():
@@ -217,3 +240,14 @@ def test_the_code_location_loads_under_dagster_dev_without_the_venv_on_path_and_
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert manifest.stat().st_mtime_ns == before  # not re-parsed, not rewritten
+
+
+def test_no_automated_asset_drags_its_checks_alone_into_a_run():
+    """Dagster adds a check that must run with its asset to an automation run's check selection,
+    which then holds only those checks: the dbt tests of the models in the same run would not
+    run. Automated assets keep their checks optional (subsettable, or separate check ops)."""
+    graph = defs.get_repository_def().asset_graph
+    for key in graph.get_all_asset_keys():
+        if graph.get(key).automation_condition is not None:
+            companions = graph.get_execution_set_asset_and_check_keys(key)
+            assert not [c for c in companions if isinstance(c, dg.AssetCheckKey)], key.to_user_string()

@@ -1,6 +1,6 @@
 """One generated département, built once for the end-to-end tests: every source's sample data with
 its planted defects and canary values, landed and built by the project's own Definitions the way
-production does (the nightly, the Flux Vision drop, then what Dagster's automation asks for).
+production does (the nightly, then what Dagster's automation asks for).
 Read-only tests share it; a test that changes something works on a copy (``copy_departement``)."""
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def _drop_flux_vision(settings) -> None:
 
 
 def build_departement(root: Path, **env: str) -> Departement:
-    """Generates the département under ``root`` and runs its first night (+ the Flux Vision drop)."""
+    """Generates the département under ``root`` and runs its first night (every drop folder too)."""
     from t82_pipeline.definitions import build_definitions
     from t82_pipeline.demo.generate import generate_sit
     from t82_pipeline.demo.nurtik_generator import generate_nurtik
@@ -182,7 +182,6 @@ def build_departement(root: Path, **env: str) -> Departement:
         instance = _instance(root)
         defs = build_definitions(settings)
         runs = run_job(defs, instance, "nightly")
-        runs = run_job(defs, instance, "fluxvision_delivery", runs=runs)
         return Departement(root, settings, instance, runs, stats, planted)
 
 

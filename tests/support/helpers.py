@@ -29,6 +29,19 @@ def night(
     )
 
 
+def materialize(
+    settings, selection: dg.AssetSelection, instance: dg.DagsterInstance | None = None
+) -> dg.ExecuteInProcessResult:
+    """These assets built in one run with the project's Definitions, as "Materialize" in the UI."""
+    from t82_pipeline.definitions import build_definitions
+
+    defs = build_definitions(settings)
+    keys = list(selection.resolve(defs.get_repository_def().asset_graph))
+    return defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        instance=instance or dg.DagsterInstance.ephemeral(), asset_selection=keys, raise_on_error=False
+    )
+
+
 def query(settings, sql: str) -> list[tuple]:
     with WarehouseLocation.of(settings).connect() as con:
         return con.sql(sql).fetchall()

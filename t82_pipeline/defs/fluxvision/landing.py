@@ -56,6 +56,8 @@ def _tables(path: Path) -> Iterator[Iterator[tuple[str, str, Callable[[], bytes]
 def land_delivery(zone: LandingZone, path: Path) -> LandedBatch:
     """Lands one dropped delivery; re-dropping the same bytes is a no-op. A table that cannot be
     read (a damaged entry, a workbook over the limits) is quarantined; the others land."""
+    if (landed := zone.landed_copy(SOURCE, path)) is not None:
+        return landed
     known = known_zone_keys()
     rejected: dict[str, TableError] = {}
     skipped = []

@@ -28,25 +28,36 @@ def spreadsheet_safe(value: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-@dg.asset(
-    key=["publish", "nurtik_segment_exports"],
-    automation_condition=follows_its_inputs(),
-    pool=reader_pool(),
-    group_name="nurtik",
-    owners=["team:data"],
-    kinds={"python", "csv"},
-    deps=[dg.AssetKey(["marts", "nurtik_segment_contacts"])],
+EXPORTS_KEY = dg.AssetKey(["publish", "nurtik_segment_exports"])
+
+
+@dg.multi_asset(
+    name="publish__nurtik_segment_exports",
+    specs=[
+        dg.AssetSpec(
+            EXPORTS_KEY,
+            automation_condition=follows_its_inputs(),
+            group_name="nurtik",
+            owners=["team:data"],
+            kinds={"python", "csv"},
+            deps=[dg.AssetKey(["marts", "nurtik_segment_contacts"])],
+            description=(
+                "One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
+                "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."
+            ),
+        )
+    ],
     check_specs=[
         dg.AssetCheckSpec(
             ALL_EXPORTED,
-            asset=["publish", "nurtik_segment_exports"],
+            asset=EXPORTS_KEY,
             description="Every segment's code is a plain name ([a-z0-9_]) and its file was written",
         )
     ],
-    description=(
-        "One CSV per newsletter segment (e-mail;prenom;nom), ready to import into the e-mailing tool, "
-        "under T82_SEGMENTS_DIR. Only people whose current consent allows the newsletter by e-mail."
-    ),
+    pool=reader_pool(),
+    # Subsettable, so its check is not a required companion of the asset: an automation run that
+    # builds the exports with dbt models would otherwise select that check alone, and no dbt test.
+    can_subset=True,
 )
 def nurtik_segment_exports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, segment_exports: SegmentExportTarget
@@ -107,5 +118,7 @@ def nurtik_segment_exports(
                 if quarantined
                 else "every segment exported",
             )
-        ],
+        ]
+        if dg.AssetCheckKey(EXPORTS_KEY, ALL_EXPORTED) in context.selected_asset_check_keys
+        else [],
     )

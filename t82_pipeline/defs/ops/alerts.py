@@ -89,11 +89,22 @@ def source_failure_alert(context: dg.RunStatusSensorContext, mail: MailResource,
     mail.send(mail.compose(alerts.recipients, f"[t82] Source(s) en échec dans {run.job_name} : {sources}", body))
 
 
+def _recorded(record) -> dict:
+    event = record.event_log_entry.dagster_event.event_specific_data
+    recorded = getattr(event, "materialization", None) or event.asset_observation
+    return recorded.metadata
+
+
 def last_pulls(instance: dg.DagsterInstance, key: dg.AssetKey) -> tuple[datetime | None, str | None]:
-    """When the source last landed successfully, and the error of its latest attempt if that failed."""
-    records = instance.fetch_materializations(key, limit=PULLS_LOOKED_AT, ascending=False).records
-    latest_error = pull_failed(records[0].asset_materialization.metadata) if records else None
-    good = next((r for r in records if not pull_failed(r.asset_materialization.metadata)), None)
+    """When the source last landed successfully, and the error of its latest attempt if that failed.
+    A pull that found nothing new is a success too: it is recorded as an observation
+    (``pull_status: ok``), a new batch as a materialization."""
+    landed = instance.fetch_materializations(key, limit=PULLS_LOOKED_AT, ascending=False).records
+    observed = instance.fetch_observations(key, limit=PULLS_LOOKED_AT, ascending=False).records
+    pulls = [r for r in observed if "pull_status" in _recorded(r)]
+    records = sorted([*landed, *pulls], key=lambda r: r.timestamp, reverse=True)
+    latest_error = pull_failed(_recorded(records[0])) if records else None
+    good = next((r for r in records if not pull_failed(_recorded(r))), None)
     return (datetime.fromtimestamp(good.timestamp, UTC) if good else None), latest_error
 
 

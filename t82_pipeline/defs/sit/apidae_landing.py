@@ -323,6 +323,8 @@ def read_notification(zip_path: Path) -> dict:
 
 
 def land_export_zip(zone: LandingZone, zip_path: Path) -> LandedBatch:
+    if (landed := zone.landed_copy(SOURCE, zip_path)) is not None:
+        return landed
     notification = read_notification(zip_path)
     full = str(notification.get("reinitialisation", "false")).lower() == "true"
     archive = open_zip(zip_path, SOURCE)

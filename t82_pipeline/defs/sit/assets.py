@@ -116,9 +116,9 @@ apidae_export_objects = drop_folder_landing(
     patterns=["*.zip"],
     land=_land_export,
     notes=(PENDING, REFUSED),
+    # No dependency on the API pull: a pull that lands nothing (or fails) yields no output, and
+    # Dagster would skip this step. Staging orders versions by modification date, then landing.
     resources=["apidae"],
-    # Exports are applied on top of the API snapshot taken in the same run.
-    deps=[apidae_api_objects.key],
     kinds={"python", "json"},
     description=(
         "Apidae export ZIPs found in the export drop folder (T82_APIDAE_EXPORT_DROP_DIR): the ZIP is kept "

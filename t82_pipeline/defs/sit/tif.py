@@ -90,6 +90,8 @@ def parse_records(xml_path: Path, mapping: XmlMapping) -> Iterator[tuple[int, di
 
 
 def land_xml_file(zone: LandingZone, xml_path: Path, mapping_name: str = "tif_v3") -> LandedBatch:
+    if (landed := zone.landed_copy(SOURCE, xml_path)) is not None:
+        return landed
     mapping = load_mapping(mapping_name)
     records = parse_records(xml_path, mapping)  # parse errors surface before a batch opens
     first = next(records, None)

@@ -69,10 +69,11 @@ def test_the_flux_vision_drop_waits_for_a_delivery_to_settle(tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()
     folder = DropFolderResource(path=str(drop), settle_seconds=0.3)
+    instance = dg.DagsterInstance.ephemeral()
     with copied_slowly(b"x" * 200_000, drop / "B4 2025_1.zip"):
-        early = fluxvision_drop_sensor(dg.build_sensor_context(resources={"fluxvision_drop": folder}))
+        early = fluxvision_drop_sensor(dg.build_sensor_context(instance, resources={"fluxvision_drop": folder}))
     assert not early.run_requests
-    later = fluxvision_drop_sensor(dg.build_sensor_context(resources={"fluxvision_drop": folder}))
+    later = fluxvision_drop_sensor(dg.build_sensor_context(instance, resources={"fluxvision_drop": folder}))
     assert len(later.run_requests) == 1  # the whole delivery lands in one run
 
 

@@ -36,14 +36,16 @@ def run_demo(reporter: RunReporter, as_of_date: str | None, daemon_log: Path | N
     return bool(outcomes) and all(outcomes)
 
 
-def print_outputs() -> None:
+def print_outputs(settings=None) -> None:
     from t82_pipeline.lib.warehouse import WarehouseLocation
 
-    s = get_settings()
+    s = settings or get_settings()
     with WarehouseLocation.of(s).connect() as con:
+        # Every OT, with or without records of its own in the SIT.
         rows = con.sql(
-            "select ot_code, offer_count, avg_quality_score, offers_to_requalify "
-            "from marts.ot_offer_quality order by ot_code"
+            "select offices.ot_code, quality.offer_count, quality.avg_quality_score, quality.offers_to_requalify "
+            "from reference.tourist_offices_82 as offices "
+            "left join marts.ot_offer_quality as quality using (ot_code) order by 1"
         ).fetchall()
     where = s.warehouse_path if s.warehouse_backend == DUCKDB else f"DuckLake, data in {s.ducklake_data_path}"
     print(f"\nWarehouse ({s.warehouse_backend}): {where}")
@@ -59,14 +61,24 @@ def print_outputs() -> None:
     print(f"Newsletter segments: {s.segments_dir}/<segment>.csv  (personal data: restricted)")
     print(f"Landing zone:       {s.landing_dir}")
     print(f"Dagster storage:    {os.environ['DAGSTER_HOME']}  (UI: make ui)\n")
-    print(f"{'OT':40} {'fiches':>7} {'score':>6} {'à requalifier':>14}")
-    for ot, count, score, requalify in rows:
-        print(f"{ot:40} {count:7d} {score:6.1f} {requalify:14d}")
+    print("\n".join(summary_lines(rows)))
     print(
         "\nExpected in this demo (defects planted in the generated data, as real data has them): the WARN check "
         "no_record_duplicated_in_datatourisme fails, since the generated DATAtourisme download holds some of our "
         "records twice (see marts.opendata_coverage); records are quarantined or held back with their reason."
     )
+
+
+def summary_lines(rows: list[tuple]) -> list[str]:
+    """One line per OT: its records, average quality score, records to requalify ("—": none)."""
+
+    def cell(value, width: int, spec: str) -> str:
+        return f"{'—' if value is None else format(value, spec):>{width}}"
+
+    lines = [f"{'OT':40} {'fiches':>7} {'score':>6} {'à requalifier':>14}"]
+    for ot, count, score, requalify in rows:
+        lines.append(f"{ot:40} {cell(count, 7, 'd')} {cell(score, 6, '.1f')} {cell(requalify, 14, 'd')}")
+    return lines
 
 
 def main() -> None:

@@ -39,3 +39,25 @@ def test_every_mart_and_its_key_columns_are_tested():
         f"{n['name']}.{c}" for u, n in MARTS.items() for c in n["columns"] if KEY_COLUMN.search(c) and c not in tested.get(u, set())
     ]
     assert untested == []
+
+
+def test_mart_names_follow_docs_naming():
+    """`ot_…` by OT, `departement_…` for the whole département, `<domain>_…` for a domain's facts;
+    the SIT's unified entities (`offers…`) alone go without prefix (docs/naming.md)."""
+    misnamed = []
+    for node in MARTS.values():
+        domain = node["path"].split("/")[1]
+        allowed = ("ot_", "departement_", f"{domain}_", *(("offer",) if domain == "sit" else ()))
+        if not node["name"].startswith(allowed):
+            misnamed.append(f"marts/{domain}/{node['name']}")
+    assert misnamed == []
+
+
+def test_model_names_follow_their_layer():
+    prefixes = {"staging": "stg_", "intermediate": "int_"}
+    wrong = [
+        n["path"]
+        for n in MODELS.values()
+        if n["path"].split("/")[0] in prefixes and not n["name"].startswith(prefixes[n["path"].split("/")[0]])
+    ]
+    assert wrong == []

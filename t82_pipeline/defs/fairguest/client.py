@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 
-from t82_pipeline.lib.http import SourceError, UnparseableBody, body_excerpt, redact, retry_unparseable
-from t82_pipeline.lib.json_codec import load_json
+from t82_pipeline.lib.http import SourceError
+from t82_pipeline.lib.json_api import BearerJsonApi
 
 SOURCE = "fairguest"
 RATINGS_PATH = "/v2/fairguest/sheets/fairguest-ratings"
@@ -31,25 +31,15 @@ class FairguestClient:
     page_size: int = 500
     retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
     backoff_s: float = 1.0
+    api: BearerJsonApi = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.api = BearerJsonApi(
+            SOURCE, self.base_url, self.token, self.session, self.timeout_s, self.retries, self.backoff_s
+        )
 
     def _get(self, path: str, params: dict) -> object:
-        return retry_unparseable(lambda: self._get_once(path, params), self.retries, self.backoff_s)
-
-    def _get_once(self, path: str, params: dict) -> object:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        where = f"{path} {params.get('page', '')}".strip()
-        try:
-            response = self.session.get(self.base_url + path, params=params, headers=headers, timeout=self.timeout_s)
-        except requests.RequestException as exc:
-            raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.token)) from None
-        if response.status_code != 200:
-            raise SourceError(
-                SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token)
-            )
-        try:
-            return load_json(response.content)
-        except ValueError:
-            raise UnparseableBody(SOURCE, where, "response is not valid JSON (truncated body?)") from None
+        return self.api.get(path, params, f"{path} {params.get('page', '')}".strip())
 
     def establishments(self) -> list[dict]:
         payload = self._get(f"/v2/fairguest/groups/{self.group_id}/sheets", {})

@@ -11,12 +11,12 @@ on Brevo/Mailchimp/Mautic) and must be confirmed with Raccourci. Change it here,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 
-from t82_pipeline.lib.http import SourceError, UnparseableBody, body_excerpt, redact, retry_unparseable
-from t82_pipeline.lib.json_codec import load_json
+from t82_pipeline.lib.http import SourceError, retry_unparseable
+from t82_pipeline.lib.json_api import BearerJsonApi
 
 SOURCE = "nurtik"
 
@@ -30,26 +30,15 @@ class NurtikClient:
     per_page: int = 1000
     retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
     backoff_s: float = 1.0
+    api: BearerJsonApi = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Pages are retried whole below (a page that parses but has the wrong shape is not retried).
+        self.api = BearerJsonApi(SOURCE, self.base_url, self.token, self.session, self.timeout_s, 0, self.backoff_s)
 
     def _page(self, path: str, params: dict, page: int) -> tuple[list, int | None]:
         where = f"{path} page {page}"
-        try:
-            response = self.session.get(
-                self.base_url + path,
-                params={**params, "page": page, "per_page": self.per_page},
-                headers={"Authorization": f"Bearer {self.token}"},
-                timeout=self.timeout_s,
-            )
-        except requests.RequestException as exc:
-            raise SourceError(SOURCE, where, redact(f"request failed after retries: {exc}", self.token)) from None
-        if response.status_code != 200:
-            raise SourceError(
-                SOURCE, where, redact(f"HTTP {response.status_code}: {body_excerpt(response)}", self.token)
-            )
-        try:
-            payload = load_json(response.content)
-        except ValueError:
-            raise UnparseableBody(SOURCE, where, "response is not valid JSON (truncated body?)") from None
+        payload = self.api.get(path, {**params, "page": page, "per_page": self.per_page}, where)
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
             raise SourceError(SOURCE, where, 'unexpected payload: {"data": [...], "meta": {...}} expected')
         meta = payload.get("meta") if isinstance(payload.get("meta"), dict) else {}

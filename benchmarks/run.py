@@ -35,16 +35,16 @@ DLT_VENV = HERE / ".venv-dlt"
 DLT_REQUIREMENTS = ["dlt[duckdb]==1.31.0", "duckdb==1.5.5"]  # the same DuckDB as t82
 # (name, stage function, what). Stages run in this order at each scale; "setup" ones are not timed.
 STAGES = [
-    ("nightly_cold", "nightly", "full nightly job, empty landing and warehouse"),
+    ("nightly_cold", "nightly", "first night: empty landing and warehouse, every source landed, everything built"),
     (
         "nightly_warm",
         "nightly_full",
-        "same input again, full night: Apidae full snapshot, every dbt node rebuilt, the feed is skipped",
+        "same input, a night where everything changed: Apidae full snapshot, every asset after landing rebuilt",
     ),
     (
         "nightly_daemon",
         "nightly_daemon",
-        "same input, launched as production does: queued, run by dagster-daemon in its own worker",
+        "a full Apidae snapshot launched as production does: dagster-daemon runs the nightly, then the automation's runs",
     ),
     (
         "ducklake_nightly_first",
@@ -56,8 +56,9 @@ STAGES = [
     (
         "nightly_delta",
         "nightly",
-        "1 % of Apidae objects and Nurtik contacts changed: Apidae delta pull, dbt builds what changed",
+        "1 % of Apidae objects and Nurtik contacts changed: delta pulls, the automation builds what follows them",
     ),
+    ("nightly_nothing_new", "nightly", "the next night, nothing new: every source asked, nothing built"),
     ("setup", "restore_samples", ""),
     ("dbt_build", "dbt_build", "dbt build alone: staging → marts + tests"),
     ("apidae_staging", "apidae_staging", "our staging view of the landed Apidae NDJSON, materialised"),
@@ -85,9 +86,21 @@ STAGES = [
     ("pandas_json_normalize", "pandas_json_normalize_naive", "naive: json.loads + pandas.json_normalize"),
     ("fluxvision_parsing", "fluxvision_parsing", "Flux Vision ZIPs → checked rows (Parquet) in landing"),
     ("duckdb_read_csv", "duckdb_read_csv_limit", "limit: unzip + DuckDB read_csv of the same tables"),
-    ("fluxvision_refresh", "fluxvision_refresh", "Flux Vision refresh: dbt models, per-OT reports (HTML+PDF), serving"),
+    (
+        "fluxvision_build",
+        "fluxvision_build",
+        "what Flux Vision feeds: dbt models, per-OT observatory (HTML+PDF), serving",
+    ),
+    ("demo", "demo", "`t82 demo` from a clean data folder: samples generated, a night on dagster-daemon, the reports"),
 ]
-SKIPPED_AT_REGION = {"fairguest_reports"}  # ≈5,000 PDFs: linear in providers, measured at 1×
+# Targets (issue #28), shown beside the figures: (stage, over stage or None for seconds, scale, bound).
+TARGETS = [
+    ("nightly_delta", "nightly_warm", 13, 0.35),
+    ("nightly_delta", None, 1, 15.0),
+    ("nightly_nothing_new", None, 1, 10.0),
+    ("demo", None, 1, 120.0),
+]
+SKIPPED_AT_REGION = {"fairguest_reports", "demo"}  # ≈5,000 PDFs: linear in providers; the demo is 1×
 LAKE_DATABASE = "t82_lake"
 
 
@@ -155,6 +168,7 @@ def run_scale(scale: float, dlt_python: Path, only: set[str] | None = None) -> l
         "DAGSTER_HOME": str(root / "dagster_home"),
         "T82_WAREHOUSE_PATH": str(root / "warehouse" / "t82.duckdb"),
         "T82_LANDING_DIR": str(root / "landing"),
+        "T82_AS_OF_DATE": "2026-11-01",  # the generated data's reference date
     }
     (root / "dagster_home").mkdir(parents=True, exist_ok=True)
     shutil.copy(HERE.parent / "data" / "dagster_home" / "dagster.yaml", root / "dagster_home" / "dagster.yaml")
@@ -283,6 +297,21 @@ def limit_of(stage: str) -> str | None:
     return None
 
 
+def target_note(row: dict, by_stage: dict) -> str:
+    """The row's target from TARGETS, with its measure and whether it is met."""
+    notes = []
+    for stage, over, scale, bound in TARGETS:
+        if row["stage"] != stage or row["scale"] != scale:
+            continue
+        seconds = row.get("work_s") or row["wall_s"]
+        if over is None:
+            notes.append(f"target ≤ {bound:g} s: {'met' if seconds <= bound else 'missed'}")
+        elif base := by_stage.get((scale, over)):
+            share = seconds / (base.get("work_s") or base["wall_s"])
+            notes.append(f"÷ {over}: {share:.2f}, target ≤ {bound}: {'met' if share <= bound else 'missed'}")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def write_results(rows: list[dict]) -> None:
     RESULTS.mkdir(exist_ok=True)
     machine = {
@@ -312,6 +341,7 @@ def write_results(rows: list[dict]) -> None:
             what += f" (÷ in-process warm nightly: {work / in_process['wall_s']:.2f}; target ≤ 1.3)"
         if r["stage"] == "ducklake_nightly_warm" and in_process:
             what += f" (÷ DuckDB file: {r['wall_s'] / in_process['wall_s']:.2f})"
+        what += target_note(r, by_stage)
         lines.append(
             f"| {r['scale']:g}× | {r['objects']} | {r['stage']} | {r['wall_s']} | {'' if work is None else work} "
             f"| {r['peak_rss_mib']} | {ratio(r, limit)} | {ratio(r, peer)} | {what} |"
@@ -335,7 +365,7 @@ def main() -> None:
         r
         for r in previous
         if (r["scale"] not in args.scales or (only and r["stage"] not in only))
-        and r["stage"] not in (*(t for t, _, _ in INGESTION_TOTALS), "nightly_incremental")  # derived, or renamed
+        and r["stage"] in {name for name, _, _ in STAGES}  # derived, or stages renamed since
     ]
     for scale in args.scales:
         rows += run_scale(scale, dlt_python, only)

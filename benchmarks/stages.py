@@ -23,61 +23,97 @@ def generate(scale: str) -> None:
     ensure_samples(float(scale))
 
 
-AS_OF_DATE = {"ops": {"t82_dbt_models": {"config": {"as_of_date": "2026-11-01"}}}}
-# The whole night's work whatever changed: a full Apidae snapshot and every dbt node (the
-# baseline the delta night is measured against).
-FULL_NIGHT = {
-    "ops": {
-        "t82_dbt_models": {"config": {"as_of_date": "2026-11-01", "full_build": True}},
-        "landing__apidae_api_objects": {"config": {"full_snapshot": True}},
-    }
-}
+# A full Apidae snapshot tonight, whatever the age of the last one.
+FULL_SNAPSHOT = {"ops": {"landing__apidae_api_objects": {"config": {"full_snapshot": True}}}}
 
 
-def _in_process(job: str, run_config: dict | None = None) -> None:
-    """The job executed in this process, on the stage's instance (what the in-process figure is)."""
+def _definitions():
+    from t82_pipeline.definitions import build_definitions
+    from t82_pipeline.lib.settings import get_settings
+
+    return build_definitions(get_settings())
+
+
+def _night(run_config: dict | None = None) -> None:
+    """The nightly, then every run Dagster's automation asks for, in this process (lib/in_process.py)."""
     import dagster as dg
 
-    from t82_pipeline.definitions import defs
+    from t82_pipeline.lib.in_process import run_job
 
-    with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def(job).execute_in_process(
-            instance=instance, run_config=run_config or {}, raise_on_error=False
+    defs = _definitions()
+    with dg.DagsterInstance.get() as instance, work():  # the code location's import is start-up
+        runs = run_job(defs, instance, "nightly", run_config=run_config)
+    if not runs.success:
+        sys.exit("a run of the night failed")
+    print(json.dumps({"runs": len(runs.results), "materialized": len(runs.materialized)}))
+
+
+def _materialize(selection) -> None:
+    """These assets built in one run, as "Materialize" in the UI does."""
+    import dagster as dg
+
+    defs = _definitions()
+    keys = list(selection.resolve(defs.get_repository_def().asset_graph))
+    with dg.DagsterInstance.get() as instance, work():
+        result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+            instance=instance, asset_selection=keys, raise_on_error=False
         )
     if not result.success:
-        sys.exit(f"{job} run failed")
+        sys.exit("the run failed")
+
+
+def _after_landing():
+    """Everything a night can build after landing (the monthly provider reports aside)."""
+    import dagster as dg
+
+    landing = dg.AssetSelection.key_prefixes("landing")
+    return landing.downstream() - landing - dg.AssetSelection.assets(["reports", "fairguest_provider_reports"])
 
 
 def nightly() -> None:
-    _in_process("nightly", AS_OF_DATE)
+    """A night as production runs it: what changed is landed, what follows it is built."""
+    _night()
 
 
 def nightly_full() -> None:
-    _in_process("nightly", FULL_NIGHT)
+    """The night's work when everything changed: a full Apidae snapshot, then every asset after
+    landing rebuilt (the baseline of the delta night)."""
+    _night(FULL_SNAPSHOT)
+    _materialize(_after_landing())
 
 
 def nightly_daemon() -> None:
-    """The nightly as production runs it: queued, then launched by a real dagster-daemon in its own
-    run worker. Work time: from the run's creation (the UI's Launch button) to its end. The drop
-    folders are empty for this stage so that no sensor's run competes with it."""
-    import os
-    import tempfile
-
+    """The nightly as production runs it: queued, launched by a real dagster-daemon in its own run
+    worker, then the automation's runs. Work time: from the nightly's creation (the UI's Launch
+    button) to the end of the last run the night started."""
     import dagster as dg
 
-    from t82_pipeline.demo.daemon import RunFollower, launch, now, running_daemon
+    from t82_pipeline.demo.daemon import RunFollower, idle_sensor_names, launch, now, running_daemon
 
-    empty = tempfile.mkdtemp()
-    for setting in ("T82_FLUXVISION_DROP_DIR", "T82_APIDAE_EXPORT_DROP_DIR", "T82_TIF_DROP_DIR"):
-        os.environ[setting] = empty
     with dg.DagsterInstance.get() as instance, running_daemon(None):
         runs = RunFollower(instance, now(), lambda run: None)
-        run_id = launch("nightly", FULL_NIGHT)
-        runs.wait_for_run(run_id)
-        record = instance.get_run_record_by_id(run_id)
-    if record.dagster_run.status != dg.DagsterRunStatus.SUCCESS:
-        sys.exit(f"nightly run {run_id} failed")
-    _work_seconds.append(record.end_time - record.create_timestamp.timestamp())
+        launch("nightly", FULL_SNAPSHOT)
+        runs.wait_until_idle(idle_sensor_names())
+        records = [instance.get_run_record_by_id(r) for r in runs.reported]
+    if {r.dagster_run.status for r in records} != {dg.DagsterRunStatus.SUCCESS}:
+        sys.exit("a run of the night failed")
+    _work_seconds.append(max(r.end_time for r in records) - min(r.create_timestamp.timestamp() for r in records))
+
+
+def demo() -> None:
+    """`t82 demo` from a fresh data folder (samples generated as on a clean clone), as `make demo`
+    runs it after install."""
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    root = Path(tempfile.mkdtemp(prefix="t82-demo-"))
+    env = {**os.environ, "T82_DATA_DIR": str(root / "data"), "DAGSTER_HOME": str(root / "dagster_home")}
+    for name in ("T82_WAREHOUSE_PATH", "T82_LANDING_DIR"):
+        env.pop(name, None)
+    with work():
+        subprocess.run([str(Path(sys.executable).parent / "t82"), "demo"], env=env, check=True, cwd=root)
 
 
 def apidae_landing() -> None:
@@ -137,14 +173,20 @@ def datatourisme_feed() -> None:
     with tempfile.TemporaryDirectory() as folder:
         resources["opendata"] = OpenDataTarget(folder=folder, base_uri=resources["opendata"].base_uri)
         result = dg.materialize([feed_asset], resources=resources)
-        metadata = result.asset_materializations_for_node("publish__datatourisme_feed")[0].metadata
-        if metadata["skipped"].value:
+        built = result.asset_materializations_for_node("publish__datatourisme_feed")
+        if not built:
             sys.exit("the feed was not built")
+        metadata = built[0].metadata
         print(json.dumps({"published": metadata["published"].value, "held_back": metadata["held_back"].value}))
 
 
 def fairguest_reports() -> None:
-    _in_process("fairguest_reports")
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        result = _definitions().resolve_job_def("fairguest_reports").execute_in_process(instance=instance)
+    if not result.success:
+        sys.exit("fairguest_reports failed")
 
 
 def touch_one_percent(seed: str = "1") -> None:
@@ -335,7 +377,7 @@ def pandas_json_normalize_naive() -> None:
 
 
 def fluxvision_parsing() -> None:
-    from t82_pipeline.defs.fluxvision.landing import delivery_key, land_delivery
+    from t82_pipeline.defs.fluxvision.landing import land_delivery
     from t82_pipeline.lib.landing import LandingZone
     from t82_pipeline.lib.settings import get_settings
 
@@ -343,7 +385,7 @@ def fluxvision_parsing() -> None:
     zone = LandingZone(s.landing_dir)
     with work():
         for path in sorted(s.fluxvision_drop_dir.glob("*.zip")):
-            land_delivery(zone, path, delivery_key(path))
+            land_delivery(zone, path)
 
 
 def duckdb_read_csv_limit() -> None:
@@ -364,8 +406,12 @@ def duckdb_read_csv_limit() -> None:
                     union_by_name = true, all_varchar = true, ignore_errors = true, filename = true)""")
 
 
-def fluxvision_refresh() -> None:
-    _in_process("fluxvision_refresh")  # after fluxvision_parsing landed every delivery
+def fluxvision_build() -> None:
+    """What a Flux Vision landing feeds (dbt models, the observatory, serving), built in one run."""
+    import dagster as dg
+
+    landing = dg.AssetSelection.assets(["landing", "fluxvision_deliveries"])
+    _materialize(landing.downstream() - landing)
 
 
 if __name__ == "__main__":

@@ -108,6 +108,7 @@ class Settings:
     fairguest_drop_dir: Path
     fluxvision_drop_dir: Path
     nurtik_base_url: str
+    nurtik_full_pull_days: int
     nurtik_token: str = field(repr=False)
     nurtik_drop_dir: Path
     nurtik_erasure_dir: Path
@@ -273,6 +274,7 @@ class Settings:
             fairguest_drop_dir=_path("T82_FAIRGUEST_DROP_DIR", data_dir / "drop" / "fairguest"),
             fluxvision_drop_dir=_path("T82_FLUXVISION_DROP_DIR", data_dir / "drop" / "fluxvision"),
             nurtik_base_url=os.environ.get("T82_NURTIK_BASE_URL", demo(EMBEDDED)).rstrip("/"),
+            nurtik_full_pull_days=int(os.environ.get("T82_NURTIK_FULL_PULL_DAYS", "7")),
             nurtik_token=os.environ.get("T82_NURTIK_TOKEN") or demo(DEMO_TOKEN),
             nurtik_drop_dir=_path("T82_NURTIK_DROP_DIR", data_dir / "drop" / "nurtik"),
             nurtik_erasure_dir=_path("T82_NURTIK_ERASURE_DIR", data_dir / "restricted" / "nurtik_erasure"),

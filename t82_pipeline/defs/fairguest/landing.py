@@ -19,6 +19,7 @@ from t82_pipeline.lib.landing import LandedBatch, LandingZone
 from t82_pipeline.lib.text import decode_export
 
 REVIEWS = "fairguest_reviews"
+RATINGS = "fairguest_ratings"
 PLATFORM_SCALES = {"google": {5}, "booking": {10}, "tripadvisor": {5}, "airbnb": {5}, "expedia": {10}, "facebook": {5}}
 # Back-office export columns (French headers) → review fields.
 EXPORT_COLUMNS = {
@@ -68,7 +69,10 @@ def land_establishments(client: FairguestClient, zone: LandingZone) -> LandedBat
 
 
 def land_ratings(client: FairguestClient, zone: LandingZone, sheet_ids: list[int]) -> LandedBatch:
-    with zone.open_batch("fairguest_ratings") as batch:
+    """The ratings as polled tonight, a new snapshot of the history only when they changed since
+    the latest one (the ratings endpoint takes ids, not a date: every night asks for them all)."""
+    latest = (zone.manifests(RATINGS) or [None])[-1]
+    with zone.open_batch(RATINGS) as batch:
         lines = (
             dump_json(
                 {
@@ -80,9 +84,15 @@ def land_ratings(client: FairguestClient, zone: LandingZone, sheet_ids: list[int
             for sid, r in client.ratings(sheet_ids)
         )
         entry = batch.add_lines("ratings.ndjson", lines)
-        # Every snapshot is kept: the rating history is the point.
+        if latest is not None and latest["files"]["ratings.ndjson"]["sha256"] == entry["sha256"]:
+            return LandedBatch(RATINGS, latest["batch_id"], zone.batch_folder(latest), latest, False)
+        # What the snapshot follows, in its payload: ratings that go back to an earlier state
+        # (A, B, then A again) are a new snapshot, never folded into the first one.
+        batch.add_lines("applies_on.json", [dump_json({"batch_id": latest["batch_id"] if latest else None})])
         return zone.commit(
-            batch, ["ratings.ndjson"], {"kind": "api", "mode": "differential", "record_count": entry["rows"]}
+            batch,
+            ["ratings.ndjson", "applies_on.json"],
+            {"kind": "api", "mode": "differential", "record_count": entry["rows"]},
         )
 
 

@@ -1,6 +1,6 @@
 import dagster as dg
 
-from t82_pipeline.defs.nurtik.landing import CONTACTS, land_contacts, land_events, land_export_file
+from t82_pipeline.defs.nurtik.landing import CONTACTS, full_pull_due, land_contacts, land_events, land_export_file
 from t82_pipeline.defs.nurtik.resources import NurtikResource
 from t82_pipeline.lib.batch_checks import ndjson_check
 from t82_pipeline.lib.landing import Landed, LandedBatch
@@ -57,12 +57,14 @@ def contact_checks(context: dg.AssetExecutionContext, new: list[LandedBatch]) ->
 def _pull_nurtik(context: dg.AssetExecutionContext) -> Landed:
     nurtik: NurtikResource = context.resources.nurtik
     zone = context.resources.landing.zone()
+    full = full_pull_due(zone, nurtik.full_pull_days)
     with nurtik.client() as client:
-        contacts = land_contacts(client, zone, nurtik.contact_key_secret)
+        contacts = land_contacts(client, zone, nurtik.contact_key_secret, full=full)
         events = land_events(client, zone, nurtik.contact_key_secret)
     return Landed(
         [b for b in (contacts, events) if b],
         {
+            "contacts_pull": "full" if full else "since the newest landed",
             "contacts": contacts.manifest["record_count"] if contacts else 0,
             "events": events.manifest["record_count"] if events else 0,
             "suppressed_not_landed": contacts.manifest.get("suppressed_not_landed", 0) if contacts else 0,

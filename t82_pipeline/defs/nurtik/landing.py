@@ -11,7 +11,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from t82_pipeline.defs.nurtik.client import NurtikClient
@@ -117,6 +117,11 @@ def _land_contact_rows(
     with zone.open_batch(source) as writer:
         kept = writer.add_lines("contacts.ndjson", accepted(writer))["rows"]
         payload = ["contacts.ndjson"]
+        if metadata.get("mode") == "full":
+            # A full pull says when it was taken, in its payload: the same list a week later is a
+            # new full snapshot (the one staging reads from), never folded into the older one.
+            writer.add_lines("pull.json", [dump_json({"full_pull_at": datetime.now(UTC).isoformat()})])
+            payload.append("pull.json")
         if raw is not None:
             writer.copy_file(raw[0], raw[1])
             payload = [raw[0]]
@@ -132,10 +137,19 @@ def _land_contact_rows(
         )
 
 
-def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> LandedBatch | None:
+def full_pull_due(zone: LandingZone, every_days: int, now: datetime | None = None) -> bool:
+    """Whether tonight pulls the whole contact list: none landed yet, or the last is that old."""
+    fulls = [m["received_at"] for m in zone.manifests(CONTACTS) if m.get("mode") == "full"]
+    if not fulls:
+        return True
+    return (now or datetime.now(UTC)) - datetime.fromisoformat(max(fulls)) >= timedelta(days=every_days)
+
+
+def land_contacts(client: NurtikClient, zone: LandingZone, secret: str, full: bool = False) -> LandedBatch | None:
     """Contacts updated since the newest one landed (incremental), as received; those sent again
-    unchanged are not landed again, and a pull with nothing new lands nothing (None)."""
-    since = max((m.get("max_updated_at") or "" for m in zone.manifests(CONTACTS)), default="") or None
+    unchanged are not landed again, and a pull with nothing new lands nothing (None). A ``full``
+    pull lands the whole list: staging reads from it on, so contacts deleted in Nurtik leave."""
+    since = None if full else max((m.get("max_updated_at") or "" for m in zone.manifests(CONTACTS)), default="") or None
     repeated = zone.repeated(CONTACTS, "contacts.ndjson", "updated_at", since, "max_updated_at")
     rows = (
         (f"contact {c.get('contact_id')}", c)
@@ -148,7 +162,7 @@ def land_contacts(client: NurtikClient, zone: LandingZone, secret: str) -> Lande
         rows,
         secret,
         None,
-        {"kind": "nurtik_contacts", "mode": "delta", "request": {"updated_since": since}},
+        {"kind": "nurtik_contacts", "mode": "full" if full else "delta", "request": {"updated_since": since}},
     )
 
 

@@ -22,6 +22,7 @@ class NurtikResource(dg.ConfigurableResource):
     retries: int = 4
     timeout_s: float = 30.0
     samples_dir: str = ""
+    full_pull_days: int = 7  # the whole contact list when the last full pull is this old (deletions)
 
     @contextmanager
     def client(self) -> Iterator[NurtikClient]:
@@ -55,6 +56,7 @@ def build_resources(s: Settings) -> dict[str, dg.ConfigurableResource]:
             retries=s.http_retries,
             timeout_s=s.http_timeout_s,
             samples_dir=str(s.samples_dir / "nurtik"),
+            full_pull_days=s.nurtik_full_pull_days,
         ),
         "nurtik_drop": drop_folder(s, s.nurtik_drop_dir),
         "nurtik_erasure_requests": drop_folder(s, s.nurtik_erasure_dir),

@@ -157,3 +157,20 @@ def test_an_xlsx_export_over_the_archive_limits_is_refused_before_it_is_read(tmp
     with pytest.raises(SourceError, match="refused: .*compression ratio"):
         land_export_file(LandingZone(tmp_path / "landing"), export)
     assert zipfile.is_zipfile(export)  # a real workbook, swollen
+
+
+def test_ratings_land_when_they_change_and_a_return_to_an_earlier_state_is_a_new_snapshot(httpserver, tmp_path):
+    """A, A, B, A: the second A is no change (no new snapshot); the last A follows B, so it lands."""
+    zone = LandingZone(tmp_path)
+    path, query = RATINGS_PATH, "ids=700001&fairguestGroup=82"
+    for rating in (8.4, 8.4, 7.9, 8.4):
+        httpserver.expect_ordered_request(path, query_string=query).respond_with_json(
+            {"700001": {"weighted_rating": rating, "weighted_rating_is_valid": True}}
+        )
+    landed = [land_ratings(client(httpserver), zone, [700001]) for _ in range(4)]
+    assert [b.is_new for b in landed] == [True, False, True, True]
+    history = [
+        json.loads((zone.batch_folder(m) / "ratings.ndjson").read_text())["weighted_rating"]
+        for m in zone.manifests("fairguest_ratings")
+    ]
+    assert history == [8.4, 7.9, 8.4]

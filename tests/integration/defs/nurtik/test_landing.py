@@ -147,3 +147,30 @@ def test_segment_cells_cannot_become_spreadsheet_formulas():
         "Anne",
         "",
     ]
+
+
+def test_a_periodic_full_pull_lands_the_whole_list_so_deleted_contacts_leave(httpserver, client, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from t82_pipeline.defs.nurtik.landing import full_pull_due
+
+    zone = LandingZone(tmp_path / "landing")
+    assert full_pull_due(zone, every_days=7)  # nothing landed yet
+    everyone = [contact(1, "a@exemple.fr"), contact(2, "b@exemple.fr")]
+    httpserver.expect_ordered_request("/v1/contacts", query_string="page=1&per_page=2").respond_with_json(
+        {"data": everyone, "meta": {"total": 2}}
+    )
+    first = land_contacts(client, zone, SECRET, full=True)
+    assert first.manifest["mode"] == "full" and first.manifest["record_count"] == 2
+    assert not full_pull_due(zone, every_days=7)
+    assert full_pull_due(zone, every_days=7, now=datetime.now(UTC) + timedelta(days=7))
+    # A week later c-2 was deleted in Nurtik: the full pull lands the list without it, a new
+    # snapshot even where nothing else changed, and staging reads from it on (latest full).
+    httpserver.expect_ordered_request("/v1/contacts", query_string="page=1&per_page=2").respond_with_json(
+        {"data": everyone[:1], "meta": {"total": 1}}
+    )
+    second = land_contacts(client, zone, SECRET, full=True)
+    assert second.is_new and second.manifest["mode"] == "full"
+    landed = [json.loads(x)["contact_id"] for x in (second.path / "contacts.ndjson").read_text().splitlines()]
+    assert landed == ["c-1"]
+    assert [m["mode"] for m in zone.manifests("nurtik_contacts")] == ["full", "full"]

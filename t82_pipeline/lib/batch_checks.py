@@ -3,6 +3,8 @@ suite needs with DuckDB, validate through lib/quality.py, report as an asset che
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -32,3 +34,50 @@ def ndjson_check(
         metadata={"rows": len(frame), **summary.as_metadata()},
         asset_key=asset_key,
     )
+
+
+@dataclass(frozen=True)
+class NewRecordChecks:
+    """The two checks of an API landing's new batch of records (reviews, contacts): none was
+    quarantined (WARN: which, and why) and the batch passes its Great Expectations suite."""
+
+    asset: str  # the landing asset's name
+    source: str  # the landing source of the batch checked
+    file_name: str  # its NDJSON file
+    noun: str  # "review", "contact": names the checks
+    validate: Callable[[Path | None], dg.AssetCheckResult]  # the suite, on the file (None: no batch)
+
+    @property
+    def quarantine_check(self) -> str:
+        return f"no_{self.noun}_quarantined"
+
+    @property
+    def suite_check(self) -> str:
+        return f"{self.noun}s_batch_is_valid"
+
+    def specs(self) -> list[dg.AssetCheckSpec]:
+        key = ["landing", self.asset]
+        return [
+            dg.AssetCheckSpec(
+                self.quarantine_check,
+                asset=key,
+                description=f"No {self.noun} of the new batch was quarantined (else: which, and why)",
+            ),
+            dg.AssetCheckSpec(
+                self.suite_check, asset=key, description=f"Great Expectations on the new {self.noun}s batch"
+            ),
+        ]
+
+    def __call__(self, context: dg.AssetExecutionContext, new: list) -> list[dg.AssetCheckResult]:
+        batch = next((b for b in new if b.source == self.source), None)
+        quarantined = [f"{q['record']}: {q['reason']}" for q in batch.quarantined] if batch else []
+        return [
+            dg.AssetCheckResult(
+                check_name=self.quarantine_check,
+                passed=not quarantined,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"quarantined": len(quarantined)},
+                description="\n".join(quarantined[:50]) or f"every {self.noun} loaded",
+            ),
+            self.validate(batch.path / self.file_name if batch else None),
+        ]

@@ -23,9 +23,10 @@ class BearerJsonApi:
 
     def get(self, path: str, params: dict, where: str) -> object:
         """The decoded JSON of ``GET base_url + path``; ``where`` names the request in errors."""
-        return retry_unparseable(lambda: self._get_once(path, params, where), self.retries, self.backoff_s)
+        return retry_unparseable(lambda: self.get_once(path, params, where), self.retries, self.backoff_s)
 
-    def _get_once(self, path: str, params: dict, where: str) -> object:
+    def get_once(self, path: str, params: dict, where: str) -> object:
+        """One try (a caller that retries more than the body, a whole page, calls this)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             response = self.session.get(self.base_url + path, params=params, headers=headers, timeout=self.timeout_s)

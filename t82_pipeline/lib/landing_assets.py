@@ -49,6 +49,30 @@ def _record(
         yield from checks(context, landed.new)
 
 
+def _landing_asset(
+    key: dg.AssetKey,
+    group: str,
+    kinds: set[str],
+    description: str,
+    resources: set[str],
+    check_specs: list[dg.AssetCheckSpec],
+    **extra,
+):
+    """What every landing asset declares: it may record no output (nothing new), needs the
+    landing zone, and owns its checks."""
+    return dg.asset(
+        key=key,
+        group_name=group,
+        owners=OWNERS,
+        kinds=kinds,
+        description=description,
+        output_required=False,
+        required_resource_keys={"landing", *resources},
+        check_specs=check_specs,
+        **extra,
+    )
+
+
 def drop_folder_landing(
     name: str,
     *,
@@ -69,16 +93,8 @@ def drop_folder_landing(
     add lines to the ``notes`` it is handed, reported as metadata (one entry per name)."""
     key = dg.AssetKey(["landing", name])
 
-    @dg.asset(
-        key=key,
-        group_name=group,
-        owners=OWNERS,
-        kinds=kinds,
-        deps=deps,
-        description=description,
-        output_required=False,
-        required_resource_keys={"landing", folder, *resources},
-        check_specs=[drop_check_spec(key.path), *check_specs],
+    @_landing_asset(
+        key, group, kinds, description, {folder, *resources}, [drop_check_spec(key.path), *check_specs], deps=deps
     )
     def _landing(context):
         said: dict[str, list[str]] = {name: [] for name in notes}
@@ -106,15 +122,13 @@ def api_landing(
     ``source_pull_succeeded``) and the night goes on with the last good landing."""
     key = dg.AssetKey(["landing", name])
 
-    @dg.asset(
-        key=key,
-        group_name=group,
-        owners=OWNERS,
-        kinds=kinds,
-        description=description,
-        output_required=False,
-        required_resource_keys={"landing", *resources},
-        check_specs=[pull_check_spec(key.path), *check_specs],
+    @_landing_asset(
+        key,
+        group,
+        kinds,
+        description,
+        set(resources),
+        [pull_check_spec(key.path), *check_specs],
         config_schema=config_schema.to_config_schema() if config_schema else None,
     )
     def _landing(context):

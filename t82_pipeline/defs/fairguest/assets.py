@@ -8,21 +8,19 @@ from t82_pipeline.defs.fairguest.landing import (
     land_reviews_api,
 )
 from t82_pipeline.defs.fairguest.resources import FairguestResource
-from t82_pipeline.lib.batch_checks import ndjson_check
-from t82_pipeline.lib.landing import Landed, LandedBatch
+from t82_pipeline.lib.batch_checks import NewRecordChecks, ndjson_check
+from t82_pipeline.lib.landing import Landed
 from t82_pipeline.lib.landing_assets import api_landing, drop_folder_landing
 
 GROUP = "fairguest"
 REVIEWS = "fairguest_reviews"
-REVIEWS_VALID = "reviews_batch_is_valid"
-NO_REVIEW_QUARANTINED = "no_review_quarantined"
 
 
 def reviews_batch_check(path) -> dg.AssetCheckResult:
     import great_expectations.expectations as gxe
 
     return ndjson_check(
-        REVIEWS_VALID,
+        REVIEW_CHECKS.suite_check,
         path,
         {
             "review_id": "VARCHAR",
@@ -43,18 +41,7 @@ def reviews_batch_check(path) -> dg.AssetCheckResult:
     )
 
 
-def review_checks(context: dg.AssetExecutionContext, new: list[LandedBatch]) -> list[dg.AssetCheckResult]:
-    reviews = next((b for b in new if b.source == REVIEWS), None)
-    quarantined = reviews.manifest.get("quarantined", 0) if reviews else 0
-    return [
-        dg.AssetCheckResult(
-            check_name=NO_REVIEW_QUARANTINED,
-            passed=quarantined == 0,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={"quarantined": quarantined},
-        ),
-        reviews_batch_check(reviews.path / "reviews.ndjson" if reviews else None),
-    ]
+REVIEW_CHECKS = NewRecordChecks("fairguest_api", REVIEWS, "reviews.ndjson", "review", reviews_batch_check)
 
 
 def _pull_fairguest(context: dg.AssetExecutionContext) -> Landed:
@@ -74,17 +61,8 @@ fairguest_api = api_landing(
     source="fairguest",
     pull=_pull_fairguest,
     resources=["fairguest"],
-    check_specs=[
-        dg.AssetCheckSpec(
-            NO_REVIEW_QUARANTINED,
-            asset=["landing", "fairguest_api"],
-            description="No review of the new batch was quarantined (else: which, and why)",
-        ),
-        dg.AssetCheckSpec(
-            REVIEWS_VALID, asset=["landing", "fairguest_api"], description="Great Expectations on the new reviews batch"
-        ),
-    ],
-    checks=review_checks,
+    check_specs=REVIEW_CHECKS.specs(),
+    checks=REVIEW_CHECKS,
     kinds={"python", "json"},
     description=(
         "Fairguest establishments (snapshot), ratings /10 (one snapshot per poll, kept as history) and "

@@ -10,9 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-
-import requests
+from dataclasses import dataclass
 
 from t82_pipeline.lib.http import SourceError
 from t82_pipeline.lib.json_api import BearerJsonApi
@@ -23,20 +21,9 @@ RATINGS_PATH = "/v2/fairguest/sheets/fairguest-ratings"
 
 @dataclass
 class FairguestClient:
-    base_url: str
+    api: BearerJsonApi  # base URL, token, session with retries (lib/json_api.py)
     group_id: str
-    token: str
-    session: requests.Session
-    timeout_s: float = 30.0
     page_size: int = 500
-    retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
-    backoff_s: float = 1.0
-    api: BearerJsonApi = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.api = BearerJsonApi(
-            SOURCE, self.base_url, self.token, self.session, self.timeout_s, self.retries, self.backoff_s
-        )
 
     def _get(self, path: str, params: dict) -> object:
         return self.api.get(path, params, f"{path} {params.get('page', '')}".strip())

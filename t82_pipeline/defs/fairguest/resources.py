@@ -6,8 +6,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from t82_pipeline.defs.fairguest.client import FairguestClient
+from t82_pipeline.defs.fairguest.client import SOURCE, FairguestClient
 from t82_pipeline.lib.http import build_session
+from t82_pipeline.lib.json_api import BearerJsonApi
 from t82_pipeline.lib.resources import drop_folder, secret
 from t82_pipeline.lib.settings import Settings
 from t82_pipeline.lib.stand_in import api_base_url
@@ -26,7 +27,8 @@ class FairguestResource(dg.ConfigurableResource):
     @contextmanager
     def client(self) -> Iterator[FairguestClient]:
         with build_session(self.retries) as session, self._served_url() as url:
-            yield FairguestClient(url, self.group_id, self.token, session, self.timeout_s, retries=self.retries)
+            api = BearerJsonApi(SOURCE, url, self.token, session, self.timeout_s, self.retries)
+            yield FairguestClient(api, self.group_id)
 
     def _served_url(self) -> AbstractContextManager[str]:
         def serve():

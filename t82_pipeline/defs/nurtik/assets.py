@@ -2,20 +2,18 @@ import dagster as dg
 
 from t82_pipeline.defs.nurtik.landing import CONTACTS, full_pull_due, land_contacts, land_events, land_export_file
 from t82_pipeline.defs.nurtik.resources import NurtikResource
-from t82_pipeline.lib.batch_checks import ndjson_check
-from t82_pipeline.lib.landing import Landed, LandedBatch
+from t82_pipeline.lib.batch_checks import NewRecordChecks, ndjson_check
+from t82_pipeline.lib.landing import Landed
 from t82_pipeline.lib.landing_assets import api_landing, drop_folder_landing
 
 GROUP = "nurtik"
-CONTACTS_VALID = "contacts_batch_is_valid"
-NO_CONTACT_QUARANTINED = "no_contact_quarantined"
 
 
 def contacts_batch_check(path) -> dg.AssetCheckResult:
     import great_expectations.expectations as gxe
 
     return ndjson_check(
-        CONTACTS_VALID,
+        CONTACT_CHECKS.suite_check,
         path,
         {
             "contact_id": "VARCHAR",
@@ -39,19 +37,7 @@ def contacts_batch_check(path) -> dg.AssetCheckResult:
     )
 
 
-def contact_checks(context: dg.AssetExecutionContext, new: list[LandedBatch]) -> list[dg.AssetCheckResult]:
-    contacts = next((b for b in new if b.source == CONTACTS), None)
-    quarantined = [f"{q['record']}: {q['reason']}" for q in contacts.quarantined] if contacts else []
-    return [
-        dg.AssetCheckResult(
-            check_name=NO_CONTACT_QUARANTINED,
-            passed=not quarantined,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={"quarantined": len(quarantined)},
-            description="\n".join(quarantined[:50]) or "every contact row loaded",
-        ),
-        contacts_batch_check(contacts.path / "contacts.ndjson" if contacts else None),
-    ]
+CONTACT_CHECKS = NewRecordChecks("nurtik_api", CONTACTS, "contacts.ndjson", "contact", contacts_batch_check)
 
 
 def _pull_nurtik(context: dg.AssetExecutionContext) -> Landed:
@@ -78,17 +64,8 @@ nurtik_api = api_landing(
     source="nurtik",
     pull=_pull_nurtik,
     resources=["nurtik"],
-    check_specs=[
-        dg.AssetCheckSpec(
-            NO_CONTACT_QUARANTINED,
-            asset=["landing", "nurtik_api"],
-            description="No contact of the new batch was quarantined (else: which, and why)",
-        ),
-        dg.AssetCheckSpec(
-            CONTACTS_VALID, asset=["landing", "nurtik_api"], description="Great Expectations on the new contacts batch"
-        ),
-    ],
-    checks=contact_checks,
+    check_specs=CONTACT_CHECKS.specs(),
+    checks=CONTACT_CHECKS,
     kinds={"python", "json"},
     description=(
         "Nurtik contacts updated since the last pull (with their consent history and interests) and "

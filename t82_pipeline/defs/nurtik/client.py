@@ -11,9 +11,7 @@ on Brevo/Mailchimp/Mautic) and must be confirmed with Raccourci. Change it here,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-
-import requests
+from dataclasses import dataclass
 
 from t82_pipeline.lib.http import SourceError, retry_unparseable
 from t82_pipeline.lib.json_api import BearerJsonApi
@@ -23,22 +21,14 @@ SOURCE = "nurtik"
 
 @dataclass
 class NurtikClient:
-    base_url: str
-    token: str
-    session: requests.Session
-    timeout_s: float = 30.0
+    # Base URL, token, session with retries (lib/json_api.py). Its retries of bodies that do not
+    # parse apply to whole pages below: a page that parses with the wrong shape is not retried.
+    api: BearerJsonApi
     per_page: int = 1000
-    retries: int = 4  # for bodies that do not parse (HTTP errors are retried by the session)
-    backoff_s: float = 1.0
-    api: BearerJsonApi = field(init=False)
-
-    def __post_init__(self) -> None:
-        # Pages are retried whole below (a page that parses but has the wrong shape is not retried).
-        self.api = BearerJsonApi(SOURCE, self.base_url, self.token, self.session, self.timeout_s, 0, self.backoff_s)
 
     def _page(self, path: str, params: dict, page: int) -> tuple[list, int | None]:
         where = f"{path} page {page}"
-        payload = self.api.get(path, {**params, "page": page, "per_page": self.per_page}, where)
+        payload = self.api.get_once(path, {**params, "page": page, "per_page": self.per_page}, where)
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
             raise SourceError(SOURCE, where, 'unexpected payload: {"data": [...], "meta": {...}} expected')
         meta = payload.get("meta") if isinstance(payload.get("meta"), dict) else {}
@@ -50,7 +40,9 @@ class NurtikClient:
         below ``per_page`` sends short pages that are not the last one."""
         page, received = 1, 0
         while True:
-            data, total = retry_unparseable(lambda n=page: self._page(path, params, n), self.retries, self.backoff_s)
+            data, total = retry_unparseable(
+                lambda n=page: self._page(path, params, n), self.api.retries, self.api.backoff_s
+            )
             yield from data
             received += len(data)
             if not data or (total is not None and received >= total) or (total is None and len(data) < self.per_page):

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from t82_pipeline.defs.nurtik.client import NurtikClient
+from t82_pipeline.defs.nurtik.client import SOURCE, NurtikClient
 from t82_pipeline.lib.http import SourceError, build_session
+from t82_pipeline.lib.json_api import BearerJsonApi
 from t82_pipeline.lib.resources import drop_folder, secret
 from t82_pipeline.lib.settings import DEMO_CONTACT_KEY_SECRET, EMBEDDED, Settings
 from t82_pipeline.lib.stand_in import api_base_url
@@ -31,7 +32,7 @@ class NurtikResource(dg.ConfigurableResource):
                 "nurtik", "settings", "T82_CONTACT_KEY_SECRET must be set for real contacts (the demo secret is public)"
             )
         with build_session(self.retries) as session, self._served_url() as url:
-            yield NurtikClient(url, self.token, session, self.timeout_s, retries=self.retries)
+            yield NurtikClient(BearerJsonApi(SOURCE, url, self.token, session, self.timeout_s, self.retries))
 
     def _served_url(self) -> AbstractContextManager[str]:
         def serve():

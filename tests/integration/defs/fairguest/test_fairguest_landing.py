@@ -4,9 +4,10 @@ import json
 
 import pytest
 
-from t82_pipeline.defs.fairguest.client import RATINGS_PATH, FairguestClient
+from t82_pipeline.defs.fairguest.client import RATINGS_PATH, SOURCE, FairguestClient
 from t82_pipeline.defs.fairguest.landing import land_export_file, land_ratings, land_reviews_api
 from t82_pipeline.lib.http import SourceError, build_session
+from t82_pipeline.lib.json_api import BearerJsonApi
 from t82_pipeline.lib.landing import LandingZone
 
 TOKEN = "fg-secret-token-42"
@@ -14,7 +15,10 @@ HEADER = "id_avis;id_fiche;plateforme;date;note;echelle;langue;titre;texte;auteu
 
 
 def client(httpserver, retries=1) -> FairguestClient:
-    return FairguestClient(httpserver.url_for("").rstrip("/"), "82", TOKEN, build_session(retries, 0.01), page_size=2)
+    api = BearerJsonApi(
+        SOURCE, httpserver.url_for("").rstrip("/"), TOKEN, build_session(retries, 0.01), retries=retries
+    )
+    return FairguestClient(api, "82", page_size=2)
 
 
 def review(i, **overrides):
@@ -77,7 +81,8 @@ def test_bad_reviews_are_quarantined_and_the_rest_lands(httpserver, tmp_path):
         {"total": 3, "reviews": [review(1), review(2, platform="myspace"), review(3, rating=9)]}
     )
     batch = land_reviews_api(
-        FairguestClient(httpserver.url_for("").rstrip("/"), "82", TOKEN, build_session(0)), LandingZone(tmp_path)
+        FairguestClient(BearerJsonApi(SOURCE, httpserver.url_for("").rstrip("/"), TOKEN, build_session(0)), "82"),
+        LandingZone(tmp_path),
     )
     assert batch.manifest["record_count"] == 1
     assert sorted(q["reason"] for q in batch.quarantined) == [

@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from t82_pipeline.defs.nurtik.client import NurtikClient
+from t82_pipeline.defs.nurtik.client import SOURCE, NurtikClient
 from t82_pipeline.defs.nurtik.landing import land_contacts, land_export_file, suppress, suppressed_keys
 from t82_pipeline.demo.nurtik_generator import EXPORT_HEADER, generate_nurtik
 from t82_pipeline.lib.http import SourceError, build_session
+from t82_pipeline.lib.json_api import BearerJsonApi
 from t82_pipeline.lib.landing import LandingZone
 from t82_pipeline.lib.pseudonym import contact_key
 
@@ -46,7 +47,9 @@ def contact(n: int, email: str, updated: str = "2026-10-01T10:00:00Z") -> dict:
 @pytest.fixture
 def client(httpserver):
     session = build_session(retries=0)
-    yield NurtikClient(httpserver.url_for("").rstrip("/"), TOKEN, session, timeout_s=5, per_page=2)
+    yield NurtikClient(
+        BearerJsonApi(SOURCE, httpserver.url_for("").rstrip("/"), TOKEN, session, timeout_s=5), per_page=2
+    )
     session.close()
 
 
@@ -132,7 +135,8 @@ def test_a_server_capping_its_page_size_loses_no_contact(httpserver, tmp_path):
         )
 
     httpserver.expect_request("/v1/contacts").respond_with_handler(capped)
-    wide = NurtikClient(httpserver.url_for("").rstrip("/"), TOKEN, build_session(retries=0), timeout_s=5, per_page=1000)
+    api = BearerJsonApi(SOURCE, httpserver.url_for("").rstrip("/"), TOKEN, build_session(retries=0), timeout_s=5)
+    wide = NurtikClient(api, per_page=1000)
     assert [c["contact_id"] for c in wide.contacts(None)] == [f"c-{n}" for n in range(1, 6)]
 
 

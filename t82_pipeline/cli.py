@@ -31,8 +31,8 @@ def run_demo(reporter: RunReporter, as_of_date: str | None, daemon_log: Path | N
         with running_daemon(daemon_log):
             runs.wait_until_idle(idle_sensor_names())
             if all(outcomes):
-                launch("fairguest_reports")  # they read the Fairguest marts the night built
-                runs.wait_until_idle(idle_sensor_names())
+                # They read the Fairguest marts the night built; nothing follows them (no idle wait).
+                runs.wait_for_run(launch("fairguest_reports"))
     return bool(outcomes) and all(outcomes)
 
 

@@ -48,7 +48,7 @@ def drop_folder_sensor(
     @dg.sensor(
         name=name,
         job=job,
-        minimum_interval_seconds=30,
+        minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.RUNNING,
         required_resource_keys=set(folders),
         description=f"Lands the files dropped in {', '.join(folders)} once they settled, all in one run.",

@@ -102,9 +102,14 @@ class DropFolderResource(dg.ConfigurableResource):
             return st.st_size, st.st_mtime_ns
 
         before = {p: signature(p) for p in paths}
-        if paths and self.settle_seconds > 0:
+        # Unchanged for settle_seconds already (its mtime says so): settled without waiting. Only
+        # files written to within that time are watched again after it.
+        recent = [
+            p for p, sig in before.items() if sig is not None and time.time_ns() - sig[1] < self.settle_seconds * 1e9
+        ]
+        if recent:
             time.sleep(self.settle_seconds)
-        still = [p for p in paths if before[p] is not None and signature(p) == before[p]]
+        still = [p for p in paths if before[p] is not None and (p not in recent or signature(p) == before[p])]
         return still, [p for p in paths if p not in still]
 
 

@@ -20,11 +20,11 @@ demo: install
 	$(BIN)/t82 demo
 
 test: install lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder
 
 # The inner loop: the unit and integration tiers without PostgreSQL (about a minute; docs/testing.md).
 test-fast: install
-	$(BIN)/pytest tests/unit tests/integration -m "not postgres"
+	$(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder tests/unit tests/integration -m "not postgres"
 
 lint: install
 	$(BIN)/ruff check .

@@ -47,6 +47,38 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# The end-to-end modules that read the shared built département (tests/e2e/conftest.py).
+SHARE_THE_DEPARTEMENT = {
+    f"tests/e2e/{name}.py"
+    for name in ("test_automation", "test_fairguest", "test_fluxvision", "test_nurtik", "test_opendata", "test_sit")
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs on two workers (pytest-xdist, --dist loadscope): a module stays on one
+    worker (its module-scoped fixtures are built once), and the modules that share the built
+    département go to the same worker (it is built once per session, not once per worker)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModuleSharingTheDepartement(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return "departement" if module in SHARE_THE_DEPARTEMENT else module
+
+    return ByModuleSharingTheDepartement(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        uses = {"departement", "departement_copy"} & set(getattr(item, "fixturenames", ()))
+        if uses and item.nodeid.split("::")[0] not in SHARE_THE_DEPARTEMENT:
+            raise pytest.UsageError(
+                f"{item.nodeid} reads the built département: list its module in SHARE_THE_DEPARTEMENT"
+            )
+
+
 @pytest.fixture
 def t82_settings(tmp_path: Path):
     """Settings of an isolated embedded default under tmp_path (env vars as in production)."""

@@ -157,105 +157,124 @@ def never_in_dagster(instance, runs, email: str) -> None:
     assert "materialization" in logs and email.lower() not in logs
 
 
-def test_erasure_removes_a_person_everywhere_and_for_good(departement_copy):
-    nk = {"settings": departement_copy.settings, "instance": departement_copy.instance, "copy": departement_copy}
-    s = nk["settings"]
-    email = sorted(segment_emails(s))[0]
-    result = request_erasure(nk["copy"], email.upper())
-    assert result.success
-    never_in_dagster(nk["instance"], result, email)
-    assert list(s.nurtik_erasure_dir.iterdir()) == []  # the request itself is gone
-    assert email not in segment_emails(s)
-    assert query(s, f"select count(*) from personal.stg_nurtik__contacts where email = '{email}'") == [(0,)]
-    for path in s.landing_dir.rglob("*"):
-        if path.is_file() and path.suffix in (".ndjson", ".csv"):
-            assert email not in path.read_text(encoding="utf-8").lower(), path
-    # A later export still holding them does not bring them back.
-    export = s.nurtik_drop_dir / "export-contacts-2026-11.csv"
-    export.write_text(
-        ";".join(EXPORT_HEADER) + f"\nx-77777;{email};Re;Import;;82000;FR;05/11/2026 10:00;05/11/2026 10:00;"
-        "inscrit;05/11/2026 10:00;formulaire:12;velo\n",
+def export_row(contact_id: str, email: str, first_name: str = "Bruno", when: str = "02/11/2026 10:00") -> str:
+    return f"{contact_id};{email};{first_name};Effacé;;82000;FR;{when};{when};inscrit;{when};formulaire:12;velo"
+
+
+def landed_text(s, source: str = "") -> str:
+    return "".join(
+        p.read_text(encoding="utf-8")
+        for p in (s.landing_dir / source).rglob("*")
+        if p.is_file() and p.suffix in (".ndjson", ".csv")
+    )
+
+
+ALICE_OLD, ALICE_NEW = "alice.old@exemple.fr", "alice.new@exemple.fr"
+BRUNO, CLAIRE = "bruno.efface@exemple.fr", "claire.garde@exemple.fr"
+
+
+@pytest.fixture(scope="module")
+def erasures(departement, tmp_path_factory):
+    """One copy, the GDPR officer's year in a few steps (each observed as it stands):
+    a night lands Alice under two addresses (one contact id) and Bruno; Bruno's next export is
+    dropped and not landed yet; one request erases a subscriber (typed in capitals), Alice by her
+    new address, and Bruno; a later night brings an export holding the subscriber and Alice's old
+    address again, and Bruno's id still active in Nurtik's events; Bruno asked again; then a
+    request that matches no one."""
+    from tests.support.departement import copy_departement
+
+    copy = copy_departement(departement, tmp_path_factory.mktemp("erasures") / "departement")
+    s, header, seen = copy.settings, ";".join(EXPORT_HEADER), {}
+    subscriber = sorted(segment_emails(s))[0]
+    for name, row in (
+        ("export-alice-1.csv", export_row("x-88888", ALICE_OLD, "Alice", "02/10/2026 10:00")),
+        ("export-alice-2.csv", export_row("x-88888", ALICE_NEW, "Alice", "03/11/2026 10:00")),
+        ("export-bruno.csv", export_row("x-99990", BRUNO)),
+    ):
+        (s.nurtik_drop_dir / name).write_text(f"{header}\n{row}\n", encoding="utf-8")
+    seen["first_night"] = copy.run().success
+    seen["landed_before"] = landed_text(s)
+    pending = s.nurtik_drop_dir / "export-bruno-2.csv"  # dropped after the last run: not landed yet
+    pending.write_text(f"{header}\n{export_row('x-99990', BRUNO)}\n{export_row('x-99991', CLAIRE)}\n", "utf-8")
+
+    erasure = request_erasure(copy, subscriber.upper(), ALICE_NEW, BRUNO)
+    seen |= {
+        "subscriber": subscriber,
+        "erasure": erasure,
+        "requests_left": list(s.nurtik_erasure_dir.iterdir()),
+        "segments": segment_emails(s),
+        "staged": query(
+            s,
+            "select count(*) filter (where email = ?), count(*) filter (where contact_id in ('x-88888', 'x-99990')) "
+            "from personal.stg_nurtik__contacts",
+            [subscriber],
+        )[0],
+        "landed": landed_text(s).lower(),
+        "bruno_original_left": (s.nurtik_drop_dir / "export-bruno.csv").exists(),
+        "pending": pending.read_text(encoding="utf-8"),
+    }
+
+    # A later export still holding them, and Bruno's id still active in Nurtik's events.
+    (s.nurtik_drop_dir / "export-contacts-2026-11.csv").write_text(
+        f"{header}\n{export_row('x-77777', subscriber, 'Re', '05/11/2026 10:00')}\n"
+        f"{export_row('x-88889', ALICE_OLD, 'Alice', '05/11/2026 10:00')}\n",
         encoding="utf-8",
     )
-    assert nk["copy"].run().success
-    assert email not in segment_emails(s)
-    assert query(s, f"select count(*) from personal.int_nurtik_people where email = '{email}'") == [(0,)]
-
-
-def test_erasure_reaches_every_address_the_person_ever_had(departement_copy):
-    nk = {"settings": departement_copy.settings, "instance": departement_copy.instance, "copy": departement_copy}
-    s = nk["settings"]
-    rows = [
-        "x-88888;{email};Alice;Ancienne;;82000;FR;02/10/2026 10:00;{when};inscrit;02/10/2026 10:00;formulaire:12;velo"
-    ]
-    for name, email, when in (
-        ("export-alice-1.csv", "alice.old@exemple.fr", "02/10/2026 10:00"),
-        ("export-alice-2.csv", "alice.new@exemple.fr", "03/11/2026 10:00"),
-    ):
-        (s.nurtik_drop_dir / name).write_text(
-            ";".join(EXPORT_HEADER) + "\n" + rows[0].format(email=email, when=when) + "\n", encoding="utf-8"
-        )
-    assert nk["copy"].run().success
-
-    def landed_text() -> str:
-        return "".join(
-            p.read_text(encoding="utf-8")
-            for p in s.landing_dir.rglob("*")
-            if p.is_file() and p.suffix in (".ndjson", ".csv")
-        )
-
-    assert "alice.old@exemple.fr" in landed_text() and "alice.new@exemple.fr" in landed_text()
-    assert request_erasure(nk["copy"], "alice.new@exemple.fr").success
-    assert query(s, "select count(*) from personal.stg_nurtik__contacts where contact_id = 'x-88888'") == [(0,)]
-    assert "alice.old@" not in landed_text() and "alice.new@" not in landed_text()
-    latest = [m for m in LandingZone(s.landing_dir).manifests("nurtik_suppressions") if m["reason"] == "erasure"][-1]
-    assert latest["record_count"] == 2  # both addresses are on the suppression list
-
-
-def export_row(contact_id: str, email: str) -> str:
-    return (
-        f"{contact_id};{email};Bruno;Effacé;;82000;FR;02/11/2026 10:00;02/11/2026 10:00;"
-        "inscrit;02/11/2026 10:00;formulaire:12;velo"
-    )
-
-
-def test_erasure_reaches_the_drop_folder_and_later_activity(departement_copy):
-    nk = {"settings": departement_copy.settings, "instance": departement_copy.instance, "copy": departement_copy}
-    s = nk["settings"]
-    email, other = "bruno.efface@exemple.fr", "claire.garde@exemple.fr"
-    header = ";".join(EXPORT_HEADER)
-    landed = s.nurtik_drop_dir / "export-bruno.csv"
-    landed.write_text(f"{header}\n{export_row('x-99990', email)}\n", encoding="utf-8")
-    assert nk["copy"].run().success
-    pending = s.nurtik_drop_dir / "export-bruno-2.csv"  # dropped after the last run: not landed yet
-    pending.write_text(f"{header}\n{export_row('x-99990', email)}\n{export_row('x-99991', other)}\n", "utf-8")
-
-    assert request_erasure(nk["copy"], email).success
-    assert not landed.exists()  # landed already: its landed copy was rewritten, the original goes
-    assert email not in pending.read_text(encoding="utf-8") and other in pending.read_text(encoding="utf-8")
-
-    # The person's id is still active in Nurtik's events: they never land again.
     events = s.samples_dir / "nurtik" / "events.ndjson"
     later = {"event_id": "x-99990-late", "contact_id": "x-99990", "type": "click", "campaign_id": "nl-202612",
              "occurred_at": "2026-12-05T10:00:00Z"}  # fmt: skip
     events.write_text(events.read_text(encoding="utf-8") + json.dumps(later) + "\n", encoding="utf-8")
-    assert nk["copy"].run().success
-    landed_events = "".join(p.read_text(encoding="utf-8") for p in (s.landing_dir / "nurtik_events").rglob("*.ndjson"))
-    assert "x-99990" not in landed_events
+    seen["later_night"] = copy.run().success
+    seen["people_after"] = {
+        e
+        for (e,) in query(
+            s, "select email from personal.int_nurtik_people where email in (?, ?)", [subscriber, ALICE_OLD]
+        )
+    }
+    seen["segments_after"] = segment_emails(s)
+    seen["landed_events"] = landed_text(s, "nurtik_events")
 
+    seen["again"] = check_results(request_erasure(copy, BRUNO))
+    seen["requests_left_again"] = list(s.nurtik_erasure_dir.iterdir())
+    seen["no_one"] = check_results(request_erasure(copy, "personne.inconnue@exemple.fr", "pas une adresse"))
+    seen["requests_kept"] = [p.name for p in s.nurtik_erasure_dir.iterdir()]
+    seen["instance"] = copy.instance
+    return seen
+
+
+def test_erasure_removes_a_person_everywhere_and_for_good(erasures):
+    email = erasures["subscriber"]
+    assert erasures["first_night"] and erasures["erasure"].success
+    never_in_dagster(erasures["instance"], erasures["erasure"], email)
+    assert erasures["requests_left"] == []  # the request itself is gone
+    assert email not in erasures["segments"]
+    assert erasures["staged"] == (0, 0)
+    assert email not in erasures["landed"]
+    # A later export still holding them does not bring them back.
+    assert erasures["later_night"]
+    assert email not in erasures["segments_after"] and email not in erasures["people_after"]
+
+
+def test_erasure_reaches_every_address_the_person_ever_had(erasures):
+    assert ALICE_OLD in erasures["landed_before"] and ALICE_NEW in erasures["landed_before"]
+    # Asked by her new address: the old one goes too, and does not come back in a later export.
+    assert ALICE_OLD not in erasures["landed"] and ALICE_NEW not in erasures["landed"]
+    assert ALICE_OLD not in erasures["people_after"]
+
+
+def test_erasure_reaches_the_drop_folder_and_later_activity(erasures):
+    assert not erasures["bruno_original_left"]  # landed already: its landed copy was rewritten, the original goes
+    assert BRUNO not in erasures["pending"] and CLAIRE in erasures["pending"]  # not landed yet: rewritten
+    # The person's id is still active in Nurtik's events: they never land again.
+    assert "x-99990" not in erasures["landed_events"]
     # Asked again: already erased, found; the request goes.
-    again = request_erasure(nk["copy"], email)
-    assert check_results(again)["landing/nurtik_suppressions:every_erasure_request_found"] is True
-    assert list(s.nurtik_erasure_dir.iterdir()) == []
+    assert erasures["again"]["landing/nurtik_suppressions:every_erasure_request_found"] is True
+    assert erasures["requests_left_again"] == []
 
 
-def test_a_request_that_matched_no_one_is_kept_for_the_gdpr_officer(departement_copy):
-    nk = {"settings": departement_copy.settings, "instance": departement_copy.instance, "copy": departement_copy}
-    s = nk["settings"]
-    result = request_erasure(nk["copy"], "personne.inconnue@exemple.fr", "pas une adresse")
-    assert check_results(result)["landing/nurtik_suppressions:every_erasure_request_found"] is False
-    assert [p.name for p in s.nurtik_erasure_dir.iterdir()] == ["demandes.txt"]  # kept, to be corrected
-    (s.nurtik_erasure_dir / "demandes.txt").unlink()
+def test_a_request_that_matched_no_one_is_kept_for_the_gdpr_officer(erasures):
+    assert erasures["no_one"]["landing/nurtik_suppressions:every_erasure_request_found"] is False
+    assert erasures["requests_kept"] == ["demandes.txt"]  # kept, to be corrected
 
 
 def test_retention_purge_removes_exactly_the_expired(departement_copy):

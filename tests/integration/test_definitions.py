@@ -137,10 +137,15 @@ def asset_pools(tmp_path, **env) -> dict[str, str | None]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_what_reads_the_warehouse_queues_in_its_pool(tmp_path):
+def test_what_reads_the_warehouse_queues_in_its_pool():
     """While a run's dbt writes, DuckDB refuses even readers: serving, the feed and their checks
     (same op) wait their turn; the night's landings never touch the warehouse and never wait."""
-    pools = asset_pools(tmp_path)
+    graph = defs.get_repository_def().asset_graph  # this process: the DuckDB file (the default)
+    pools = {
+        k.to_user_string(): graph.assets_def_for_key(k).op.pool
+        for k in graph.get_all_asset_keys()
+        if graph.get(k).is_executable
+    }
     for reader in ("serving/ot_marts", "publish/datatourisme_feed", "marts/offers"):
         assert pools[reader] == "duckdb_warehouse", reader
     assert {pools[k] for k in job_assets("nightly")} == {None}

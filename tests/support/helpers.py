@@ -42,9 +42,9 @@ def materialize(
     )
 
 
-def query(settings, sql: str) -> list[tuple]:
+def query(settings, sql: str, params: list | None = None) -> list[tuple]:
     with WarehouseLocation.of(settings).connect() as con:
-        return con.sql(sql).fetchall()
+        return con.execute(sql, params).fetchall() if params else con.sql(sql).fetchall()
 
 
 def query_dicts(settings, sql: str) -> list[dict]:

@@ -83,16 +83,16 @@ def nightly_full() -> None:
 
 
 def nightly_daemon() -> None:
-    """The nightly as production runs it: queued, launched by a real dagster-daemon in its own run
-    worker, then the automation's runs. Work time: from the nightly's creation (the UI's Launch
-    button) to the end of the last run the night started."""
+    """A delta night (another 1 % changed) as production runs it: queued, launched by a real
+    dagster-daemon in its own run worker, then the automation's runs. Work time: from the
+    nightly's creation (the UI's Launch button) to the end of the last run the night started."""
     import dagster as dg
 
     from t82_pipeline.demo.daemon import RunFollower, idle_sensor_names, launch, now, running_daemon
 
     with dg.DagsterInstance.get() as instance, running_daemon(None):
         runs = RunFollower(instance, now(), lambda run: None)
-        launch("nightly", FULL_SNAPSHOT)
+        launch("nightly")
         runs.wait_until_idle(idle_sensor_names())
         records = [instance.get_run_record_by_id(r) for r in runs.reported]
     if {r.dagster_run.status for r in records} != {dg.DagsterRunStatus.SUCCESS}:
@@ -213,6 +213,11 @@ def touch_one_percent(seed: str = "1") -> None:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def touch_another_percent() -> None:
+    """Another 1 %, for the next night (the daemon's): other objects and contacts edited now."""
+    touch_one_percent(seed="2")
+
+
 def _edit_apidae_object(obj: dict) -> dict:
     from datetime import UTC, datetime
 
@@ -224,8 +229,12 @@ def _edit_apidae_object(obj: dict) -> dict:
 
 
 def _edit_nurtik_contact(contact: dict) -> dict:
+    from datetime import UTC, datetime
+
     contact["postcode"] = "82000"
-    contact["updated_at"] = "2026-11-02T06:00:00Z"
+    # Edited now, as for Apidae: a fixed date older than the newest landed contact would be
+    # skipped by the pull since that contact (and the night would measure no Nurtik change).
+    contact["updated_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return contact
 
 

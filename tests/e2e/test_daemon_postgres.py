@@ -128,34 +128,45 @@ def test_schedule_turned_on_in_the_webserver_runs_through_the_daemon(deployment)
     assert runs and list((deployment["root"] / "beats").iterdir())
 
 
+LAUNCH = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) { __typename
+    ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
+
+
+def launch_heartbeat(deployment) -> str:
+    """A run queued from the webserver, as the Launch button does (no wait for the next minute)."""
+    selector = {"repositoryLocationName": "daemon_test", "repositoryName": "__repository__", "jobName": "heartbeat_job"}
+    answer = requests.post(
+        deployment["url"] + "/graphql",
+        json={"query": LAUNCH, "variables": {"params": {"selector": selector, "runConfigData": {}}}},
+        timeout=60,
+    ).json()
+    assert answer["data"]["launchRun"]["__typename"] == "LaunchRunSuccess", answer
+    return answer["data"]["launchRun"]["run"]["runId"]
+
+
+def status_of(deployment, run_id: str) -> str | None:
+    return dict(runs_in_postgres(deployment["dsn"])).get(run_id)
+
+
 def test_killing_the_daemon_mid_run_and_restarting_it_recovers(deployment):
-    started = wait_for(
-        lambda: [r for r in runs_in_postgres(deployment["dsn"]) if r[1] == "STARTED"],
-        120,
-        "a run in progress",
-        deployment,
-    )
+    killed = launch_heartbeat(deployment)
+    wait_for(lambda: status_of(deployment, killed) == "STARTED", 120, "the launched run to start", deployment)
     os.killpg(deployment["daemon"].pid, signal.SIGKILL)
     deployment["daemon"].wait(timeout=30)
-    killed_at = time.time()
     deployment["daemon"] = start_daemon(deployment)
 
-    def later_success():
-        with psycopg2.connect(deployment["dsn"]) as con, con.cursor() as cur:
-            cur.execute(
-                "select run_id from runs where status = 'SUCCESS' and create_timestamp > to_timestamp(%s) at time zone 'UTC'",
-                (killed_at,),
-            )
-            return cur.fetchall()
-
-    assert wait_for(later_success, 180, "a run after the restart to succeed", deployment)
+    # The restarted daemon dequeues and runs what is launched next.
+    later = launch_heartbeat(deployment)
+    assert wait_for(
+        lambda: status_of(deployment, later) == "SUCCESS", 180, "a run after the restart to succeed", deployment
+    )
     # The killed run's worker died with the daemon's process group: run monitoring must settle it,
     # never leave it hanging as STARTED.
     settled = wait_for(
-        lambda: dict(runs_in_postgres(deployment["dsn"]))[started[0][0]] != "STARTED",
+        lambda: status_of(deployment, killed) != "STARTED",
         150,
         "run monitoring to settle the killed run",
         deployment,
     )
     assert settled
-    assert dict(runs_in_postgres(deployment["dsn"]))[started[0][0]] in ("SUCCESS", "FAILURE")
+    assert status_of(deployment, killed) in ("SUCCESS", "FAILURE")

@@ -17,12 +17,14 @@ from tests.support.postgres import create_database, postgres_server
 pytestmark = pytest.mark.postgres
 
 
-def maintenance(purge_history: bool) -> None:
+def maintenance(purge_history: bool, target: Path) -> None:
     dbt = Path(sys.executable).parent / "dbt"
+    # Its own target folder: the project's manifest is read by the tests running beside it.
+    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(target)}
     subprocess.run(
         [str(dbt), "run-operation", "ducklake_maintenance", "--target", "ducklake", "--quiet",
          "--vars", f"{{purge_history: {str(purge_history).lower()}}}"],
-        cwd=REPO / "dbt_project", env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project")}, check=True,
+        cwd=REPO / "dbt_project", env=env, check=True,
     )  # fmt: skip
 
 
@@ -44,9 +46,13 @@ def test_an_erasure_rebuild_leaves_no_file_of_an_earlier_snapshot(tmp_path):
             def parquet_files() -> set[str]:
                 return {p.name for p in Path(settings.ducklake_data_path).rglob("*.parquet")}
 
-            maintenance(purge_history=False)  # a night's maintenance: the last week stays
+            maintenance(
+                purge_history=False, target=tmp_path / "dbt-target"
+            )  # a night's maintenance: the last week stays
             assert len(parquet_files()) == 2
-            maintenance(purge_history=True)  # after an erasure: only the current snapshot's files
+            maintenance(
+                purge_history=True, target=tmp_path / "dbt-target"
+            )  # after an erasure: only the current snapshot's files
             attach_ducklake(con, catalog, settings.ducklake_data_path, "t82", ", read_only")
             live = {Path(f).name for (f,) in con.execute(
                 "select data_file from ducklake_list_files('t82', 'people', schema => 'personal')").fetchall()}  # fmt: skip

@@ -141,7 +141,8 @@ def test_the_staging_applies_a_delta_on_top_of_the_snapshot(objects, tmp_path):
         dbt = Path(sys.executable).parent / "dbt"
         subprocess.run(
             [str(dbt), "run", "--select", "+int_apidae_objects_current", "--quiet"],
-            cwd=REPO / "dbt_project", env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project")}, check=True,
+            cwd=REPO / "dbt_project", check=True,
+            env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(tmp_path / "dbt")},
         )  # fmt: skip
         with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
             current = dict(

@@ -171,11 +171,9 @@ class LandingZone:
     def landed_copy(self, source: str, path: Path) -> LandedBatch | None:
         """The batch that landed this very file as its whole payload (a dropped file landed by an
         earlier run): found by its bytes before it is parsed again, which costs more than hashing."""
-        file_digest = hashlib.sha256()
         with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                file_digest.update(chunk)
-        existing = self.find_by_payload(source, hashlib.sha256(file_digest.hexdigest().encode()).hexdigest())
+            file_digest = hashlib.file_digest(f, "sha256").hexdigest()
+        existing = self.find_by_payload(source, hashlib.sha256(file_digest.encode()).hexdigest())
         if existing is None:
             return None
         manifest = json.loads((existing / MANIFEST).read_text(encoding="utf-8"))

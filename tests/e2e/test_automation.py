@@ -102,6 +102,24 @@ def test_a_model_whose_code_changed_is_built_again_with_what_follows_it_and_noth
     assert dg.AssetKey(["marts", "fairguest_provider_summary"]) in runs.materialized
 
 
+def test_a_model_built_alone_runs_its_tests_that_read_another_model(departement_copy):
+    """What the daemon launches for a chain: its models and exactly their checks. A relationship
+    test reading a model that is not rebuilt (Fairguest's summary against the SIT's offers) runs
+    all the same; dbt's "buildable" selection alone would skip it."""
+    key = dg.AssetKey(["marts", "fairguest_provider_summary"])
+    with isolated_settings(departement_copy.data, **departement_copy.env):
+        defs = departement_copy.definitions()
+        checks = defs.get_repository_def().asset_graph.get_check_keys_for_assets({key})
+        job = defs.resolve_implicit_global_asset_job_def().get_subset(
+            asset_selection={key}, asset_check_selection=set(checks)
+        )
+        result = job.execute_in_process(instance=departement_copy.instance, raise_on_error=False)
+    assert result.success
+    evaluated = {e.check_name for e in result.get_asset_check_evaluations()}
+    assert {c.name for c in checks} <= evaluated
+    assert "relationships_fairguest_provider_summary_sit_offer_key__offer_key__ref_offers_" in evaluated
+
+
 def checks_of(graph, key: dg.AssetKey) -> set[str]:
     return {c.name for c in graph.get_check_keys_for_assets({key})}
 

@@ -8,6 +8,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import dagster as dg
 import pytest
 import requests
 
@@ -132,8 +133,19 @@ def test_uris_and_dates_are_stable_night_after_night(feed, departement_copy):
     edited["nom"]["libelleFr"] += " (rénové)"
     edited["gestion"]["dateModification"] = "2026-11-30T08:15:00.000+0000"
     samples.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects))
-    assert departement_copy.run().success
+    night = departement_copy.run()
+    assert night.success
+    # Only the changed row's record was built and checked again; the others were carried over.
+    [published] = [
+        e.event_specific_data.materialization.metadata
+        for e in night.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+        and e.asset_key == dg.AssetKey(["publish", "datatourisme_feed"])
+    ]
+    assert (published["built"].value, published["published"].value) == (1, len(before))
     current = departement_copy.settings.opendata_dir / "current"
+    held_before = json.loads((feed["dir"] / "publication.json").read_text())["held_back"]
+    assert json.loads((current / "publication.json").read_text())["held_back"] == held_before
     after = {r["dc:identifier"]: r for r in map(json.loads, map(Path.read_text, (current / "objects").rglob("*.json")))}
     assert set(after) == set(before)
     assert after[changed]["rdfs:label"]["fr"][0].endswith("(rénové)")

@@ -1,5 +1,3 @@
-import hashlib
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -7,12 +5,14 @@ from urllib.parse import urlparse
 import dagster as dg
 
 from t82_pipeline.defs.opendata.agenda import agenda_files
+from t82_pipeline.defs.opendata.changes import builder_version, changed_keys, digest_of, row_digests, rows_to_read
 from t82_pipeline.defs.opendata.coverage import land_download
 from t82_pipeline.defs.opendata.feed import (
     Feed,
     PreviousFeed,
     check_records,
     current_fingerprint,
+    index_entry,
     publish,
     stamp_records,
     upload,
@@ -47,67 +47,42 @@ FEED_INPUTS = ("marts.opendata_offers", "marts.opendata_coverage", TOURIST_OFFIC
     ),
 )
 def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource, opendata: OpenDataTarget):
+    root = Path(opendata.folder)
+    today = date.today()  # the agendas list upcoming events
+    builder = builder_version(opendata.base_uri, opendata.publisher_homepage, opendata.publisher_email)
     with warehouse.get_connection() as con:
         if missing := missing_relations(con, FEED_INPUTS):
             yield nothing_to_publish(context, missing)
             return
-        cursor = con.execute("""
-            select offers.*, coverage.published_by_apidae_connector
-            from marts.opendata_offers as offers
-            left join marts.opendata_coverage as coverage using (offer_key)
-            order by offer_key""")
-        columns = [d[0] for d in cursor.description]
-        rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+        digests = row_digests(con)
         ot_names = tourist_offices(con)
-    # Same marts, policy, base URI and day (agendas list upcoming events) → the same feed: the
-    # published one stays, and the costly build and RDF check are skipped.
-    today = date.today()
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            [
-                rows,
-                sorted(ot_names.items()),
-                opendata.base_uri,
-                opendata.publisher_homepage,
-                opendata.publisher_email,
-                today.isoformat(),
-            ],
-            default=str,
-            sort_keys=True,
-        ).encode()
-    ).hexdigest()
-    root = Path(opendata.folder)
-    uploaded = not opendata.put_url or (root / "current" / UPLOADED).exists()
-    if fingerprint == current_fingerprint(root) and uploaded:
-        context.log.info("open-data marts unchanged since the current feed: nothing to publish")
-        yield dg.AssetObservation(
-            asset_key=context.asset_key,
-            metadata={"unchanged": True, "path": dg.MetadataValue.path(str((root / "current").resolve()))},
-        )
-        return
-    ontology = load_ontology()
-    feed, built = Feed(), {}
-    for row in rows:
-        if row["held_back_reason"]:
-            feed.held_back.append({"record": row["offer_key"], "reason": row["held_back_reason"]})
-        elif row["published_by_apidae_connector"]:
-            feed.held_back.append(
-                {"record": row["offer_key"], "reason": "déjà publiée dans DATAtourisme par le connecteur Apidae"}
+        # Same rows, builder and day → the same feed: the published one stays.
+        fingerprint = digest_of(sorted(digests.items()), sorted(ot_names.items()), builder, today.isoformat())
+        uploaded = not opendata.put_url or (root / "current" / UPLOADED).exists()
+        if fingerprint == current_fingerprint(root) and uploaded:
+            context.log.info("open-data marts unchanged since the current feed: nothing to publish")
+            yield dg.AssetObservation(
+                asset_key=context.asset_key,
+                metadata={"unchanged": True, "path": dg.MetadataValue.path(str((root / "current").resolve()))},
             )
-        else:
-            built[row["offer_key"]] = (
-                row,
-                build_record(row, ontology, opendata.base_uri, opendata.publisher_homepage, opendata.publisher_email),
-            )
-    previous = PreviousFeed.of(root)
-    records = [record for _, record in built.values()]
-    stamp_records(records, previous, datetime.now(UTC))
-    feed.records, invalid = check_records(records, ontology, previous=previous)
-    feed.held_back += invalid
-    published = {r["dc:identifier"] for r in feed.records}
-    published_rows = [row for key, (row, _) in built.items() if key in published]
-    policy_version = rows[0]["policy_version"] if rows else "none"
-    agenda = agenda_files(published_rows, ot_names, today, urlparse(opendata.base_uri).netloc or "t82")
+            return
+        previous = PreviousFeed.of(root, builder)
+        changed = changed_keys(digests, previous.rows if previous else {})
+        rows = rows_to_read(con, changed, today)
+        policy_version = con.execute("select max(policy_version) from marts.opendata_offers").fetchone()[0] or "none"
+    feed = assemble_feed(digests, set(changed), rows, previous, builder, opendata)
+    published = {r["dc:identifier"] for r in feed.records} | {c["key"] for c in feed.carried}
+    events = [
+        r for k, r in rows.items() if k in published and r["offer_type"] == "evenement" and r["end_date"] >= today
+    ]
+    uid_domain = urlparse(opendata.base_uri).netloc or "t82"
+    feed.agenda = digest_of(
+        sorted((r["offer_key"], digests[r["offer_key"]]) for r in events), ot_names, uid_domain, today
+    )
+    if previous and previous.agenda == feed.agenda:
+        agenda = previous.agenda_files()
+    else:
+        agenda = agenda_files(events, ot_names, today, uid_domain)
     target = publish(feed, root, policy_version, extra_files=agenda, fingerprint=fingerprint, previous=previous)
     if opendata.put_url:
         from t82_pipeline.lib.http import build_session
@@ -118,16 +93,62 @@ def datatourisme_feed(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     reasons: dict[str, int] = {}
     for held in feed.held_back:
         reasons[held["reason"]] = reasons.get(held["reason"], 0) + 1
-    context.log.info(f"published {len(feed.records)} records, held back {len(feed.held_back)}: {reasons}")
+    context.log.info(
+        f"published {len(published)} records ({len(feed.records)} built tonight), held back {len(feed.held_back)}: {reasons}"
+    )
     yield dg.MaterializeResult(
         metadata={
-            "published": len(feed.records),
+            "published": len(published),
+            "built": len(feed.records),
             "held_back": len(feed.held_back),
             "held_back_reasons": "\n".join(f"{n} × {r}" for r, n in sorted(reasons.items())) or "none",
             "policy_version": policy_version,
             "path": dg.MetadataValue.path(str(target)),
         }
     )
+
+
+def assemble_feed(
+    digests: dict[str, str],
+    changed: set[str],
+    rows: dict[str, dict],
+    previous: PreviousFeed | None,
+    builder: str,
+    opendata: OpenDataTarget,
+) -> Feed:
+    """Tonight's feed: the changed rows built, stamped and checked; the others as the current feed
+    has them (published or held back, with the same reason)."""
+    feed, built = Feed(builder=builder), []
+    for key, digest in digests.items():
+        if key not in changed:
+            entry = feed.rows[key] = previous.rows[key]
+            if "held_back" in entry:
+                feed.held_back.append({"record": key, "reason": entry["held_back"]})
+            else:
+                feed.carried.append({"key": key, **{k: v for k, v in entry.items() if k != "digest"}})
+            continue
+        row = rows[key]
+        reason = row["held_back_reason"] or (
+            "déjà publiée dans DATAtourisme par le connecteur Apidae" if row["published_by_apidae_connector"] else None
+        )
+        if reason:
+            feed.held_back.append({"record": key, "reason": reason})
+            feed.rows[key] = {"digest": digest, "held_back": reason}
+        else:
+            built.append(
+                build_record(
+                    row, load_ontology(), opendata.base_uri, opendata.publisher_homepage, opendata.publisher_email
+                )
+            )
+    stamp_records(built, previous, datetime.now(UTC))
+    feed.records, invalid = check_records(built, load_ontology(), previous=previous)
+    feed.held_back += invalid
+    for held in invalid:
+        feed.rows[held["record"]] = {"digest": digests[held["record"]], "held_back": held["reason"]}
+    for record in feed.records:
+        feed.rows[record["dc:identifier"]] = {"digest": digests[record["dc:identifier"]], **index_entry(record)}
+    feed.held_back.sort(key=lambda h: h["record"])
+    return feed
 
 
 datatourisme_download = drop_folder_landing(

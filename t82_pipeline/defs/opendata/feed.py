@@ -14,9 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from t82_pipeline.defs.opendata.ontology import REFERENCE, Ontology, term_problems, to_graph
-from t82_pipeline.lib.json_codec import load_json
+from t82_pipeline.lib.json_codec import dump_json, load_json
 from t82_pipeline.lib.leftovers import owned_name, remove_leftovers
 
+# Beside a feed: the digest of each row its records were built from (changes.py), for our next
+# night only; a dot file is never uploaded.
+ROWS_FILE = ".rows.json"
 # Minimum fields observed in 100 % of real published objects (research note §1.4).
 REQUIRED = ("@id", "dc:identifier", "@type", "rdfs:label", "hasBeenCreatedBy", "isLocatedAt", "lastUpdate")
 
@@ -71,10 +74,14 @@ class PreviousFeed:
 
     folder: Path
     stamps: dict[str, str] = field(default_factory=dict)  # record file → its lastUpdateDatatourisme
+    # offer_key → what the feed made of that row: its digest and index entry, or why it was held back
+    # (only when built by the same builder version).
+    rows: dict[str, dict] = field(default_factory=dict)
+    agenda: str | None = None  # the digest the agendas were built from
     _same: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, root: Path) -> PreviousFeed | None:
+    def of(cls, root: Path, builder: str | None = None) -> PreviousFeed | None:
         publication = root / "current" / "publication.json"
         if not publication.exists():
             return None
@@ -82,7 +89,14 @@ class PreviousFeed:
             return None
         folder = (root / "current").resolve()
         index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-        return cls(folder, {e["file"]: e["lastUpdateDatatourisme"] for e in index if "lastUpdateDatatourisme" in e})
+        previous = cls(folder, {e["file"]: e["lastUpdateDatatourisme"] for e in index if "lastUpdateDatatourisme" in e})
+        built = load_json((folder / ROWS_FILE).read_bytes()) if (folder / ROWS_FILE).exists() else {}
+        if builder and built.get("builder") == builder:
+            previous.rows, previous.agenda = built["rows"], built.get("agenda")
+        return previous
+
+    def agenda_files(self) -> dict[str, bytes]:
+        return {p.relative_to(self.folder).as_posix(): p.read_bytes() for p in (self.folder / "agenda").glob("*.ics")}
 
     def keep_stamp(self, record: dict) -> bool:
         """Gives the record the date the feed last changed it, when it is published unchanged."""
@@ -145,8 +159,13 @@ def check_records(
 
 @dataclass
 class Feed:
-    records: list[dict] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)  # built tonight
     held_back: list[dict] = field(default_factory=list)
+    # Index entries (with their row's ``key``) of records published as they were: linked, not rebuilt.
+    carried: list[dict] = field(default_factory=list)
+    rows: dict[str, dict] = field(default_factory=dict)  # what ROWS_FILE records for the next night
+    builder: str | None = None
+    agenda: str | None = None
 
 
 def current_fingerprint(root: Path) -> str | None:
@@ -198,20 +217,21 @@ def _write_feed(
     previous: PreviousFeed | None,
 ) -> None:
     objects = tmp / "objects"
-    objects.mkdir(parents=True)
-    index = []
-    for record in feed.records:
-        rel = record_file(record)
-        (objects / rel).parent.mkdir(parents=True, exist_ok=True)
-        if previous and previous.has(record):
+    entries = [(record["dc:identifier"], index_entry(record), record) for record in feed.records]
+    entries += [(c["key"], {k: v for k, v in c.items() if k != "key"}, None) for c in feed.carried]
+    entries.sort(key=lambda e: e[0])
+    for folder in sorted({(objects / entry["file"]).parent for _, entry, _ in entries} | {objects}):
+        folder.mkdir(parents=True, exist_ok=True)
+    for _, entry, record in entries:
+        rel = entry["file"]
+        if record is None or (previous and previous.has(record)):
             _link_or_copy(previous.folder / "objects" / rel, objects / rel)
         else:
             (objects / rel).write_text(record_text(record), encoding="utf-8")
-        index.append(
-            {"label": record["rdfs:label"]["fr"][0], "lastUpdateDatatourisme": record["lastUpdateDatatourisme"],
-             "file": rel}
-        )  # fmt: skip
+    index = [entry for _, entry, _ in entries]
     (tmp / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
+    if feed.builder:
+        (tmp / ROWS_FILE).write_bytes(dump_json({"builder": feed.builder, "agenda": feed.agenda, "rows": feed.rows}))
     shutil.copy(REFERENCE / "context.jsonld", tmp / "context.jsonld")
     for rel, content in extra_files.items():
         (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -233,6 +253,15 @@ def _write_feed(
     )
 
 
+def index_entry(record: dict) -> dict:
+    """The record's entry in ``index.json``, as the flux writes it."""
+    return {
+        "label": record["rdfs:label"]["fr"][0],
+        "lastUpdateDatatourisme": record["lastUpdateDatatourisme"],
+        "file": record_file(record),
+    }
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """The same bytes as the previous feed: shared (published files are never rewritten)."""
     try:
@@ -247,7 +276,7 @@ def upload(feed_dir: Path, base_url: str, session, token: str = "", timeout_s: f
     pointer, and so the previous feed, untouched."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     prefix = f"{base_url.rstrip('/')}/{feed_dir.name}"
-    for path in sorted(p for p in feed_dir.rglob("*") if p.is_file()):
+    for path in sorted(p for p in feed_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
         rel = path.relative_to(feed_dir).as_posix()
         kind = (
             "text/calendar"

@@ -14,11 +14,13 @@ from t82_pipeline.lib.http import build_session
 def built_feed(tmp_path):
     record = {
         "@id": "https://example.org/abcdef",
+        "dc:identifier": "apidae:1",
         "rdfs:label": {"fr": ["Moulin"]},
         "lastUpdate": "2026-11-01",
         "lastUpdateDatatourisme": "2026-11-02T02:30:00.000Z",
     }
-    return publish(Feed(records=[record]), tmp_path / "feed", "v-test", {"agenda/x.ics": b"BEGIN:VCALENDAR"})
+    feed = Feed(records=[record], builder="b1", rows={"apidae:1": {"digest": "d1"}})
+    return publish(feed, tmp_path / "feed", "v-test", {"agenda/x.ics": b"BEGIN:VCALENDAR"})
 
 
 def test_files_first_then_the_pointer(httpserver, built_feed):
@@ -37,6 +39,7 @@ def test_files_first_then_the_pointer(httpserver, built_feed):
         "index": f"{built_feed.name}/index.json",
     }
     assert {f"/feeds/{built_feed.name}/index.json", f"/feeds/{built_feed.name}/agenda/x.ics"} <= set(stored)
+    assert (built_feed / ".rows.json").exists() and not [p for p in stored if "/." in p]  # ours, not the flux's
     assert all(auth == "Bearer tok" for auth, _ in stored.values())
     assert prefix.endswith(built_feed.name)
 
@@ -53,7 +56,13 @@ def test_failed_upload_never_moves_the_pointer(httpserver, built_feed):
 
 def test_local_publish_failing_midway_keeps_the_previous_feed(built_feed):
     root = built_feed.parent
-    broken = {"@id": "https://example.org/bad", "rdfs:label": {"fr": ["x"]}, "lastUpdate": object()}
+    broken = {
+        "@id": "https://example.org/bad",
+        "dc:identifier": "apidae:2",
+        "rdfs:label": {"fr": ["x"]},
+        "lastUpdate": object(),
+        "lastUpdateDatatourisme": "2026-11-03T02:30:00.000Z",
+    }
     with pytest.raises(TypeError):
         publish(Feed(records=[broken]), root, "v-test")
     assert (root / "current").resolve() == built_feed

@@ -1,3 +1,6 @@
+-- A table, not a view: opendata_offers and this model's two tests read it, and a view computed
+-- each of them again (5 s of a night at the region's scale).
+{{ config(materialized="table") }}
 -- Each SIT record's payment methods, services and languages in DATAtourisme's terms: source codes go
 -- through seed datatourisme_vocabulary (the thesaurus ids and labels the real flux writes); a code
 -- the seed does not know is left out. Also the details the feed publishes beyond the offers mart.

@@ -310,7 +310,8 @@ def _csv_bytes(rows: list[list], encoding: str) -> bytes:
 
 
 def _quote(value: str) -> str:
-    return f'"{value}"' if any(c in value for c in ';,"') else value
+    # Three `in` tests, not any() over a generator: a million rows of eight fields (seconds).
+    return f'"{value}"' if ";" in value or "," in value or '"' in value else value
 
 
 @dataclass(frozen=True)

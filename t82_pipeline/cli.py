@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def main() -> None:
 
     home = prepare_dagster_home()
     if args.command == "ui":
+        # Ctrl-C (SIGINT) stops dagster dev and what it started, even when `t82 ui` was launched
+        # from a background job, which a shell starts with SIGINT ignored (exec keeps that).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execv(BIN / "dagster", [str(BIN / "dagster"), "dev", "-w", str(WORKSPACE), *dev_args])
     from t82_pipeline.demo.generate import ensure_samples
 

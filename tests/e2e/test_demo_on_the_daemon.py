@@ -121,6 +121,8 @@ def test_the_ui_shows_the_demo_runs_under_their_jobs_and_starts_no_run(after_the
         stdout=open(log, "w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # As a shell starts a background job (`make ui &`): SIGINT ignored; t82 ui must still stop on it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -163,7 +165,7 @@ def test_the_ui_shows_the_demo_runs_under_their_jobs_and_starts_no_run(after_the
             ui.wait(120)
         finally:
             if ui.poll() is None:
-                subprocess.run(["kill", "-9", f"-{ui.pid}"])
+                os.killpg(ui.pid, signal.SIGKILL)  # its whole session: webserver, daemon, code server
     assert time.monotonic() - stopping < STOP_BOUND_S, log.read_text()[-3000:]
 
 

@@ -57,6 +57,8 @@ def test_a_fairguest_only_night_builds_fairguest_and_what_follows_only(departeme
     new = {**latest, "review_id": NEW_REVIEW_ID, "published_at": latest["published_at"][:10] + "T23:59:59"}
     with reviews_path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(new, ensure_ascii=False) + "\n")
+    merged = "select count(*), count(distinct batch_id) from intermediate.int_fairguest_reviews_merged"
+    [(reviews_before, batches_before)] = query(copy.settings, merged)
     night = copy.run()
     assert night.success
     assert [k.to_user_string() for k in night.materialized if k.path[0] == "landing"] == ["landing/fairguest_api"]
@@ -74,6 +76,8 @@ def test_a_fairguest_only_night_builds_fairguest_and_what_follows_only(departeme
         copy.settings,
         f"select count(*) from intermediate.int_fairguest_reviews_deduplicated where review_id = '{NEW_REVIEW_ID}'",
     ) == [(1,)]
+    # Incremental: tonight's batch merged into the reviews held, nothing else read again or lost.
+    assert query(copy.settings, merged) == [(reviews_before + 1, batches_before + 1)]
 
 
 def test_a_model_whose_code_changed_is_built_again_with_what_follows_it_and_nothing_else(departement_copy):

@@ -1,6 +1,7 @@
 """A first night on a DuckLake (T82_WAREHOUSE=ducklake: catalog in a real PostgreSQL, data as
 Parquet): the same graph, the same automation, the marts, the feed and the OTs' files built,
-every dbt model's checks run in its run, and readers that no longer queue behind dbt."""
+every dbt model's checks run in its run, readers that no longer queue behind dbt, and a later
+night's incremental merge."""
 
 import json
 from pathlib import Path
@@ -43,3 +44,19 @@ def test_publish_assets_and_checks_ran_on_the_lake(lake_departement):
     checks = check_results(runs)
     assert checks["marts/ot_offer_quality:ot_marts_are_sound"] is True
     assert checks["marts/offers:unique_offers_offer_key"] is True
+
+
+def test_a_later_night_merges_its_new_reviews_into_the_lake(lake_departement):
+    """The incremental model on the lake (delete+insert on DuckLake): tonight's batch is merged,
+    nothing held is lost. Last in the module: it changes the département."""
+    s = lake_departement.settings
+    path = s.samples_dir / "fairguest" / "reviews.ndjson"
+    reviews = [json.loads(line) for line in path.read_text().splitlines()]
+    latest = max(reviews, key=lambda r: r["published_at"])
+    new = {**latest, "review_id": "lake-night-review", "published_at": latest["published_at"][:10] + "T23:59:59"}
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(new, ensure_ascii=False) + "\n")
+    merged = "select count(*), count(*) filter (where review_id = 'lake-night-review') from intermediate.int_fairguest_reviews_merged"
+    [(before, _)] = query(s, merged)
+    assert lake_departement.run().success
+    assert query(s, merged) == [(before + 1, 1)]

@@ -33,11 +33,11 @@ def test_run_succeeds_and_exports_report_their_bad_rows(run):
 
 def test_every_review_counted_once(run):
     s = run["settings"]
-    staged = query(s, "select count(*) from staging.stg_fairguest__reviews")[0][0]
-    assert staged == len({r["review_id"] for r in run["reviews"]})  # API and export copies merged
+    merged = query(s, "select count(*) from intermediate.int_fairguest_reviews_merged")[0][0]
+    assert merged == len({r["review_id"] for r in run["reviews"]})  # API and export copies merged
     twins = sum(1 for r in run["reviews"] if r["review_id"].endswith("-x"))
     deduplicated = query(s, "select count(*) from intermediate.int_fairguest_reviews_deduplicated")[0][0]
-    assert deduplicated == staged - twins
+    assert deduplicated == merged - twins
     assert query(s, "select sum(reviews) from marts.fairguest_provider_monthly")[0][0] == deduplicated
 
 

@@ -5,7 +5,7 @@ with ordered as (
         *,
         lag(published_at) over same_text as previous_published_at,
         lag(platform) over same_text as previous_platform
-    from {{ ref('stg_fairguest__reviews') }}
+    from {{ ref('int_fairguest_reviews_merged') }}
     window same_text as (partition by sheet_id, review_text order by published_at, review_id)
 )
 

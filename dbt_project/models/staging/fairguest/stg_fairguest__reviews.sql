@@ -1,6 +1,8 @@
 -- depends_on: {{ source('fairguest', 'api') }} {{ source('fairguest', 'exports') }}
--- One row per review (API and exports alike), rating on /10. Reviewer names and countries are
--- personal data: they are never selected past landing.
+-- One row per landed version of a review (API and exports alike; a review sent again lands again),
+-- rating on /10. Reviewer names and countries are personal data: never selected past landing.
+-- A view: int_fairguest_reviews_merged reads only the batches it does not hold yet, and DuckDB
+-- then opens only their files.
 with source as (
     select * from {{ read_landing_ndjson(landing_files('fairguest_reviews', 'reviews.ndjson'), {
         'review_id': 'VARCHAR', 'sheet_id': 'BIGINT', 'platform': 'VARCHAR', 'published_at': 'VARCHAR',
@@ -20,5 +22,3 @@ select
     aspects,
     _batch_id as batch_id
 from source
--- the same review may land from the API and from an export: keep the one with aspects
-qualify row_number() over (partition by review_id order by (aspects is not null) desc, _batch_id desc) = 1

@@ -20,7 +20,7 @@ demo: install
 	$(BIN)/t82 demo
 
 test: install lint
-	$(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder
+	$(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25
 
 # The inner loop: the unit and integration tiers without PostgreSQL (about a minute; docs/testing.md).
 test-fast: install

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -34,6 +35,7 @@ COMMANDS = {
     "webserver": ["dagster-webserver", "-h", "127.0.0.1", "-p", "{web_port}", "-w", "docker/workspace.yaml"],
     "daemon": ["dagster-daemon", "run", "-w", "docker/workspace.yaml"],
 }
+COMPOSE_STOP_GRACE_S = 10  # docker compose stop's default
 # What must never be seen: each probe secret (of the serving DSN, its password).
 NEEDLES = {
     name: value.split("@")[0].rsplit(":", 1)[-1] if name == "T82_SERVING_PG_DSN" else value
@@ -238,15 +240,17 @@ def production(tmp_path_factory, smtp_server_module):
                 "resources": resources,
                 "logs": logs,
             }
-        finally:
+        finally:  # as `docker compose stop`: SIGTERM, then SIGKILL after its 10 s grace period
             for proc in processes.values():
                 if proc.poll() is None:
                     os.killpg(proc.pid, signal.SIGTERM)
+            grace_ends = time.monotonic() + COMPOSE_STOP_GRACE_S
             for proc in processes.values():
                 try:
-                    proc.wait(timeout=30)
+                    proc.wait(timeout=max(0.0, grace_ends - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -249,14 +249,17 @@ class DeliveryParser:
             "quote = '\"', escape = '\"', strict_mode = false)",
             [list(by_path), delimiter],
         )
-        columns = {c for (c,) in con.execute("select column_name from (describe t)").fetchall()}
         checked = self._check(con)
         for path, error in checked.items():
             rejected[by_path[path].ref] = error
-        # All checked first, then inserted: a failure midway leaves nothing half-inserted.
+        # All checked first, then inserted: a failure midway leaves nothing half-inserted. One
+        # insert per header (a family's tables share it), not per table: each insert scans them all.
+        by_header: dict[tuple[str, ...], list[tuple[str, _Pending]]] = {}
         for path, table in by_path.items():
             if table.ref not in rejected:
-                self._insert(con, table, path, columns)
+                by_header.setdefault(tuple(table.header), []).append((path, table))
+        for header, group in by_header.items():
+            self._insert(con, list(header), group)
 
     def _check(self, con: duckdb.DuckDBPyConnection) -> dict[str, TableError]:
         errors: dict[str, TableError] = {}
@@ -276,20 +279,32 @@ class DeliveryParser:
                 )
         return errors
 
-    def _insert(self, con: duckdb.DuckDBPyConnection, table: _Pending, path: str, columns: set[str]) -> None:
-        header = table.header
+    def _insert(self, con: duckdb.DuckDBPyConnection, header: list[str], group: list[tuple[str, _Pending]]) -> None:
+        """The rows of tables that share ``header``; each file's own name, family and period
+        come from a small table joined on the file name."""
+        con.execute(
+            "create or replace temp table files (filename varchar, __file_ref varchar, __file_family varchar, "
+            "__file_breakdown varchar, __file_year integer, __file_bimestre integer, __file_issued_at timestamp)"
+        )
+        con.executemany(
+            "insert into files values (?, ?, ?, ?, ?, ?, ?::timestamp)",
+            [
+                [path, t.ref, t.table.family, t.table.breakdown, t.table.year, t.table.bimestre, t.issued_at]
+                for path, t in group
+            ],
+        )
         extra = [
             c for c in header if c not in REQUIRED and c not in CALENDAR and c not in NAMED and c != "DureeSejourNum"
         ]
         key_columns = [c for c in header if c in NAMED or c in extra]
         select = {
-            "source_file": "?",
+            "source_file": "__file_ref",
             "line": "_line",
-            "family": "?",
-            "breakdown": "?",
-            "period_year": "?",
-            "bimestre": "?",
-            "issued_at": "?::timestamp",
+            "family": "__file_family",
+            "breakdown": "__file_breakdown",
+            "period_year": "__file_year",
+            "bimestre": "__file_bimestre",
+            "issued_at": "__file_issued_at",
             "zone_label": "trim(ZoneObservation)",
             "day": _DAY,
             "provenance": "trim(Provenance)",
@@ -308,18 +323,7 @@ class DeliveryParser:
             "holiday_zone_c": _flag("VacancesC", header),
             "bank_holiday": _flag("Ferie", header),
         }
-        con.execute(
-            f"insert into parsed select {', '.join(select.values())} from t where filename = ?",
-            [
-                table.ref,
-                table.table.family,
-                table.table.breakdown,
-                table.table.year,
-                table.table.bimestre,
-                table.issued_at,
-                path,
-            ],
-        )
+        con.execute(f"insert into parsed select {', '.join(select.values())} from t inner join files using (filename)")
 
 
 # Volumes are integers; spaces (also non-breaking) may group thousands and Excel may add ".0".

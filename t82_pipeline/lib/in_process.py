@@ -37,8 +37,15 @@ class Runs:
         return [e for r in self.results for e in r.all_events]
 
 
-def automate(defs: dg.Definitions, instance: dg.DagsterInstance, runs: Runs | None = None, rounds: int = 6) -> Runs:
-    """Evaluates the automation conditions and runs what they request, until nothing is requested."""
+def automate(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    runs: Runs | None = None,
+    rounds: int = 6,
+    within: set[dg.AssetKey] | None = None,
+) -> Runs:
+    """Evaluates the automation conditions and runs what they request, until nothing is requested
+    (``within``: only those of these assets, for a test that reads a few models)."""
     runs = runs or Runs()
     job = defs.resolve_implicit_global_asset_job_def()
     for _ in range(rounds):
@@ -48,6 +55,8 @@ def automate(defs: dg.Definitions, instance: dg.DagsterInstance, runs: Runs | No
             {r.key for r in evaluation.results if isinstance(r.key, dg.AssetKey) and r.true_subset.size > 0},
             key=lambda k: k.to_user_string(),
         )
+        if within is not None:
+            requested = [k for k in requested if k in within]
         if not requested:
             return runs
         runs.results.append(job.execute_in_process(instance=instance, asset_selection=requested, raise_on_error=False))
@@ -61,9 +70,10 @@ def run_job(
     runs: Runs | None = None,
     run_config: dict | None = None,
     select: list[dg.AssetKey] | None = None,
+    within: set[dg.AssetKey] | None = None,
 ) -> Runs:
     """A job (the nightly by default; ``select``: only these of its assets), then what the
-    automation builds after it."""
+    automation builds after it (``within``: only those of these assets)."""
     runs = runs or Runs()
     if runs.cursor is None:  # the automation's first look: what exists before tonight
         runs.cursor = dg.evaluate_automation_conditions(defs=defs, instance=instance).cursor
@@ -71,4 +81,4 @@ def run_job(
         instance=instance, run_config=run_config, asset_selection=select, raise_on_error=False
     )
     runs.results.append(result)
-    return automate(defs, instance, runs)
+    return automate(defs, instance, runs, within=within)

@@ -179,8 +179,8 @@ def erasures(departement, tmp_path_factory):
     a night lands Alice under two addresses (one contact id) and Bruno; Bruno's next export is
     dropped and not landed yet; one request erases a subscriber (typed in capitals), Alice by her
     new address, and Bruno; a later night brings an export holding the subscriber and Alice's old
-    address again, and Bruno's id still active in Nurtik's events; Bruno asked again; then a
-    request that matches no one."""
+    address again, and Bruno's id still active in Nurtik's events; then Bruno asked again in a
+    request that also holds an unknown address and a line that is no address."""
     from tests.support.departement import copy_departement
 
     copy = copy_departement(departement, tmp_path_factory.mktemp("erasures") / "departement")
@@ -234,9 +234,15 @@ def erasures(departement, tmp_path_factory):
     seen["segments_after"] = segment_emails(s)
     seen["landed_events"] = landed_text(s, "nurtik_events")
 
-    seen["again"] = check_results(request_erasure(copy, BRUNO))
-    seen["requests_left_again"] = list(s.nurtik_erasure_dir.iterdir())
-    seen["no_one"] = check_results(request_erasure(copy, "personne.inconnue@exemple.fr", "pas une adresse"))
+    # Bruno asked again (already erased: found), with an address that matches no one and a line
+    # that is no address.
+    last = request_erasure(copy, BRUNO, "personne.inconnue@exemple.fr", "pas une adresse")
+    seen["last_request"] = [
+        e.asset_check_evaluation_data
+        for e in last.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.check_name == "every_erasure_request_found"
+    ][-1]
     seen["requests_kept"] = [p.name for p in s.nurtik_erasure_dir.iterdir()]
     seen["instance"] = copy.instance
     return seen
@@ -267,13 +273,14 @@ def test_erasure_reaches_the_drop_folder_and_later_activity(erasures):
     assert BRUNO not in erasures["pending"] and CLAIRE in erasures["pending"]  # not landed yet: rewritten
     # The person's id is still active in Nurtik's events: they never land again.
     assert "x-99990" not in erasures["landed_events"]
-    # Asked again: already erased, found; the request goes.
-    assert erasures["again"]["landing/nurtik_suppressions:every_erasure_request_found"] is True
-    assert erasures["requests_left_again"] == []
+    # Asked again: already erased, found (the one address not found is the unknown one).
+    assert erasures["last_request"].metadata["not_found"].value == 1
 
 
 def test_a_request_that_matched_no_one_is_kept_for_the_gdpr_officer(erasures):
-    assert erasures["no_one"]["landing/nurtik_suppressions:every_erasure_request_found"] is False
+    check = erasures["last_request"]
+    assert check.passed is False
+    assert check.metadata["not_addresses"].value == 1
     assert erasures["requests_kept"] == ["demandes.txt"]  # kept, to be corrected
 
 

@@ -11,7 +11,7 @@ import pytest
 from t82_pipeline.defs.sit.apidae_client import SEARCH_PATH
 from tests.conftest import FIXTURES
 from tests.support.apidae_samples import API_KEY, APIDAE, paging_handler, sample_objects
-from tests.support.helpers import SIT_LANDING, check_results, night, query
+from tests.support.helpers import OFFERS, SIT_LANDING, check_results, night, query
 
 REAL_ZIP = APIDAE / "hotentic_apidae-engine-rails__export_zip_5xFETE.zip"
 EXPORT_OBJECTS = sorted(APIDAE.glob("hotentic_apidae-engine-rails__export_*.json"))
@@ -54,7 +54,7 @@ def samples_env(t82_settings, httpserver, monkeypatch):
 
 def test_all_real_samples_reach_the_unified_offers_model(samples_env, httpserver):
     settings, built_ids = samples_env
-    result = night(settings, select=SIT_LANDING)  # the SIT's sources only: the others hold no sample here
+    result = night(settings, select=SIT_LANDING, upto=OFFERS)  # the SIT's sources and what offers reads
     assert result.success
     assert all(check_results(result).values()), check_results(result)
 
@@ -94,7 +94,7 @@ def test_all_real_samples_reach_the_unified_offers_model(samples_env, httpserver
 def test_a_broken_drop_file_is_reported_and_the_others_load(samples_env):
     settings, _ = samples_env
     (settings.tif_drop_dir / "cassé.xml").write_text("<listeOI><OIs>")
-    result = night(settings, select=SIT_LANDING)
+    result = night(settings, select=SIT_LANDING, upto=OFFERS)
     checks = check_results(result)
     assert checks["landing/tif_xml_objects:all_drop_files_loaded"] is False
     assert checks["landing/apidae_export_objects:all_drop_files_loaded"] is True
@@ -105,13 +105,13 @@ def test_a_broken_drop_file_is_reported_and_the_others_load(samples_env):
 def test_source_down_keeps_the_last_good_warehouse(samples_env, httpserver):
     settings, _ = samples_env
     instance = dg.DagsterInstance.ephemeral()
-    first = night(settings, instance, select=SIT_LANDING)
+    first = night(settings, instance, select=SIT_LANDING, upto=OFFERS)
     assert first.success
     before = query(settings, "select * from marts.offers order by offer_key")
 
     httpserver.clear()
     httpserver.expect_request(SEARCH_PATH).respond_with_data("Service indisponible", status=503)
-    second = night(settings, instance, after=first, select=SIT_LANDING)
+    second = night(settings, instance, after=first, select=SIT_LANDING, upto=OFFERS)
     assert second.success  # the night goes on with Apidae's last good landing
     [failure] = [
         e.asset_check_evaluation_data

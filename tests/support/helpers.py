@@ -9,6 +9,7 @@ from t82_pipeline.lib.warehouse import WarehouseLocation
 from tests.conftest import REPO
 
 SIT_LANDING = [dg.AssetKey(["landing", n]) for n in ("apidae_api_objects", "apidae_export_objects", "tif_xml_objects")]
+OFFERS = [dg.AssetKey(["marts", "offers"])]
 
 
 def night(
@@ -17,16 +18,18 @@ def night(
     job: str = "nightly",
     after: Runs | None = None,
     select: list[dg.AssetKey] | None = None,
+    upto: list[dg.AssetKey] | None = None,
 ) -> Runs:
     """A job (the nightly by default) and what automation builds after it, as production runs
     them, in this process; the same instance, and the night ``after`` which this one comes,
-    carry the history from one night to the next."""
+    carry the history from one night to the next. ``upto``: the automation builds these
+    assets and what they read, nothing after them (a test that reads one model)."""
     from t82_pipeline.definitions import build_definitions
 
+    defs = build_definitions(settings)
+    within = dg.AssetSelection.assets(*upto).upstream().resolve(defs.get_repository_def().asset_graph) if upto else None
     runs = Runs(cursor=after.cursor) if after else None
-    return run_job(
-        build_definitions(settings), instance or dg.DagsterInstance.ephemeral(), job, runs=runs, select=select
-    )
+    return run_job(defs, instance or dg.DagsterInstance.ephemeral(), job, runs=runs, select=select, within=within)
 
 
 def materialize(

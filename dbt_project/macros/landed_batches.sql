@@ -1,12 +1,30 @@
 {#
-  landed_batches_in(relation): the landing batches an incremental model already holds (its
-  batch_id column), for its next run to read only the others. Batch ids are written by the
-  landing zone; each is quoted as a SQL literal all the same.
+  landed_batches_in(relation, columns): the landing batches an incremental model already holds
+  (in its batch id columns), for its next run to read only the others. Batch ids are written by
+  the landing zone; each is quoted as a SQL literal all the same.
 #}
-{% macro landed_batches_in(relation) %}
+{% macro landed_batches_in(relation, columns=['batch_id']) %}
     {% if not execute %}{{ return([]) }}{% endif %}
-    {% set rows = run_query("select distinct batch_id from " ~ relation ~ " where batch_id is not null order by 1") %}
+    {% set selects = [] %}
+    {% for column in columns %}
+        {% do selects.append("select " ~ column ~ " as batch_id from " ~ relation ~ " where " ~ column ~ " is not null") %}
+    {% endfor %}
+    {% set rows = run_query("select distinct batch_id from (" ~ selects | join(" union all ") ~ ") order by 1") %}
     {{ return(rows.columns[0].values() | list) }}
+{% endmacro %}
+
+{#
+  full_snapshot_landed_since(held): whether a full snapshot of the SIT landed in a batch the
+  model does not hold yet (it then replaces the state instead of merging into it).
+#}
+{% macro full_snapshot_landed_since(held) %}
+    {% if not execute %}{{ return(false) }}{% endif %}
+    {% set query %}
+        select count(*) from {{ ref('stg_apidae__batches') }}
+        where batch_mode = 'full'
+        {% if held %}and batch_id not in ({{ sql_string_list(held) }}){% endif %}
+    {% endset %}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
 {% endmacro %}
 
 {% macro sql_string_list(values) %}

@@ -37,10 +37,18 @@ def test_every_dbt_unit_test_passes_including_the_incremental_paths(tmp_path):
     assert {r["unique_id"] for r in results} == set(manifest["unit_tests"])  # every one ran
     assert {r["unique_id"]: r["status"] for r in results if r["status"] != "pass"} == {}
     incremental = {
-        r["unique_id"].rsplit(".", 1)[-1] for r in results if ".int_fairguest_reviews_merged." in r["unique_id"]
+        r["unique_id"].rsplit(".", 1)[-1]
+        for r in results
+        if any(
+            f".{model}." in r["unique_id"] for model in ("int_fairguest_reviews_merged", "int_apidae_objects_merged")
+        )
     }
     assert incremental == {
         "a_first_build_keeps_one_version_of_each_review",
         "a_night_merges_its_new_batch_only",
         "a_review_landed_again_without_aspects_keeps_the_version_with_them",
+        "a_first_build_keeps_the_latest_version_and_marks_later_deletions",
+        "a_night_merges_its_new_batches_into_the_objects_they_touch",
+        "a_batch_landed_again_changes_nothing",
+        "a_new_full_snapshot_replaces_the_state",
     }

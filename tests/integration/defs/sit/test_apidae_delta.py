@@ -130,26 +130,37 @@ def test_a_delta_that_fails_midway_leaves_the_last_good_state(objects, tmp_path,
     assert not list((zone.root / "apidae").glob(".tmp*"))  # no half batch left
 
 
-def test_the_staging_applies_a_delta_on_top_of_the_snapshot(objects, tmp_path):
+def build_current_state(settings, target: Path) -> dict[int, str]:
+    """dbt builds the Apidae current state (incremental after the first time); its rows."""
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run(
+        [str(dbt), "run", "--select", "+int_apidae_objects_current", "--quiet"],
+        cwd=REPO / "dbt_project", check=True,
+        env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(target)},
+    )  # fmt: skip
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return dict(con.execute("select apidae_id, name from intermediate.int_apidae_objects_current").fetchall())
+
+
+def test_the_current_state_merges_a_delta_then_a_new_snapshot_replaces_it(objects, tmp_path):
+    """The merged state is incremental: the delta night merges its batch into the snapshot's
+    rows; a later full snapshot replaces them (an object it lacks is gone)."""
     with isolated_settings(tmp_path / "data") as settings:
         zone = LandingZone(settings.landing_dir)
         with serve_objects(write(tmp_path / "v1.ndjson", objects), API_KEY) as url:
             land_api_snapshot(client_for(url), zone)
+        assert set(build_current_state(settings, tmp_path / "dbt")) == {o["id"] for o in objects}
         tonight, edited, created, removed = next_night(objects)
         with serve_objects(write(tmp_path / "v2.ndjson", tonight), API_KEY) as url:
             land_api_delta(client_for(url), zone, landed_state(zone))
-        dbt = Path(sys.executable).parent / "dbt"
-        subprocess.run(
-            [str(dbt), "run", "--select", "+int_apidae_objects_current", "--quiet"],
-            cwd=REPO / "dbt_project", check=True,
-            env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(tmp_path / "dbt")},
-        )  # fmt: skip
-        with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-            current = dict(
-                con.execute("select apidae_id, name from intermediate.int_apidae_objects_current").fetchall()
-            )
-    assert set(current) == {o["id"] for o in tonight} and removed not in current and created in current
-    assert current[edited] == "Nom corrigé cette nuit"
+        current = build_current_state(settings, tmp_path / "dbt")
+        assert set(current) == {o["id"] for o in tonight} and removed not in current and created in current
+        assert current[edited] == "Nom corrigé cette nuit"
+
+        later = [o for o in tonight if o["id"] != edited]
+        with serve_objects(write(tmp_path / "v3.ndjson", later), API_KEY) as url:
+            land_api_snapshot(client_for(url), zone)
+        assert set(build_current_state(settings, tmp_path / "dbt")) == {o["id"] for o in later}
 
 
 class _Zone:

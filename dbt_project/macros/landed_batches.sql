@@ -14,17 +14,21 @@
 {% endmacro %}
 
 {#
-  full_snapshot_landed_since(held): whether a full snapshot of the SIT landed in a batch the
-  model does not hold yet (it then replaces the state instead of merging into it).
+  full_batch_landed_since(source_dirs, held): whether a full snapshot or pull of one of these
+  landing sources landed in a batch the model does not hold yet: it then replaces the state
+  instead of merging into it (the records the full batch lacks are gone at the source).
 #}
-{% macro full_snapshot_landed_since(held) %}
+{% macro full_batch_landed_since(source_dirs, held) %}
     {% if not execute %}{{ return(false) }}{% endif %}
-    {% set query %}
-        select count(*) from {{ ref('stg_apidae__batches') }}
-        where batch_mode = 'full'
-        {% if held %}and batch_id not in ({{ sql_string_list(held) }}){% endif %}
-    {% endset %}
-    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+    {% for source_dir in source_dirs %}
+        {% set query %}
+            select count(*) from {{ read_landing_manifests(source_dir) }} as manifests
+            where manifests.mode = 'full'
+            {% if held %}and manifests.batch_id not in ({{ sql_string_list(held) }}){% endif %}
+        {% endset %}
+        {% if run_query(query).columns[0].values()[0] > 0 %}{{ return(true) }}{% endif %}
+    {% endfor %}
+    {{ return(false) }}
 {% endmacro %}
 
 {% macro sql_string_list(values) %}

@@ -163,8 +163,9 @@ nurtik_erasure_job = dg.define_asset_job(
     config={
         "ops": {
             "landing__nurtik_suppressions": {"config": {"erase_contact_keys": [], "purge_expired": False}},
-            # On a DuckLake, no earlier snapshot keeps a file with the erased people in it.
-            "t82_dbt_models": {"config": {"purge_history": True}},
+            # Incremental models rebuilt whole from the rewritten landing; on a DuckLake, no earlier
+            # snapshot keeps a file with the erased people in it.
+            "t82_dbt_models": {"config": {"full_refresh": True, "purge_history": True}},
         }
     },
 )
@@ -175,7 +176,7 @@ nurtik_retention_job = dg.define_asset_job(
     config={
         "ops": {
             "landing__nurtik_suppressions": {"config": {"purge_expired": True}},
-            "t82_dbt_models": {"config": {"purge_history": True}},
+            "t82_dbt_models": {"config": {"full_refresh": True, "purge_history": True}},
         }
     },
 )

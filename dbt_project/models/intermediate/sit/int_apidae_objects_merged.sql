@@ -6,7 +6,7 @@
 -- only a commune id: the INSEE code comes from the export's communes. Full refresh: the dbt
 -- asset's `full_refresh` in the launchpad.
 {% set held = landed_batches_in(this, ['batch_id', 'deleted_in_batch_id']) if is_incremental() else [] %}
-{% set replaced = is_incremental() and full_snapshot_landed_since(held) %}
+{% set replaced = is_incremental() and full_batch_landed_since(['apidae'], held) %}
 {% set merging = is_incremental() and not replaced %}
 with new_batches as (
     select

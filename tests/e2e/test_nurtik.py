@@ -194,6 +194,9 @@ def erasures(departement, tmp_path_factory):
         (s.nurtik_drop_dir / name).write_text(f"{header}\n{row}\n", encoding="utf-8")
     seen["first_night"] = copy.run().success
     seen["landed_before"] = landed_text(s)
+    ids = [i for (i,) in query(s, "select contact_id from personal.stg_nurtik__contacts where email = ?", [subscriber])]
+    events_of_subscriber = "select count(*) from staging.stg_nurtik__events where list_contains(?, contact_id)"
+    seen["events_before"] = query(s, events_of_subscriber, [ids])[0][0]
     pending = s.nurtik_drop_dir / "export-bruno-2.csv"  # dropped after the last run: not landed yet
     pending.write_text(f"{header}\n{export_row('x-99990', BRUNO)}\n{export_row('x-99991', CLAIRE)}\n", "utf-8")
 
@@ -209,6 +212,7 @@ def erasures(departement, tmp_path_factory):
             "from personal.stg_nurtik__contacts",
             [subscriber],
         )[0],
+        "events_after": query(s, events_of_subscriber, [ids])[0][0],
         "landed": landed_text(s).lower(),
         "bruno_original_left": (s.nurtik_drop_dir / "export-bruno.csv").exists(),
         "pending": pending.read_text(encoding="utf-8"),
@@ -255,6 +259,8 @@ def test_erasure_removes_a_person_everywhere_and_for_good(erasures):
     assert erasures["requests_left"] == []  # the request itself is gone
     assert email not in erasures["segments"]
     assert erasures["staged"] == (0, 0)
+    # Their activity too: the events table is rebuilt from the rewritten landing.
+    assert erasures["events_before"] > 0 and erasures["events_after"] == 0
     assert email not in erasures["landed"]
     # A later export still holding them does not bring them back.
     assert erasures["later_night"]

@@ -16,6 +16,7 @@ from t82_pipeline.lib.pseudonym import contact_key
 from t82_pipeline.lib.resources import DropFolderResource, LandingResource, WarehouseResource, reader_pool
 
 SUPPRESSIONS_KEY = dg.AssetKey(["landing", "nurtik_suppressions"])
+EVENTS_KEY = dg.AssetKey(["staging", "stg_nurtik__events"])
 FOUND_CHECK = "every_erasure_request_found"
 REQUEST_PATTERNS = ("*.txt", "*.csv")
 
@@ -152,7 +153,9 @@ def nurtik_suppressions(
     )
 
 
-_rebuild = dg.AssetSelection.assets(SUPPRESSIONS_KEY).downstream()
+# What the GDPR jobs rebuild: what reads the suppression list, and the events (their landing is
+# rewritten, and the incremental table would keep what the files no longer hold).
+_rebuild = dg.AssetSelection.assets(SUPPRESSIONS_KEY, EVENTS_KEY).downstream()
 nurtik_erasure_job = dg.define_asset_job(
     "nurtik_erasure",
     selection=_rebuild,

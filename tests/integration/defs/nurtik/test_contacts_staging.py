@@ -1,7 +1,7 @@
-"""Nurtik's contacts in staging, incremental on the landing batch, through real landings (the
-assumed API on a real HTTP server) and dbt: a night merges its pull into the contacts held and
-does not read the batches held again; a full pull replaces the table, so a contact deleted in
-Nurtik leaves it."""
+"""Nurtik's contacts and events in staging, incremental on the landing batch, through real
+landings (the assumed API on a real HTTP server) and dbt: a night merges its pull into the rows
+held and does not read the batches held again; a full pull of the contacts replaces the table, so
+a contact deleted in Nurtik leaves it."""
 
 import json
 import os
@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from t82_pipeline.defs.nurtik.client import SOURCE, NurtikClient
-from t82_pipeline.defs.nurtik.landing import land_contacts
+from t82_pipeline.defs.nurtik.landing import land_contacts, land_events
 from t82_pipeline.lib.http import build_session
 from t82_pipeline.lib.json_api import BearerJsonApi
 from t82_pipeline.lib.landing import LandingZone
@@ -22,44 +22,55 @@ from tests.integration.defs.nurtik.test_landing import TOKEN, contact
 from tests.support.env import isolated_settings
 
 
-class NurtikContacts:
-    """The stand-in's list of contacts: a pull gets those updated after its `updated_since`."""
+class NurtikList:
+    """A stand-in list: a pull gets the rows whose ``field`` is after its ``parameter``."""
 
-    def __init__(self, contacts: list[dict]):
-        self.contacts = contacts
+    def __init__(self, rows: list[dict], field: str, parameter: str):
+        self.rows, self.field, self.parameter = rows, field, parameter
 
     def __call__(self, request):
         from werkzeug import Response
 
-        since = request.args.get("updated_since") or ""
-        rows = [c for c in self.contacts if c["updated_at"] > since]
+        since = request.args.get(self.parameter) or ""
+        rows = [r for r in self.rows if r[self.field] > since]
         return Response(json.dumps({"data": rows, "meta": {"total": len(rows)}}), content_type="application/json")
 
 
-def staged_contacts(settings, target: Path) -> dict[str, tuple[str, str]]:
-    """dbt builds the contacts (incremental after the first time): contact id → first name, batch."""
+def event(n: int, when: str) -> dict:
+    return {"event_id": f"e-{n}", "contact_id": "c-1", "type": "CLICK", "campaign_id": "nl-1", "occurred_at": when}
+
+
+def staged(settings, target: Path, model: str, columns: str) -> dict[str, tuple]:
+    """dbt builds the model (incremental after the first time): its rows by their first column."""
     subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "run", "--select", "+stg_nurtik__contacts", "--quiet"],
+        [str(Path(sys.executable).parent / "dbt"), "run", "--select", f"+{model}", "--quiet"],
         cwd=REPO / "dbt_project", check=True,
         env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(target)},
     )  # fmt: skip
+    schema = "personal" if model == "stg_nurtik__contacts" else "staging"
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        rows = con.execute("select contact_id, first_name, batch_id from personal.stg_nurtik__contacts").fetchall()
-    return {contact_id: (first_name, batch_id) for contact_id, first_name, batch_id in rows}
+        rows = con.execute(f"select {columns} from {schema}.{model}").fetchall()
+    return {key: tuple(rest) for key, *rest in rows}
+
+
+def staged_contacts(settings, target: Path) -> dict[str, tuple]:
+    return staged(settings, target, "stg_nurtik__contacts", "contact_id, first_name, batch_id")
 
 
 @pytest.fixture
 def nurtik(httpserver):
-    source = NurtikContacts([contact(1, "a@exemple.fr"), contact(2, "b@exemple.fr")])
-    httpserver.expect_request("/v1/contacts").respond_with_handler(source)
+    contacts = NurtikList([contact(1, "a@exemple.fr"), contact(2, "b@exemple.fr")], "updated_at", "updated_since")
+    events = NurtikList([event(1, "2026-10-01T10:00:00Z")], "occurred_at", "since")
+    httpserver.expect_request("/v1/contacts").respond_with_handler(contacts)
+    httpserver.expect_request("/v1/events").respond_with_handler(events)
     session = build_session(retries=0)
     api = BearerJsonApi(SOURCE, httpserver.url_for("").rstrip("/"), TOKEN, session, timeout_s=5)
-    yield source, NurtikClient(api, per_page=100)
+    yield contacts, events, NurtikClient(api, per_page=100)
     session.close()
 
 
 def test_a_night_merges_its_pull_and_a_full_pull_replaces_the_contacts(nurtik, tmp_path):
-    source, client = nurtik
+    source, _, client = nurtik
     with isolated_settings(tmp_path / "data") as settings:
         zone = LandingZone(settings.landing_dir)
         secret, target = settings.contact_key_secret, tmp_path / "dbt"
@@ -67,8 +78,8 @@ def test_a_night_merges_its_pull_and_a_full_pull_replaces_the_contacts(nurtik, t
         assert {c: name for c, (name, _) in staged_contacts(settings, target).items()} == {"c-1": "Anne", "c-2": "Anne"}
 
         # Tonight: c-1 renamed, c-3 new; the pull asks for what changed since the last one.
-        source.contacts[0] = {**contact(1, "a@exemple.fr", "2026-10-05T10:00:00Z"), "first_name": "Annie"}
-        source.contacts.append(contact(3, "c@exemple.fr", "2026-10-05T11:00:00Z"))
+        source.rows[0] = {**contact(1, "a@exemple.fr", "2026-10-05T10:00:00Z"), "first_name": "Annie"}
+        source.rows.append(contact(3, "c@exemple.fr", "2026-10-05T11:00:00Z"))
         tonight = land_contacts(client, zone, secret)
         assert tonight.manifest["record_count"] == 2
         # The batch held is not read again: a change to its file would not be seen.
@@ -82,6 +93,23 @@ def test_a_night_merges_its_pull_and_a_full_pull_replaces_the_contacts(nurtik, t
         }
 
         # A week later, c-2 was deleted in Nurtik: the full pull lacks it, and staging with it.
-        del source.contacts[1]
+        del source.rows[1]
         land_contacts(client, zone, secret, full=True)
         assert set(staged_contacts(settings, target)) == {"c-1", "c-3"}
+
+
+def test_a_night_adds_its_events_without_reading_the_batches_held(nurtik, tmp_path):
+    _, source, client = nurtik
+    with isolated_settings(tmp_path / "data") as settings:
+        zone, target = LandingZone(settings.landing_dir), tmp_path / "dbt"
+        first = land_events(client, zone, settings.contact_key_secret)
+        columns = "event_id, event_type, batch_id"
+        assert staged(settings, target, "stg_nurtik__events", columns) == {"e-1": ("click", first.manifest["batch_id"])}
+        source.rows.append(event(2, "2026-10-05T10:00:00Z"))
+        tonight = land_events(client, zone, settings.contact_key_secret)
+        held_file = first.path / "events.ndjson"  # not read again: a change to it is not seen
+        held_file.write_text(held_file.read_text(encoding="utf-8").replace("CLICK", "OPEN"), encoding="utf-8")
+        assert staged(settings, target, "stg_nurtik__events", columns) == {
+            "e-1": ("click", first.manifest["batch_id"]),
+            "e-2": ("click", tonight.manifest["batch_id"]),
+        }

@@ -40,21 +40,20 @@ def event(n: int, when: str) -> dict:
     return {"event_id": f"e-{n}", "contact_id": "c-1", "type": "CLICK", "campaign_id": "nl-1", "occurred_at": when}
 
 
-def staged(settings, target: Path, model: str, columns: str) -> dict[str, tuple]:
-    """dbt builds the model (incremental after the first time): its rows by their first column."""
+def build_staging(settings, target: Path) -> tuple[dict, dict]:
+    """dbt builds the contacts and the events (incremental after the first time): contact id →
+    (first name, batch), event id → (type, batch)."""
     subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "run", "--select", f"+{model}", "--quiet"],
+        [str(Path(sys.executable).parent / "dbt"), "run", "--select", "+stg_nurtik__contacts",
+         "stg_nurtik__events", "--quiet"],
         cwd=REPO / "dbt_project", check=True,
         env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(target)},
     )  # fmt: skip
-    schema = "personal" if model == "stg_nurtik__contacts" else "staging"
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        rows = con.execute(f"select {columns} from {schema}.{model}").fetchall()
-    return {key: tuple(rest) for key, *rest in rows}
-
-
-def staged_contacts(settings, target: Path) -> dict[str, tuple]:
-    return staged(settings, target, "stg_nurtik__contacts", "contact_id, first_name, batch_id")
+        contacts = con.execute("select contact_id, first_name, batch_id from personal.stg_nurtik__contacts")
+        contacts = {c: (name, batch) for c, name, batch in contacts.fetchall()}
+        events = con.execute("select event_id, event_type, batch_id from staging.stg_nurtik__events").fetchall()
+    return contacts, {e: (kind, batch) for e, kind, batch in events}
 
 
 @pytest.fixture
@@ -69,47 +68,40 @@ def nurtik(httpserver):
     session.close()
 
 
-def test_a_night_merges_its_pull_and_a_full_pull_replaces_the_contacts(nurtik, tmp_path):
-    source, _, client = nurtik
+def test_a_night_merges_its_pulls_and_a_full_pull_replaces_the_contacts(nurtik, tmp_path):
+    contacts, events, client = nurtik
     with isolated_settings(tmp_path / "data") as settings:
         zone = LandingZone(settings.landing_dir)
         secret, target = settings.contact_key_secret, tmp_path / "dbt"
-        first = land_contacts(client, zone, secret, full=True)
-        assert {c: name for c, (name, _) in staged_contacts(settings, target).items()} == {"c-1": "Anne", "c-2": "Anne"}
+        first, first_events = land_contacts(client, zone, secret, full=True), land_events(client, zone, secret)
+        staged, staged_events = build_staging(settings, target)
+        assert {c: name for c, (name, _) in staged.items()} == {"c-1": "Anne", "c-2": "Anne"}
+        assert staged_events == {"e-1": ("click", first_events.manifest["batch_id"])}
 
-        # Tonight: c-1 renamed, c-3 new; the pull asks for what changed since the last one.
-        source.rows[0] = {**contact(1, "a@exemple.fr", "2026-10-05T10:00:00Z"), "first_name": "Annie"}
-        source.rows.append(contact(3, "c@exemple.fr", "2026-10-05T11:00:00Z"))
-        tonight = land_contacts(client, zone, secret)
+        # Tonight: c-1 renamed, c-3 new, one more event; the pulls ask for what changed since.
+        contacts.rows[0] = {**contact(1, "a@exemple.fr", "2026-10-05T10:00:00Z"), "first_name": "Annie"}
+        contacts.rows.append(contact(3, "c@exemple.fr", "2026-10-05T11:00:00Z"))
+        events.rows.append(event(2, "2026-10-05T10:00:00Z"))
+        tonight, tonight_events = land_contacts(client, zone, secret), land_events(client, zone, secret)
         assert tonight.manifest["record_count"] == 2
-        # The batch held is not read again: a change to its file would not be seen.
-        held_file = first.path / "contacts.ndjson"
-        held_file.write_text(held_file.read_text(encoding="utf-8").replace('"Anne"', '"Relu"'), encoding="utf-8")
-        staged = staged_contacts(settings, target)
+        # The batches held are not read again: a change to their files would not be seen.
+        for held, before, after in (
+            (first.path / "contacts.ndjson", '"Anne"', '"Relu"'),
+            (first_events.path / "events.ndjson", "CLICK", "OPEN"),
+        ):
+            held.write_text(held.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+        staged, staged_events = build_staging(settings, target)
         assert staged == {
             "c-1": ("Annie", tonight.manifest["batch_id"]),
             "c-2": ("Anne", first.manifest["batch_id"]),
             "c-3": ("Anne", tonight.manifest["batch_id"]),
         }
+        assert staged_events == {
+            "e-1": ("click", first_events.manifest["batch_id"]),
+            "e-2": ("click", tonight_events.manifest["batch_id"]),
+        }
 
         # A week later, c-2 was deleted in Nurtik: the full pull lacks it, and staging with it.
-        del source.rows[1]
+        del contacts.rows[1]
         land_contacts(client, zone, secret, full=True)
-        assert set(staged_contacts(settings, target)) == {"c-1", "c-3"}
-
-
-def test_a_night_adds_its_events_without_reading_the_batches_held(nurtik, tmp_path):
-    _, source, client = nurtik
-    with isolated_settings(tmp_path / "data") as settings:
-        zone, target = LandingZone(settings.landing_dir), tmp_path / "dbt"
-        first = land_events(client, zone, settings.contact_key_secret)
-        columns = "event_id, event_type, batch_id"
-        assert staged(settings, target, "stg_nurtik__events", columns) == {"e-1": ("click", first.manifest["batch_id"])}
-        source.rows.append(event(2, "2026-10-05T10:00:00Z"))
-        tonight = land_events(client, zone, settings.contact_key_secret)
-        held_file = first.path / "events.ndjson"  # not read again: a change to it is not seen
-        held_file.write_text(held_file.read_text(encoding="utf-8").replace("CLICK", "OPEN"), encoding="utf-8")
-        assert staged(settings, target, "stg_nurtik__events", columns) == {
-            "e-1": ("click", first.manifest["batch_id"]),
-            "e-2": ("click", tonight.manifest["batch_id"]),
-        }
+        assert set(build_staging(settings, target)[0]) == {"c-1", "c-3"}

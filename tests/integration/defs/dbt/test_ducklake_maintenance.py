@@ -1,16 +1,13 @@
 """After a GDPR rebuild on a DuckLake, no file of an earlier snapshot survives: the person erased
 from tonight's tables is in no Parquet file of the lake either."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from t82_pipeline.lib.ducklake import attach_ducklake
-from tests.conftest import REPO
+from tests.support.dbt import run_dbt
 from tests.support.env import isolated_settings
 from tests.support.postgres import create_database, postgres_server
 
@@ -18,13 +15,10 @@ pytestmark = pytest.mark.postgres
 
 
 def maintenance(purge_history: bool, target: Path) -> None:
-    dbt = Path(sys.executable).parent / "dbt"
-    # Its own target folder: the project's manifest is read by the tests running beside it.
-    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(target)}
-    subprocess.run(
-        [str(dbt), "run-operation", "ducklake_maintenance", "--target", "ducklake", "--quiet",
+    run_dbt(
+        ["run-operation", "ducklake_maintenance", "--target", "ducklake",
          "--vars", f"{{purge_history: {str(purge_history).lower()}}}"],
-        cwd=REPO / "dbt_project", env=env, check=True,
+        target,
     )  # fmt: skip
 
 

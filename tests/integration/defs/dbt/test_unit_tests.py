@@ -4,30 +4,16 @@ has not built yet (docs/testing.md). They need each model's relation, so the pro
 built empty."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-from tests.conftest import REPO
+from tests.support.dbt import run_dbt
 from tests.support.env import isolated_settings
-
-DBT = Path(sys.executable).parent / "dbt"
-
-
-def dbt(args: list[str], target: Path) -> None:
-    subprocess.run(
-        [str(DBT), *args, "--quiet"],
-        cwd=REPO / "dbt_project", check=True,
-        env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(target)},
-    )  # fmt: skip
 
 
 def test_every_dbt_unit_test_passes_including_the_incremental_paths(tmp_path):
     target = tmp_path / "dbt"
     with isolated_settings(tmp_path / "data"):
-        dbt(["build", "--empty", "--exclude-resource-type", "unit_test", "test"], target)
-        dbt(["test", "--select", "test_type:unit"], target)
+        run_dbt(["build", "--empty", "--exclude-resource-type", "unit_test", "test"], target)
+        run_dbt(["test", "--select", "test_type:unit"], target)
     results = [
         r
         for r in json.loads((target / "run_results.json").read_text())["results"]

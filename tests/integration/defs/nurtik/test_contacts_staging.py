@@ -4,9 +4,6 @@ held and does not read the batches held again; a full pull of the contacts repla
 a contact deleted in Nurtik leaves it."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,8 +14,8 @@ from t82_pipeline.defs.nurtik.landing import land_contacts, land_events
 from t82_pipeline.lib.http import build_session
 from t82_pipeline.lib.json_api import BearerJsonApi
 from t82_pipeline.lib.landing import LandingZone
-from tests.conftest import REPO
 from tests.integration.defs.nurtik.test_landing import TOKEN, contact
+from tests.support.dbt import run_dbt
 from tests.support.env import isolated_settings
 
 
@@ -43,12 +40,7 @@ def event(n: int, when: str) -> dict:
 def build_staging(settings, target: Path) -> tuple[dict, dict]:
     """dbt builds the contacts and the events (incremental after the first time): contact id →
     (first name, batch), event id → (type, batch)."""
-    subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "run", "--select", "+stg_nurtik__contacts",
-         "stg_nurtik__events", "--quiet"],
-        cwd=REPO / "dbt_project", check=True,
-        env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(target)},
-    )  # fmt: skip
+    run_dbt(["run", "--select", "+stg_nurtik__contacts", "stg_nurtik__events"], target)
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         contacts = con.execute("select contact_id, first_name, batch_id from personal.stg_nurtik__contacts")
         contacts = {c: (name, batch) for c, name, batch in contacts.fetchall()}

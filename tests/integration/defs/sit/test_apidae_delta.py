@@ -5,9 +5,6 @@ state."""
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -20,9 +17,8 @@ from t82_pipeline.demo.apidae_server import serve_objects
 from t82_pipeline.lib.http import SourceError, build_session
 from t82_pipeline.lib.landing import LandingZone
 from tests.support.apidae_samples import API_KEY, sample_objects
+from tests.support.dbt import run_dbt
 from tests.support.env import isolated_settings
-
-REPO = Path(__file__).resolve().parents[4]
 
 
 def client_for(url: str, page_size: int = 3) -> ApidaeClient:
@@ -132,12 +128,7 @@ def test_a_delta_that_fails_midway_leaves_the_last_good_state(objects, tmp_path,
 
 def build_current_state(settings, target: Path) -> dict[int, str]:
     """dbt builds the Apidae current state (incremental after the first time); its rows."""
-    dbt = Path(sys.executable).parent / "dbt"
-    subprocess.run(
-        [str(dbt), "run", "--select", "+int_apidae_objects_current", "--quiet"],
-        cwd=REPO / "dbt_project", check=True,
-        env={**os.environ, "DBT_PROFILES_DIR": str(REPO / "dbt_project"), "DBT_TARGET_PATH": str(target)},
-    )  # fmt: skip
+    run_dbt(["run", "--select", "+int_apidae_objects_current"], target)
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         return dict(con.execute("select apidae_id, name from intermediate.int_apidae_objects_current").fetchall())
 
